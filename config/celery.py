@@ -1,0 +1,21 @@
+"""The Celery app. Tasks live in each app's ``tasks`` module; the beat schedule is versioned here."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("portefolje")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Times are Europe/Oslo (CELERY_TIMEZONE); crontab follows the wall clock across DST changes.
+app.conf.beat_schedule = {
+    # 01:15 every night: close studies and sites whose planned recruitment end has passed.
+    "close-expired-recruitment": {
+        "task": "trials.tasks.close_expired_recruitment",
+        "schedule": crontab(hour=1, minute=15),
+    },
+}

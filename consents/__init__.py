@@ -1,0 +1,1 @@
+"""Pseudonymised participants, consent forms and the consent ledger, withdrawals and reservations."""

@@ -1,0 +1,1 @@
+"""The plan's indicator catalogue, computed snapshots, manually reported figures and monthly reports."""

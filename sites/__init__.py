@@ -1,0 +1,1 @@
+"""Regions, organisations, municipalities and who may see which of them."""

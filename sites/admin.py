@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Municipality, Organisation, Region, UserScope
+
+admin.site.site_header = _("Nasjonal portefølje for kliniske studier")
+admin.site.site_title = _("Kliniske studier – administrasjon")
+admin.site.index_title = _("Administrasjon")
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "orgnr"]
+    search_fields = ["name", "code", "orgnr"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "county_name", "catchment_organisation", "region"]
+    list_select_related = ["catchment_organisation", "region"]
+    list_filter = ["region", "county_name"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["catchment_organisation"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "orgnr",
+        "region",
+        "municipality",
+        "nortrials_centre",
+        "is_active",
+    ]
+    list_select_related = ["region", "municipality"]
+    list_filter = ["region", "kind", "nortrials_centre", "is_active"]
+    search_fields = ["name", "short_name", "orgnr"]
+    autocomplete_fields = ["parent", "municipality"]
+
+
+@admin.register(UserScope)
+class UserScopeAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "region", "organisation"]
+    list_select_related = ["user", "region", "organisation"]
+    list_filter = ["role", "region"]
+    search_fields = ["user__username", "user__email"]
+    autocomplete_fields = ["user", "organisation"]

@@ -1,0 +1,193 @@
+"""Writes for regions, organisations and municipalities, including the reference-data loader."""
+
+import csv
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Municipality, Organisation, Region
+from .validators import validate_orgnr
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "fixtures" / "reference"
+
+
+@dataclass
+class LoadResult:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, label: str, created: bool, changed: bool) -> None:
+        if created:
+            self.created[label] = self.created.get(label, 0) + 1
+        elif changed:
+            self.updated[label] = self.updated.get(label, 0) + 1
+
+
+def read_reference_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _decimal(value: str) -> Decimal | None:
+    return Decimal(value) if value else None
+
+
+def upsert_reference_row(model, lookup: dict, values: dict, result: LoadResult, label: str):
+    """Create or update one row; counts only real changes so a second load reports nothing."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        result.count(label, created=True, changed=False)
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.full_clean()
+        obj.save()
+        result.count(label, created=False, changed=True)
+    return obj
+
+
+def _check_orgnr(orgnr: str, where: str) -> None:
+    try:
+        validate_orgnr(orgnr)
+    except ValidationError as exc:
+        raise ValidationError(f"{where}: {' '.join(exc.messages)}") from exc
+
+
+@transaction.atomic
+def reference_data_load_sites(
+    *, directory: Path = REFERENCE_DIR, result: LoadResult | None = None
+) -> LoadResult:
+    """Load regions, organisations and municipalities from the project's fixture files (idempotent)."""
+    result = result or LoadResult()
+    regions: dict[str, Region] = {}
+    for row in read_reference_csv(directory / "regions.csv"):
+        _check_orgnr(row["orgnr"], _("regions.csv, %(name)s") % {"name": row["name"]})
+        regions[row["code"]] = upsert_reference_row(
+            Region,
+            {"code": row["code"]},
+            {"name": row["name"], "orgnr": row["orgnr"], "ssb_code": row.get("ssb_code", "")},
+            result,
+            "regioner",
+        )
+
+    org_rows = read_reference_csv(directory / "organisations.csv")
+    municipality_rows = read_reference_csv(directory / "municipalities.csv")
+    for row in org_rows:
+        _check_orgnr(row["orgnr"], _("organisations.csv, %(name)s") % {"name": row["name"]})
+
+    # Municipalities first without catchment (organisations point at municipalities and back).
+    municipalities: dict[str, Municipality] = {}
+    for row in municipality_rows:
+        municipalities[row["code"]] = upsert_reference_row(
+            Municipality,
+            {"code": row["code"]},
+            {
+                "name": row["name"],
+                "county_code": row["county_code"],
+                "county_name": row["county_name"],
+                "latitude": _decimal(row["latitude"]),
+                "longitude": _decimal(row["longitude"]),
+            },
+            result,
+            "kommuner",
+        )
+
+    organisations: dict[str, Organisation] = {}
+    for row in org_rows:  # Sorted parents first (RHF, HF, hospitals, …).
+        parent = organisations.get(row["parent_orgnr"]) if row["parent_orgnr"] else None
+        if row["parent_orgnr"] and parent is None:
+            raise ValidationError(
+                _(
+                    "organisations.csv, %(name)s: overordnet %(parent)s er ikke definert før denne raden."
+                )
+                % {"name": row["name"], "parent": row["parent_orgnr"]}
+            )
+        organisations[row["orgnr"]] = upsert_reference_row(
+            Organisation,
+            {"orgnr": row["orgnr"]},
+            {
+                "name": row["name"],
+                "short_name": row["short_name"],
+                "kind": row["kind"],
+                "parent": parent,
+                "region": regions.get(row["region_code"]) if row["region_code"] else None,
+                "municipality": municipalities.get(row["municipality_code"])
+                if row["municipality_code"]
+                else None,
+                "latitude": _decimal(row["latitude"]),
+                "longitude": _decimal(row["longitude"]),
+                "nortrials_centre": row["nortrials_centre"] == "1",
+            },
+            result,
+            "organisasjoner",
+        )
+
+    for row in municipality_rows:
+        catchment = organisations.get(row["catchment_hf_orgnr"])
+        upsert_reference_row(
+            Municipality,
+            {"code": row["code"]},
+            {
+                "catchment_organisation": catchment,
+                "region": catchment.region if catchment else None,
+            },
+            result,
+            "kommuner",
+        )
+    return result
+
+
+DEMO_PASSWORD = "demo-portefolje-2025"  # noqa: S105 - printed by `make demo`; refused unless DEBUG.
+
+
+@transaction.atomic
+def demo_users_ensure() -> list[tuple[str, str, str]]:
+    """Create (or reset) the demo accounts; returns (username, password, role label) rows."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from .models import UserScope
+
+    coordinators, _created = Group.objects.get_or_create(name="Regional koordinator")
+    coordinators.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["trials", "sites"],
+            codename__regex=r"^(view|add|change)_(study|studysite|sponsor|organisation)$",
+        )
+        | Permission.objects.filter(
+            content_type__app_label__in=["trials", "sites"],
+            codename__regex=r"^view_(region|municipality|healthcategory|researchactivity)$",
+        )
+    )
+    user_model = get_user_model()
+    rows: list[tuple[str, str, str]] = []
+    accounts = [("admin", UserScope.Role.NATIONAL_ADMIN, None)] + [
+        (
+            f"koordinator-{region.code.removeprefix('helse-')}",
+            UserScope.Role.REGIONAL_COORDINATOR,
+            region,
+        )
+        for region in Region.objects.order_by("code")
+    ]
+    for username, role, region in accounts:
+        user, _created = user_model.objects.get_or_create(username=username)
+        user.is_staff = True
+        user.is_superuser = role == UserScope.Role.NATIONAL_ADMIN
+        user.email = f"{username}@example.no"
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        UserScope.objects.update_or_create(user=user, defaults={"role": role, "region": region})
+        if role == UserScope.Role.REGIONAL_COORDINATOR:
+            user.groups.add(coordinators)
+        label = UserScope.Role(role).label
+        rows.append((username, DEMO_PASSWORD, f"{label} {region.name if region else ''}".strip()))
+    return rows

@@ -1,0 +1,65 @@
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from sites.models import Organisation, Region, UserScope
+from sites.services import reference_data_load_sites
+from trials.services import hrcs_load
+
+
+def _ensure_reference_data() -> None:
+    if (
+        not Region.objects.exists()
+        or not Organisation.objects.filter(kind=Organisation.Kind.HF).exists()
+    ):
+        result = reference_data_load_sites()
+        hrcs_load(result=result)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data is loaded once per session; tests roll back around it."""
+    with django_db_blocker.unblock():
+        _ensure_reference_data()
+
+
+@pytest.fixture
+def reference_data(db) -> None:
+    """Reference data present (again) even after a transactional test has flushed the tables."""
+    _ensure_reference_data()
+
+
+@pytest.fixture
+def helse_vest(reference_data) -> Region:
+    return Region.objects.get(code="helse-vest")
+
+
+@pytest.fixture
+def helse_nord(reference_data) -> Region:
+    return Region.objects.get(code="helse-nord")
+
+
+def _coordinator(username: str, region: Region):
+    user = get_user_model().objects.create_user(
+        username=username, password="pw-for-tests-only-1", is_staff=True
+    )
+    UserScope.objects.create(user=user, role=UserScope.Role.REGIONAL_COORDINATOR, region=region)
+    return user
+
+
+@pytest.fixture
+def coordinator_vest(helse_vest):
+    """A coordinator of Helse Vest."""
+    return _coordinator("koordinator-vest", helse_vest)
+
+
+@pytest.fixture
+def coordinator_nord(helse_nord):
+    """A coordinator of Helse Nord, who must not see Helse Vest's studies."""
+    return _coordinator("koordinator-nord", helse_nord)
+
+
+@pytest.fixture
+def broker_configured() -> bool:
+    return bool(os.environ.get("CELERY_BROKER_URL"))

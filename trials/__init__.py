@@ -1,0 +1,1 @@
+"""Studies, their identifiers and classification, participating sites, sponsors and agreements."""

@@ -1,0 +1,3 @@
+from .studies import HealthCategoryAdmin, ResearchActivityAdmin, SponsorAdmin, StudyAdmin
+
+__all__ = ["HealthCategoryAdmin", "ResearchActivityAdmin", "SponsorAdmin", "StudyAdmin"]

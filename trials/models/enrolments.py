@@ -1,0 +1,70 @@
+"""A participant included in a study at a site.
+
+The participant lives in ``consents`` and is referenced by name only; code in ``trials`` never reads
+participant data. Writes that need consent rules go through ``consents.services``.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .studies import Study, StudySite
+
+
+class Enrolment(models.Model):
+    class Status(models.TextChoices):
+        INCLUDED = "included", _("Inkludert")
+        COMPLETED = "completed", _("Fullført")
+        WITHDRAWN = "withdrawn", _("Trukket seg")
+        LOST = "lost", _("Tapt for oppfølging")
+
+    participant = models.ForeignKey(
+        "consents.Participant",
+        verbose_name=_("deltaker"),
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+    )
+    study = models.ForeignKey(
+        Study, verbose_name=_("studie"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    site = models.ForeignKey(
+        StudySite, verbose_name=_("studiested"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    included_on = models.DateField(_("inkludert"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.INCLUDED
+    )
+    ended_on = models.DateField(_("avsluttet"), null=True, blank=True)
+    end_reason = models.CharField(_("årsak til avslutning"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("registrert"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("historikk for inklusjon"))
+
+    class Meta:
+        verbose_name = _("inklusjon")
+        verbose_name_plural = _("inklusjoner")
+        ordering = ["-included_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "study"],
+                condition=Q(status="included"),
+                name="enrolment_one_active",
+                violation_error_message=_("Deltakeren er allerede inkludert i denne studien."),
+            ),
+            models.CheckConstraint(
+                name="enrolment_ended_after_included",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("included_on")),
+                violation_error_message=_("Sluttdato kan ikke være før inklusjonsdato."),
+            ),
+        ]
+        indexes = [
+            # Recruitment counts per study and per site ("n/N"), and monthly indicator periods.
+            models.Index(fields=["study", "status"], name="enrolment_study_status_idx"),
+            models.Index(fields=["site", "included_on"], name="enrolment_site_included_idx"),
+            models.Index(fields=["included_on"], name="enrolment_included_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.study_id}/{self.site_id}: {self.included_on}"

@@ -1,0 +1,158 @@
+"""Sponsors' feasibility requests (NorTrials "one way in") and the organisations' answers."""
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sites.models import Organisation, Region
+
+from .hrcs import HealthCategory
+from .studies import Sponsor, Study
+
+
+def generate_outcome_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class FeasibilityRequest(models.Model):
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("Portal (API)")
+        ADMIN = "admin", _("Registrert av koordinator")
+        EMAIL = "email", _("E-post")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Mottatt")
+        ROUTED = "routed", _("Sendt til organisasjoner")
+        COMPILED = "compiled", _("Samlet svar sendt")
+        CLOSED = "closed", _("Avsluttet")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Venter på sponsor")
+        SELECTED = "selected", _("Norske sentre valgt")
+        NOT_SELECTED = "not_selected", _("Norge ikke valgt")
+
+    public_id = models.CharField(_("referanse"), max_length=16, unique=True)
+    sponsor = models.ForeignKey(
+        Sponsor,
+        verbose_name=_("sponsor"),
+        on_delete=models.PROTECT,
+        related_name="feasibility_requests",
+    )
+    contact_name = models.CharField(_("kontaktperson hos sponsor"), max_length=200)
+    contact_email = models.EmailField(_("e-post hos sponsor"))
+    title = models.CharField(_("tittel"), max_length=300)
+    condition = models.CharField(_("tilstand / diagnose"), max_length=300)
+    hrcs_category = models.ForeignKey(
+        HealthCategory,
+        verbose_name=_("HRCS helsekategori"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    phase = models.CharField(_("fase"), max_length=8, choices=Study.Phase.choices)
+    study_category = models.CharField(
+        _("studietype"), max_length=24, choices=Study.Category.choices, default=Study.Category.KBS
+    )
+    design_summary = models.TextField(_("design"))
+    key_inclusion_criteria = models.TextField(_("viktigste inklusjonskriterier"))
+    patients_wanted = models.PositiveIntegerField(_("antall pasienter ønsket"))
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("regioner av interesse"), blank=True, related_name="+"
+    )
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisasjoner av interesse"), blank=True, related_name="+"
+    )
+    channel = models.CharField(
+        _("kanal"), max_length=8, choices=Channel.choices, default=Channel.PORTAL
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    received_at = models.DateTimeField(_("mottatt"))
+    deadline = models.DateField(_("svarfrist"))
+    compiled_sent_at = models.DateTimeField(_("samlet svar sendt"), null=True, blank=True)
+    outcome = models.CharField(
+        _("utfall"), max_length=14, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    outcome_reported_at = models.DateTimeField(_("utfall rapportert"), null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("sponsors tilfredshet (1–5)"), null=True, blank=True
+    )
+    outcome_token = models.CharField(
+        max_length=64, unique=True, default=generate_outcome_token, editable=False
+    )
+    study = models.ForeignKey(
+        Study,
+        verbose_name=_("studie"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feasibility_requests",
+    )
+
+    class Meta:
+        verbose_name = _("mulighetsstudie")
+        verbose_name_plural = _("mulighetsstudier")
+        ordering = ["-received_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="feasibility_satisfaction_1_5",
+                condition=models.Q(satisfaction__isnull=True)
+                | models.Q(satisfaction__gte=1, satisfaction__lte=5),
+                violation_error_message=_("Tilfredshet må være et tall fra 1 til 5."),
+            ),
+        ]
+        indexes = [
+            # Daily reminders and the deadline sweep.
+            models.Index(fields=["status", "deadline"], name="feas_status_deadline_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.title}"
+
+
+class FeasibilityResponse(models.Model):
+    class Answer(models.TextChoices):
+        PENDING = "pending", _("Ikke besvart")
+        YES = "yes", _("Ja")
+        MAYBE = "maybe", _("Kanskje")
+        NO = "no", _("Nei")
+
+    request = models.ForeignKey(
+        FeasibilityRequest,
+        verbose_name=_("forespørsel"),
+        on_delete=models.CASCADE,
+        related_name="responses",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisasjon"),
+        on_delete=models.PROTECT,
+        related_name="feasibility_responses",
+    )
+    answer = models.CharField(
+        _("svar"), max_length=8, choices=Answer.choices, default=Answer.PENDING
+    )
+    reason_no = models.TextField(_("begrunnelse ved nei"), blank=True)
+    eligible_patients_per_year = models.PositiveIntegerField(
+        _("aktuelle pasienter per år"), null=True, blank=True
+    )
+    proposed_investigator = models.CharField(_("foreslått utprøver"), max_length=200, blank=True)
+    earliest_start = models.DateField(_("tidligste oppstart"), null=True, blank=True)
+    routed_at = models.DateTimeField(_("sendt til organisasjonen"))
+    answered_at = models.DateTimeField(_("besvart"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("påminnet"), null=True, blank=True)
+    selected = models.BooleanField(_("valgt av sponsor"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("svar på mulighetsstudie")
+        verbose_name_plural = _("svar på mulighetsstudier")
+        ordering = ["request_id", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "organisation"], name="feasibility_response_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}/{self.organisation_id}: {self.answer}"

@@ -1,0 +1,29 @@
+"""Reads: what may be published, and the querysets behind the public lists."""
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from .models import Study, StudySite
+
+
+def study_open_site_exists() -> Exists:
+    return Exists(StudySite.objects.filter(study=OuterRef("pk"), status=StudySite.Status.OPEN))
+
+
+def study_public_queryset() -> QuerySet[Study]:
+    """Published studies only: the single definition of what the public may see."""
+    return Study.objects.filter(is_published=True).exclude(
+        status__in=[Study.Status.DRAFT, Study.Status.WITHDRAWN]
+    )
+
+
+def study_public_list() -> QuerySet[Study]:
+    """Published studies with everything a public list row needs, in a constant number of queries."""
+    sites = StudySite.objects.select_related(
+        "organisation__region", "organisation__municipality"
+    ).order_by("organisation__name")
+    return (
+        study_public_queryset()
+        .select_related("sponsor")
+        .prefetch_related(Prefetch("sites", queryset=sites), "hrcs_categories")
+        .annotate(is_open=study_open_site_exists())
+    )
