@@ -1,6 +1,7 @@
 """Reads: what may be published, what a back-office user may see, and data-quality flags."""
 
 import datetime as dt
+import re
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
@@ -145,12 +146,14 @@ def study_with_flags(queryset: QuerySet[Study], *, today: dt.date | None = None)
     queryset = queryset.annotate(
         enrolled=study_enrolled_count(), open_sites=study_open_site_count()
     )
+    conditions = {flag: study_quality_flag_q(flag, today=today) for flag in QualityFlag.values}
+    # Per row, reuse the correlated count: a NOT EXISTS in the select list makes PostgreSQL hash
+    # every open site in the country (fine for filtering, wasteful for a page of 50 rows).
+    conditions[QualityFlag.OPEN_WITHOUT_SITE] = Q(status=Study.Status.OPEN, open_sites=0)
     return queryset.annotate(
         **{
-            f"flag_{flag}": ExpressionWrapper(
-                study_quality_flag_q(flag, today=today), output_field=BooleanField()
-            )
-            for flag in QualityFlag.values
+            f"flag_{flag}": ExpressionWrapper(condition, output_field=BooleanField())
+            for flag, condition in conditions.items()
         }
     )
 
@@ -214,3 +217,21 @@ def study_care_levels(*, study: Study) -> list[CareLevel]:
     kinds = set(StudySite.objects.filter(study=study).values_list("organisation__kind", flat=True))
     levels = {_CARE_LEVEL_OF_KIND[k] for k in kinds if k in _CARE_LEVEL_OF_KIND}
     return [level for level in CareLevel if level in levels]
+
+
+_IDENTIFIER_FIELDS = [
+    (re.compile(r"^NCT\d{8}$", re.I), "nct_id"),
+    (re.compile(r"^20\d{2}-5\d{5}-\d{2}-\d{2}$"), "eu_ct_number"),
+    (re.compile(r"^(19|20)\d{2}-\d{6}-\d{2}$"), "eudract_number"),
+    (re.compile(r"^ISRCTN\d{8}$", re.I), "isrctn"),
+    (re.compile(r"^KS[0-9A-Z]{8}$", re.I), "public_id"),
+    (re.compile(r"^(\d{4,7}|(19|20)\d{2}/\d{1,6})$"), "rek_number"),
+]
+
+
+def study_identifier_field(term: str) -> str | None:
+    """The identifier field a search term is written like (``NCT01234567`` → ``nct_id``), if any."""
+    for pattern, field in _IDENTIFIER_FIELDS:
+        if pattern.match(term):
+            return field
+    return None

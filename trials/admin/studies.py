@@ -369,7 +369,14 @@ class StudyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return selectors.study_admin_list(user=request.user)
 
     def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_term.strip())
+        """An identifier is looked up exactly (indexed); anything else searches titles too."""
+        term = search_term.strip()
+        field = selectors.study_identifier_field(term)
+        if field:
+            return queryset.filter(
+                **{field: term.upper() if field != "rek_number" else term}
+            ), False
+        return super().get_search_results(request, queryset, term)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "responsible_organisation":

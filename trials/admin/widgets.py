@@ -33,7 +33,7 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.values("pk")[: self.cap + 1].count()
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def count_label(self) -> str:
