@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Municipality, Organisation, Region, UserScope
+from .scoped_admin import ReferenceAdminMixin, ScopedAdminMixin
+from .selectors import organisation_visible_to
 
 admin.site.site_header = _("Nasjonal portefølje for kliniske studier")
 admin.site.site_title = _("Kliniske studier – administrasjon")
@@ -10,13 +12,13 @@ admin.site.index_title = _("Administrasjon")
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "orgnr"]
     search_fields = ["name", "code", "orgnr"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "county_name", "catchment_organisation", "region"]
     list_select_related = ["catchment_organisation", "region"]
     list_filter = ["region", "county_name"]
@@ -25,7 +27,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "kind",
@@ -39,6 +41,10 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_filter = ["region", "kind", "nortrials_centre", "is_active"]
     search_fields = ["name", "short_name", "orgnr"]
     autocomplete_fields = ["parent", "municipality"]
+
+    def scoped_queryset(self, request):
+        """Only the organisations in the user's scope, also in autocomplete and history."""
+        return organisation_visible_to(user=request.user)
 
 
 @admin.register(UserScope)

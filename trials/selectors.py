@@ -1,6 +1,29 @@
-"""Reads: what may be published, and the querysets behind the public lists."""
+"""Reads: what may be published, what a back-office user may see, and data-quality flags."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+import datetime as dt
+import re
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sites.selectors import organisation_scope_q
 
 from .models import Study, StudySite
 
@@ -27,3 +50,188 @@ def study_public_list() -> QuerySet[Study]:
         .prefetch_related(Prefetch("sites", queryset=sites), "hrcs_categories")
         .annotate(is_open=study_open_site_exists())
     )
+
+
+# --- Back office: which studies and sites a user may see -----------------------------------------
+# Built on sites.selectors.organisation_scope_q, so the rules live in one place (see its docstring).
+
+
+def study_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Study]:
+    """Studies the user may see: the responsible organisation or any site is in the user's scope.
+
+    A coordinator of Helse Nord sees a Helse Vest study only if it has a site in Helse Nord.
+    """
+    q = organisation_scope_q(user=user)
+    if q is None:
+        return Study.objects.all()
+    if q == Q(pk__in=[]):
+        return Study.objects.none()
+    site_q = organisation_scope_q(user=user, prefix="organisation__")
+    site_in_scope = StudySite.objects.filter(site_q, study=OuterRef("pk"))
+    responsible_q = organisation_scope_q(user=user, prefix="responsible_organisation__")
+    return Study.objects.filter(responsible_q | Exists(site_in_scope))
+
+
+def studysite_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[StudySite]:
+    """Sites of the studies the user may see (all of a visible study's sites, for the full picture)."""
+    if organisation_scope_q(user=user) is None:
+        return StudySite.objects.all()
+    return StudySite.objects.filter(study__in=study_visible_to(user=user).values("pk"))
+
+
+# --- Data quality: one definition per flag, used for list columns, filters and exports -----------
+
+
+class QualityFlag(TextChoices):
+    RECRUITING_PAST_END = "recruiting_past_end", _("Rekrutterer etter planlagt sluttdato")
+    MISSING_EU_CT = "missing_eu_ct", _("Legemiddelstudie godkjent uten EU CT-nummer")
+    UNREVIEWED_SUMMARY = "unreviewed_summary", _("Publisert uten gjennomgått sammendrag")
+    OPEN_WITHOUT_SITE = "open_without_site", _("Åpen uten åpent studiested")
+    OVER_TARGET = "over_target", _("Flere inkludert enn målet")
+
+
+# The Clinical Trials Regulation applies to trials approved from this date; older ones use EudraCT.
+CTR_START = dt.date(2023, 1, 31)
+ENROLLED_STATUSES = ("included", "completed")
+
+
+def study_enrolled_count() -> Coalesce:
+    """Participants included or completed in the study (the "n" of "n/N")."""
+    from .models import Enrolment  # Local: enrolments import studies.
+
+    counted = (
+        Enrolment.objects.filter(study=OuterRef("pk"), status__in=ENROLLED_STATUSES)
+        .order_by()
+        .values("study")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def study_open_site_count() -> Coalesce:
+    counted = (
+        StudySite.objects.filter(study=OuterRef("pk"), status=StudySite.Status.OPEN)
+        .order_by()
+        .values("study")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def study_quality_flag_q(flag: str, *, today: dt.date | None = None) -> Q:
+    """The condition for one flag; on a queryset annotated with ``enrolled`` for OVER_TARGET."""
+    today = today or timezone.localdate()
+    if flag == QualityFlag.RECRUITING_PAST_END:
+        return Q(status=Study.Status.OPEN, planned_recruitment_end_on__lt=today)
+    if flag == QualityFlag.MISSING_EU_CT:
+        approved_after_ctr = Q(dmp_approved_on__gte=CTR_START) | Q(eudract_number="")
+        return (
+            Q(dmp_approved_on__isnull=False, eu_ct_number="")
+            & ~Q(phase=Study.Phase.NOT_APPLICABLE)
+            & approved_after_ctr
+        )
+    if flag == QualityFlag.UNREVIEWED_SUMMARY:
+        return Q(is_published=True, lay_nb_reviewed_at__isnull=True)
+    if flag == QualityFlag.OPEN_WITHOUT_SITE:
+        return Q(status=Study.Status.OPEN) & ~study_open_site_exists()
+    if flag == QualityFlag.OVER_TARGET:
+        return Q(target_enrolment__isnull=False, enrolled__gt=F("target_enrolment"))
+    raise ValueError(flag)
+
+
+def study_with_flags(queryset: QuerySet[Study], *, today: dt.date | None = None) -> QuerySet[Study]:
+    """Annotate ``enrolled``, ``open_sites`` and one boolean ``flag_<name>`` per quality flag."""
+    queryset = queryset.annotate(
+        enrolled=study_enrolled_count(), open_sites=study_open_site_count()
+    )
+    conditions = {flag: study_quality_flag_q(flag, today=today) for flag in QualityFlag.values}
+    # Per row, reuse the correlated count: a NOT EXISTS in the select list makes PostgreSQL hash
+    # every open site in the country (fine for filtering, wasteful for a page of 50 rows).
+    conditions[QualityFlag.OPEN_WITHOUT_SITE] = Q(status=Study.Status.OPEN, open_sites=0)
+    return queryset.annotate(
+        **{
+            f"flag_{flag}": ExpressionWrapper(condition, output_field=BooleanField())
+            for flag, condition in conditions.items()
+        }
+    )
+
+
+def study_flags(study: Study) -> list[QualityFlag]:
+    """The flags raised on a study from ``study_with_flags``."""
+    return [QualityFlag(f) for f in QualityFlag.values if getattr(study, f"flag_{f}", False)]
+
+
+def study_admin_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Study]:
+    """The back-office list: visible studies with region, counts and flags in one query."""
+    return study_with_flags(
+        study_visible_to(user=user).select_related("responsible_organisation__region", "sponsor")
+    )
+
+
+def enrolment_display(enrolled: int, target: int | None) -> str:
+    """``n/N (x %)``, or just ``n`` without a target."""
+    if not target:
+        return str(enrolled)
+    return f"{enrolled}/{target} ({round(100 * enrolled / target)} %)"
+
+
+def studysite_enrolled_count() -> Coalesce:
+    """Participants included or completed at the site (the "n" of the site's "n/N")."""
+    from .models import Enrolment
+
+    counted = (
+        Enrolment.objects.filter(site=OuterRef("pk"), status__in=ENROLLED_STATUSES)
+        .order_by()
+        .values("site")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+class CareLevel(TextChoices):
+    SPECIALIST = "specialist", _("Spesialisthelsetjenesten")
+    MUNICIPAL = "municipal", _("Kommunal helse- og omsorgstjeneste")
+    DENTAL = "dental", _("Tannhelsetjenesten")
+    PRIVATE = "private", _("Private aktører")
+    ACADEMIC = "academic", _("Universitet og høyskole")
+
+
+_CARE_LEVEL_OF_KIND = {
+    "rhf": CareLevel.SPECIALIST,
+    "hf": CareLevel.SPECIALIST,
+    "hospital": CareLevel.SPECIALIST,
+    "private_nonprofit": CareLevel.SPECIALIST,
+    "support": CareLevel.SPECIALIST,
+    "municipal_service": CareLevel.MUNICIPAL,
+    "dental_service": CareLevel.DENTAL,
+    "private_partner": CareLevel.PRIVATE,
+    "university": CareLevel.ACADEMIC,
+}
+
+
+def study_care_levels(*, study: Study) -> list[CareLevel]:
+    """Care levels involved, derived from the kinds of the study's site organisations (one query)."""
+    kinds = set(StudySite.objects.filter(study=study).values_list("organisation__kind", flat=True))
+    levels = {_CARE_LEVEL_OF_KIND[k] for k in kinds if k in _CARE_LEVEL_OF_KIND}
+    return [level for level in CareLevel if level in levels]
+
+
+_IDENTIFIER_FIELDS = [
+    (re.compile(r"^NCT\d{8}$", re.I), "nct_id"),
+    (re.compile(r"^20\d{2}-5\d{5}-\d{2}-\d{2}$"), "eu_ct_number"),
+    (re.compile(r"^(19|20)\d{2}-\d{6}-\d{2}$"), "eudract_number"),
+    (re.compile(r"^ISRCTN\d{8}$", re.I), "isrctn"),
+    (re.compile(r"^KS[0-9A-Z]{8}$", re.I), "public_id"),
+    (re.compile(r"^(\d{4,7}|(19|20)\d{2}/\d{1,6})$"), "rek_number"),
+]
+
+
+def study_identifier_field(term: str) -> str | None:
+    """The identifier field a search term is written like (``NCT01234567`` → ``nct_id``), if any."""
+    for pattern, field in _IDENTIFIER_FIELDS:
+        if pattern.match(term):
+            return field
+    return None

@@ -1,18 +1,42 @@
-from django.contrib import admin
+"""The study portfolio in the admin: scoped lists, the full study form, actions and exports.
+
+Every row comes from ``trials.selectors.study_visible_to`` (through ``ScopedAdminMixin``); every write
+goes through ``trials.services``.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from sites.models import Organisation, Region
+from sites.scoped_admin import ReferenceAdminMixin, ScopedAdminMixin
+from sites.selectors import organisation_visible_to, user_can_edit, user_has_portfolio_access
+
+from .. import selectors, services
 from ..models import HealthCategory, ResearchActivity, Sponsor, Study, StudySite
+from ..services.lifecycle import (
+    ENDS_RECRUITMENT,
+    study_apply_transition_dates,
+    studysite_close_open,
+)
+from .exports import export_csv, export_xlsx
+from .forms import LANGUAGES, StudyAdminForm, StudySiteFormSet
+from .widgets import CappedCountPaginator, LabelledAutocompleteSelect
 
 
 @admin.register(HealthCategory)
-class HealthCategoryAdmin(admin.ModelAdmin):
+class HealthCategoryAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["code", "label_nb", "label_en"]
     search_fields = ["code", "label_nb", "label_en"]
 
 
 @admin.register(ResearchActivity)
-class ResearchActivityAdmin(admin.ModelAdmin):
+class ResearchActivityAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["code", "label_nb", "group_nb"]
     list_filter = ["group_nb"]
     search_fields = ["code", "label_nb", "label_en"]
@@ -20,99 +44,274 @@ class ResearchActivityAdmin(admin.ModelAdmin):
 
 @admin.register(Sponsor)
 class SponsorAdmin(admin.ModelAdmin):
+    """Sponsors are shared by all regions: every editor may add one (for autocomplete)."""
+
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "orgnr"]
 
+    def has_module_permission(self, request):
+        return user_has_portfolio_access(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return user_has_portfolio_access(user=request.user)
+
+    def has_add_permission(self, request):
+        return user_can_edit(user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return user_can_edit(user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+# --- list filters (their choices come from small tables: one cheap query each) --------------------
+
+
+class RegionFilter(admin.SimpleListFilter):
+    title = _("region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return [(str(r.pk), r.name) for r in Region.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        in_region = StudySite.objects.filter(
+            study=OuterRef("pk"), organisation__region_id=self.value()
+        )
+        return queryset.filter(
+            Q(responsible_organisation__region_id=self.value()) | Exists(in_region)
+        )
+
+
+class OrganisationFilter(admin.SimpleListFilter):
+    title = _("organisasjon")
+    parameter_name = "organisation"
+    KINDS = [
+        Organisation.Kind.HF,
+        Organisation.Kind.PRIVATE_NONPROFIT,
+        Organisation.Kind.MUNICIPAL_SERVICE,
+        Organisation.Kind.DENTAL_SERVICE,
+        Organisation.Kind.UNIVERSITY,
+    ]
+
+    def lookups(self, request, model_admin):
+        orgs = organisation_visible_to(user=request.user).filter(kind__in=self.KINDS)
+        return [(str(pk), name) for pk, name in orgs.order_by("name").values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        org = self.value()
+        at_org = StudySite.objects.filter(study=OuterRef("pk")).filter(
+            Q(organisation_id=org) | Q(organisation__parent_id=org)
+        )
+        return queryset.filter(Q(responsible_organisation_id=org) | Exists(at_org))
+
+
+class HealthCategoryFilter(admin.SimpleListFilter):
+    title = _("HRCS helsekategori")
+    parameter_name = "hrcs"
+
+    def lookups(self, request, model_admin):
+        return [(c.code, f"{c.code} {c.label_nb}") for c in HealthCategory.objects.order_by("code")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(hrcs_categories__code=self.value())
+
+
+class QualityFlagFilter(admin.SimpleListFilter):
+    title = _("datakvalitet")
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return selectors.QualityFlag.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in selectors.QualityFlag.values:
+            return queryset
+        return queryset.filter(selectors.study_quality_flag_q(self.value()))
+
+
+# --- participating sites, edited inline ----------------------------------------------------------
+
 
 class StudySiteInline(admin.TabularInline):
     model = StudySite
+    formset = StudySiteFormSet
     extra = 0
     autocomplete_fields = ["organisation"]
     fields = [
         "organisation",
         "status",
         "activated_on",
+        "closed_on",
         "local_investigator",
         "contact_name",
         "contact_email",
+        "contact_phone",
         "target_enrolment",
+        "recruitment",
         "is_satellite",
+        "is_decentralised",
     ]
+    readonly_fields = ["recruitment"]
+
+    def get_queryset(self, request):
+        return (
+            selectors.studysite_visible_to(user=request.user)
+            .annotate(enrolled=selectors.studysite_enrolled_count())
+            .order_by("id")
+        )
+
+    @admin.display(description=_("inkludert"))
+    def recruitment(self, site: StudySite) -> str:
+        if site.pk is None:
+            return "–"
+        return selectors.enrolment_display(getattr(site, "enrolled", 0), site.target_enrolment)
+
+    def has_add_permission(self, request, obj=None):
+        return user_can_edit(user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return user_can_edit(user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_can_edit(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return user_has_portfolio_access(user=request.user)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("organisation")
+        if field is not None:
+            # New sites only in the user's own scope; the study's existing sites stay valid.
+            existing = Q(study_sites__study=obj) if obj is not None else Q(pk__in=[])
+            visible = organisation_visible_to(user=request.user)
+            field.queryset = Organisation.objects.filter(
+                Q(pk__in=visible.values("pk")) | existing
+            ).distinct()
+            widget = field.widget.widget
+            labelled = LabelledAutocompleteSelect(
+                widget.field, widget.admin_site, attrs=widget.attrs, using=widget.db
+            )
+            labelled.choices = widget.choices
+            labelled.labels = (
+                {
+                    str(pk): name
+                    for pk, name in Organisation.objects.filter(study_sites__study=obj).values_list(
+                        "pk", "name"
+                    )
+                }
+                if obj is not None
+                else {}
+            )
+            field.widget.widget = labelled
+        return formset
+
+
+# --- the study -----------------------------------------------------------------------------------
 
 
 @admin.register(Study)
-class StudyAdmin(SimpleHistoryAdmin):
+class StudyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = StudyAdminForm
     list_display = [
-        "__str__",
-        "public_id",
+        "title",
+        "identifiers",
+        "region",
+        "status",
         "category",
         "phase",
-        "status",
-        "responsible_organisation",
+        "open_sites_display",
+        "recruitment",
+        "flags",
         "is_published",
-        "updated_at",
     ]
-    list_select_related = ["responsible_organisation"]
+    list_select_related = ["responsible_organisation__region", "sponsor"]
     list_filter = [
+        RegionFilter,
+        OrganisationFilter,
         "status",
         "category",
         "phase",
+        HealthCategoryFilter,
+        QualityFlagFilter,
         "sponsor_type",
         "is_published",
-        ("responsible_organisation__region", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = [
-        "public_id",
+        "=public_id",
+        "=rek_number",
+        "=eu_ct_number",
+        "=eudract_number",
+        "=nct_id",
+        "=isrctn",
+        "=sponsor_protocol_code",
         "scientific_title",
         "lay_title_nb",
-        "rek_number",
-        "eu_ct_number",
-        "eudract_number",
-        "nct_id",
-        "isrctn",
-        "sponsor_protocol_code",
     ]
+    search_help_text = _("Søk på tittel eller på en identifikator (REK, EU CT, EudraCT, NCT, …).")
     autocomplete_fields = ["sponsor", "responsible_organisation", "research_activity"]
     filter_horizontal = ["hrcs_categories"]
-    readonly_fields = ["public_id", "created_at", "updated_at"]
+    readonly_fields = [
+        "public_id",
+        "version",
+        "created_at",
+        "updated_at",
+        "published_at",
+        "care_levels",
+        "recruitment",
+        "review_status",
+    ]
     inlines = [StudySiteInline]
     show_full_result_count = False
+    paginator = CappedCountPaginator
+    list_per_page = 50
+    actions = ["publish", "unpublish", "close_for_inclusion", "export_as_csv", "export_as_xlsx"]
     fieldsets = [
         (
             _("Identifikatorer"),
             {
                 "fields": [
                     "public_id",
-                    "rek_number",
-                    "eu_ct_number",
-                    "eudract_number",
-                    "nct_id",
-                    "isrctn",
-                    "sponsor_protocol_code",
+                    ("rek_number", "eu_ct_number", "eudract_number"),
+                    ("nct_id", "isrctn", "sponsor_protocol_code"),
                 ]
             },
         ),
         (
             _("Titler og sammendrag"),
             {
+                "description": _(
+                    "Bokmål er påkrevd for å publisere. Endres teksten, må den gjennomgås på nytt."
+                ),
                 "fields": [
                     "scientific_title",
                     "lay_title_nb",
                     "lay_summary_nb",
+                    "mark_nb_reviewed",
                     "lay_title_nn",
                     "lay_summary_nn",
+                    "mark_nn_reviewed",
                     "lay_title_en",
                     "lay_summary_en",
-                ]
+                    "mark_en_reviewed",
+                    "review_status",
+                ],
             },
         ),
         (
             _("Klassifisering"),
             {
                 "fields": [
-                    "category",
-                    "phase",
+                    ("category", "phase"),
                     "intervention_types",
                     "hrcs_categories",
                     "research_activity",
@@ -122,18 +321,22 @@ class StudyAdmin(SimpleHistoryAdmin):
         ),
         (
             _("Hvem kan delta"),
-            {"fields": ["min_age", "max_age", "sex", "healthy_volunteers", "eligibility_criteria"]},
+            {
+                "fields": [
+                    ("min_age", "max_age", "sex", "healthy_volunteers"),
+                    "eligibility_criteria",
+                ]
+            },
         ),
         (
             _("Sponsor og ansvar"),
             {
                 "fields": [
                     "responsible_organisation",
-                    "sponsor",
-                    "sponsor_type",
+                    ("sponsor", "sponsor_type"),
                     "funding_sources",
-                    "decentralised",
-                    "decentralised_elements",
+                    ("decentralised", "decentralised_elements"),
+                    "care_levels",
                 ]
             },
         ),
@@ -141,20 +344,228 @@ class StudyAdmin(SimpleHistoryAdmin):
             _("Datoer og mål"),
             {
                 "fields": [
-                    "application_submitted_on",
-                    "rek_approved_on",
-                    "dmp_approved_on",
-                    "opened_on",
-                    "first_patient_in_on",
-                    "planned_recruitment_end_on",
-                    "actual_recruitment_end_on",
-                    "completed_on",
-                    "target_enrolment",
+                    ("application_submitted_on", "rek_approved_on", "dmp_approved_on"),
+                    ("opened_on", "first_patient_in_on"),
+                    ("planned_recruitment_end_on", "actual_recruitment_end_on", "completed_on"),
+                    ("target_enrolment", "recruitment"),
                 ]
             },
         ),
         (
-            _("Status"),
-            {"fields": ["status", "is_published", "published_at", "created_at", "updated_at"]},
+            _("Status og publisering"),
+            {
+                "fields": [
+                    "status",
+                    ("is_published", "published_at"),
+                    "change_reason",
+                    "expected_version",
+                    ("version", "created_at", "updated_at"),
+                ]
+            },
         ),
     ]
+
+    def scoped_queryset(self, request):
+        return selectors.study_admin_list(user=request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        """An identifier is looked up exactly (indexed); anything else searches titles too."""
+        term = search_term.strip()
+        field = selectors.study_identifier_field(term)
+        if field:
+            return queryset.filter(
+                **{field: term.upper() if field != "rek_number" else term}
+            ), False
+        return super().get_search_results(request, queryset, term)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "responsible_organisation":
+            # Existing studies keep their responsible organisation even if out of scope.
+            object_id = request.resolver_match.kwargs.get("object_id")
+            current = Q(responsible_studies__pk=object_id) if object_id else Q(pk__in=[])
+            kwargs["queryset"] = Organisation.objects.filter(
+                Q(pk__in=organisation_visible_to(user=request.user).values("pk")) | current
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # columns
+
+    @admin.display(description=_("studie"), ordering="lay_title_nb")
+    def title(self, study: Study) -> str:
+        return str(study)
+
+    @admin.display(description=_("identifikatorer"))
+    def identifiers(self, study: Study) -> str:
+        values = [study.nct_id, study.eu_ct_number, study.rek_number and f"REK {study.rek_number}"]
+        return " · ".join(v for v in values if v) or study.public_id
+
+    @admin.display(description=_("region"), ordering="responsible_organisation__region__name")
+    def region(self, study: Study) -> str:
+        region = study.responsible_organisation.region
+        return region.name if region else "–"
+
+    @admin.display(description=_("åpne steder"), ordering="open_sites")
+    def open_sites_display(self, study: Study) -> int:
+        return getattr(study, "open_sites", 0)
+
+    @admin.display(description=_("rekruttert n/N"), ordering="enrolled")
+    def recruitment(self, study: Study) -> str:
+        if not hasattr(study, "enrolled"):
+            return "–"
+        return selectors.enrolment_display(study.enrolled, study.target_enrolment)
+
+    @admin.display(description=_("flagg"))
+    def flags(self, study: Study) -> str:
+        raised = selectors.study_flags(study)
+        if not raised:
+            return ""
+        return format_html_join(
+            " ",
+            '<span title="{}" style="color:#ba2121">⚑ {}</span>',
+            ((flag.label, flag.label) for flag in raised),
+        )
+
+    @admin.display(description=_("omsorgsnivåer"))
+    def care_levels(self, study: Study) -> str:
+        if not study.pk:
+            return "–"
+        return ", ".join(str(level) for level in selectors.study_care_levels(study=study)) or "–"
+
+    @admin.display(description=_("gjennomgang av sammendrag"))
+    def review_status(self, study: Study) -> str:
+        rows = []
+        for code, label in LANGUAGES:
+            at = getattr(study, f"lay_{code}_reviewed_at")
+            by = getattr(study, f"lay_{code}_reviewed_by", None)
+            if at:
+                when = timezone.localtime(at).strftime("%d.%m.%Y")
+                rows.append(
+                    (label, _("gjennomgått %(when)s av %(who)s") % {"when": when, "who": by or "?"})
+                )
+            else:
+                rows.append((label, _("ikke gjennomgått")))
+        return format_html_join(mark_safe("<br>"), "{}: {}", rows)  # noqa: S308
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name == "trials_study_change":
+            queryset = queryset.select_related(
+                "lay_nb_reviewed_by", "lay_nn_reviewed_by", "lay_en_reviewed_by"
+            )
+        return queryset
+
+    # saving
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.StaleStudyError:
+            self.message_user(
+                request,
+                _(
+                    "Studien ble endret av noen andre samtidig. Ingenting av ditt er lagret; "
+                    "se historikken og gjør endringen på nytt."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        services.study_lay_review_update(
+            study=obj,
+            changed_fields=form.changed_data,
+            reviewed={code for code, _label in LANGUAGES if data.get(f"mark_{code}_reviewed")},
+            user=request.user,
+        )
+        if form.loaded_status and obj.status != form.loaded_status:
+            study_apply_transition_dates(
+                study=obj, to_status=obj.status, today=timezone.localdate()
+            )
+        if obj.is_published and not obj.published_at:
+            obj.published_at = timezone.now()
+        services.study_save(
+            study=obj,
+            user=request.user,
+            expected_version=data.get("expected_version"),
+            loaded_status=form.loaded_status,
+            reason=(data.get("change_reason") or "").strip(),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        reason = (form.cleaned_data.get("change_reason") or "").strip() or str(_("Endret."))
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._change_reason = reason
+            obj.delete()
+        for instance in instances:
+            instance._change_reason = reason
+            instance.save()
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        study = form.instance
+        if (
+            form.loaded_status
+            and study.status != form.loaded_status
+            and (study.status in ENDS_RECRUITMENT)
+        ):
+            studysite_close_open(
+                study=study,
+                user=request.user,
+                reason=(form.cleaned_data.get("change_reason") or "").strip(),
+                today=timezone.localdate(),
+            )
+
+    # actions: each goes through a service and reports what changed and what was refused
+
+    def _report(self, request, result: services.BulkResult, done: str) -> None:
+        if result.changed:
+            self.message_user(request, done % {"n": result.changed}, messages.SUCCESS)
+        if result.unchanged:
+            self.message_user(
+                request, _("%(n)s var allerede slik.") % {"n": result.unchanged}, messages.INFO
+            )
+        for study, why in result.refused:
+            self.message_user(
+                request,
+                _("Ikke endret: «%(study)s» (%(id)s): %(why)s")
+                % {"study": study, "id": study.public_id, "why": why},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Publiser valgte studier"), permissions=["change"])
+    def publish(self, request, queryset):
+        result = services.study_bulk_apply(
+            studies=queryset,
+            apply=lambda s: services.study_publish(study=s, user=request.user),
+            changed=lambda s: not s.is_published,
+        )
+        self._report(request, result, _("%(n)s studier publisert."))
+
+    @admin.action(description=_("Avpubliser valgte studier"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        result = services.study_bulk_apply(
+            studies=queryset,
+            apply=lambda s: services.study_unpublish(study=s, user=request.user),
+            changed=lambda s: s.is_published,
+        )
+        self._report(request, result, _("%(n)s studier avpublisert."))
+
+    @admin.action(description=_("Steng valgte studier for inklusjon"), permissions=["change"])
+    def close_for_inclusion(self, request, queryset):
+        result = services.study_bulk_apply(
+            studies=queryset,
+            apply=lambda s: services.study_close_for_inclusion(study=s, user=request.user),
+            changed=lambda s: s.status != Study.Status.CLOSED,
+        )
+        self._report(request, result, _("%(n)s studier stengt for inklusjon."))
+
+    @admin.action(description=_("Eksporter valgte som CSV"), permissions=["view"])
+    def export_as_csv(self, request, queryset):
+        return export_csv(queryset)
+
+    @admin.action(description=_("Eksporter valgte som Excel (XLSX)"), permissions=["view"])
+    def export_as_xlsx(self, request, queryset):
+        return export_xlsx(queryset)

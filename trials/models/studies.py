@@ -215,6 +215,15 @@ class Study(models.Model):
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
     version = models.PositiveIntegerField(_("versjon"), default=1, editable=False)
+    registry_updated_on = models.DateField(
+        _("sist oppdatert i registeret"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Siste oppdatering i ClinicalTrials.gov ved import; eldre poster overskriver ikke."
+        ),
+    )
 
     history = HistoricalRecords(
         verbose_name=_("historikk for studie"),
@@ -277,6 +286,8 @@ class Study(models.Model):
             models.Index(
                 fields=["is_published", "-updated_at"], name="study_published_updated_idx"
             ),
+            # Admin changelist: newest changes first (with the pk tiebreak the admin adds).
+            models.Index(fields=["-updated_at", "-id"], name="study_updated_idx"),
             # Nightly job: open studies whose planned recruitment end has passed.
             models.Index(
                 fields=["status", "planned_recruitment_end_on"], name="study_status_end_idx"

@@ -10,7 +10,7 @@ from simple_history.utils import bulk_update_with_history
 
 from sites.services import LoadResult, read_reference_csv, upsert_reference_row
 
-from .models import HealthCategory, ResearchActivity, Study, StudySite
+from ..models import HealthCategory, ResearchActivity, Study, StudySite
 
 
 @transaction.atomic
@@ -59,7 +59,7 @@ def study_close_expired_recruitment(*, today: dt.date, user: AbstractBaseUser | 
     return len(studies)
 
 
-REFERENCE_DIR = Path(__file__).resolve().parent / "fixtures" / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "reference"
 
 
 @transaction.atomic
@@ -94,3 +94,43 @@ def hrcs_load(*, directory: Path = REFERENCE_DIR, result: LoadResult | None = No
             "HRCS forskningsaktiviteter",
         )
     return result
+
+
+# Re-exported so that callers import from ``trials.services`` whatever module a rule lives in.
+from .lifecycle import (  # noqa: E402
+    ALLOWED_TRANSITIONS,
+    APPROVED_OR_LATER,
+    BulkResult,
+    study_bulk_apply,
+    study_close_for_inclusion,
+    study_publish,
+    study_publish_problems,
+    study_transition,
+    study_transition_problems,
+    study_unpublish,
+)
+from .studies import (  # noqa: E402
+    StaleStudyError,
+    study_lay_review_update,
+    study_reason_required,
+    study_save,
+)
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "APPROVED_OR_LATER",
+    "BulkResult",
+    "StaleStudyError",
+    "hrcs_load",
+    "study_bulk_apply",
+    "study_close_expired_recruitment",
+    "study_close_for_inclusion",
+    "study_publish",
+    "study_publish_problems",
+    "study_lay_review_update",
+    "study_reason_required",
+    "study_save",
+    "study_transition",
+    "study_transition_problems",
+    "study_unpublish",
+]

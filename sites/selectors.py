@@ -1,0 +1,90 @@
+"""Reads for sites, and the one answer to "which organisations may this user see and change".
+
+Every back-office list, form, autocomplete, action and export goes through these functions (and the
+``trials.selectors`` ones built on them), so that a coordinator of Helse Nord never sees a row that
+belongs only to Helse Vest. The rules, by ``UserScope.role``:
+
+* superuser, national administrator, NorTrials secretariat: everything;
+* regional coordinator: organisations in their region;
+* organisation staff: their organisation and the units under it (two levels: HF → hospital → unit);
+* observer: like the region or organisation on their scope (everything if neither), read-only;
+* anyone else (no scope): nothing.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from .models import Organisation, UserScope
+
+NATIONAL_ROLES = frozenset({UserScope.Role.NATIONAL_ADMIN, UserScope.Role.NORTRIALS})
+
+_CACHE_ATTR = "_portfolio_scope_cache"
+
+
+def user_scope(*, user: AbstractBaseUser | AnonymousUser) -> UserScope | None:
+    """The user's scope (one query per request, cached on the user object); None without one."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    if not hasattr(user, _CACHE_ATTR):
+        scope = UserScope.objects.select_related("region", "organisation").filter(user=user).first()
+        setattr(user, _CACHE_ATTR, scope)
+    return getattr(user, _CACHE_ATTR)
+
+
+def user_is_national(*, user: AbstractBaseUser | AnonymousUser) -> bool:
+    """True for superusers and roles that see the whole country."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return True
+    scope = user_scope(user=user)
+    return scope is not None and scope.role in NATIONAL_ROLES
+
+
+def user_has_portfolio_access(*, user: AbstractBaseUser | AnonymousUser) -> bool:
+    """May the user see anything in the back office at all?"""
+    return user_is_national(user=user) or user_scope(user=user) is not None
+
+
+def user_can_edit(*, user: AbstractBaseUser | AnonymousUser) -> bool:
+    """May the user change the rows they can see? Observers and users without a scope may not."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return True
+    scope = user_scope(user=user)
+    return scope is not None and scope.role != UserScope.Role.OBSERVER
+
+
+def organisation_scope_q(*, user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q | None:
+    """A ``Q`` on ``<prefix>`` (an Organisation relation) for the user's scope.
+
+    Returns None when the user sees every organisation, and ``Q(pk__in=[])`` when they see none.
+    ``prefix`` is the lookup path to an organisation, e.g. ``"responsible_organisation__"``.
+    """
+    if user_is_national(user=user):
+        return None
+    scope = user_scope(user=user)
+    if scope is None:
+        return Q(pk__in=[])
+    if scope.role == UserScope.Role.REGIONAL_COORDINATOR or (
+        scope.role == UserScope.Role.OBSERVER and scope.region_id and not scope.organisation_id
+    ):
+        return Q(**{f"{prefix}region_id": scope.region_id})
+    if scope.organisation_id:
+        org = scope.organisation_id
+        return (
+            Q(**{f"{prefix}pk": org})
+            | Q(**{f"{prefix}parent_id": org})
+            | Q(**{f"{prefix}parent__parent_id": org})
+        )
+    if scope.role == UserScope.Role.OBSERVER:
+        return None  # A national observer: sees everything, changes nothing.
+    return Q(pk__in=[])
+
+
+def organisation_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organisation]:
+    """Organisations the user may see (and, unless an observer, change)."""
+    q = organisation_scope_q(user=user)
+    queryset = Organisation.objects.all()
+    if q is None:
+        return queryset
+    if q == Q(pk__in=[]):
+        return queryset.none()
+    return queryset.filter(q)

@@ -1,0 +1,287 @@
+"""The study portfolio in the admin: who sees what, the form's rules, actions, exports, queries."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from sites.models import Organisation, UserScope
+from tests.factories import StudyFactory, StudySiteFactory, hf
+from trials.models import Study, StudySite
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def vest_study(reference_data):
+    return StudySiteFactory(study__lay_title_nb="Vest-studien").study
+
+
+@pytest.fixture
+def nord_study(reference_data):
+    study = StudyFactory(lay_title_nb="Nord-studien", responsible_organisation=hf("Nord-Norge"))
+    StudySiteFactory(study=study)
+    return study
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+def _change_url(study):
+    return reverse("admin:trials_study_change", args=[study.pk])
+
+
+def test_coordinator_sees_only_own_region_in_the_list(
+    client, coordinator_nord, vest_study, nord_study
+):
+    response = _login(client, coordinator_nord).get(reverse("admin:trials_study_changelist"))
+    assert response.status_code == 200
+    assert "Nord-studien" in response.text
+    assert "Vest-studien" not in response.text
+
+
+def test_foreign_study_is_404_in_change_history_and_delete(client, coordinator_nord, vest_study):
+    _login(client, coordinator_nord)
+    for name in ("change", "history", "delete"):
+        url = reverse(f"admin:trials_study_{name}", args=[vest_study.pk])
+        assert client.get(url).status_code == 404, name
+
+
+def test_study_with_a_site_in_the_region_is_visible(client, coordinator_nord, vest_study):
+    StudySiteFactory(study=vest_study, organisation=hf("Nord-Norge"))
+    response = _login(client, coordinator_nord).get(_change_url(vest_study))
+    assert response.status_code == 200
+
+
+def test_autocomplete_never_shows_foreign_organisations(client, coordinator_nord):
+    _login(client, coordinator_nord)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "Helse",
+            "app_label": "trials",
+            "model_name": "study",
+            "field_name": "responsible_organisation",
+        },
+    )
+    names = [row["text"] for row in response.json()["results"]]
+    assert names
+    assert "Helse Bergen HF" not in names
+    assert all(Organisation.objects.get(name=n).region.code == "helse-nord" for n in names)
+
+
+def test_user_without_scope_sees_nothing(client, vest_study):
+    user = get_user_model().objects.create_user(
+        "uten-tilgang", password="x-12345678", is_staff=True
+    )
+    _login(client, user)
+    assert client.get(reverse("admin:trials_study_changelist")).status_code == 403
+    assert client.get(_change_url(vest_study)).status_code in (403, 404)
+
+
+def test_observer_can_read_but_not_change(client, vest_study, helse_vest):
+    user = get_user_model().objects.create_user("observator", password="x-12345678", is_staff=True)
+    UserScope.objects.create(user=user, role=UserScope.Role.OBSERVER, region=helse_vest)
+    _login(client, user)
+    response = client.get(_change_url(vest_study))
+    assert response.status_code == 200
+    assert 'name="_save"' not in response.text
+    response = client.post(_change_url(vest_study), {"scientific_title": "Endret"})
+    assert response.status_code == 403
+
+
+def test_organisation_staff_sees_only_their_organisation(client, vest_study, reference_data):
+    stavanger = StudySiteFactory(
+        study__lay_title_nb="Stavanger-studien",
+        study__responsible_organisation=hf("Stavanger"),
+    ).study
+    user = get_user_model().objects.create_user("forskstotte", password="x-12345678", is_staff=True)
+    UserScope.objects.create(
+        user=user, role=UserScope.Role.ORGANISATION_STAFF, organisation=hf("Stavanger")
+    )
+    response = _login(client, user).get(reverse("admin:trials_study_changelist"))
+    assert "Stavanger-studien" in response.text
+    assert "Vest-studien" not in response.text
+    assert client.get(_change_url(vest_study)).status_code == 404
+    assert client.get(_change_url(stavanger)).status_code == 200
+
+
+def _form_data(client, study):
+    """The change form's own initial values, as the browser would post them."""
+    response = client.get(_change_url(study))
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        elif isinstance(value, dt.datetime):
+            data[name] = value.strftime("%Y-%m-%d %H:%M:%S")
+        else:
+            data[name] = value if value is not True else "on"
+    if "intervention_types" in data:
+        data["intervention_types"] = form["intervention_types"].value()
+    inline = response.context["inline_admin_formsets"][0].formset
+    prefix = inline.prefix
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": str(len(inline.forms)),
+            f"{prefix}-INITIAL_FORMS": str(len(inline.initial_forms)),
+        }
+    )
+    for i, site_form in enumerate(inline.forms):
+        for name in site_form.fields:
+            value = site_form[name].value()
+            if value not in (None, False, ""):
+                data[f"{prefix}-{i}-{name}"] = "on" if value is True else str(value)
+    return data
+
+
+def test_changing_an_approved_study_needs_a_reason_and_is_kept_in_history(
+    client, coordinator_vest, vest_study
+):
+    _login(client, coordinator_vest)
+    data = _form_data(client, vest_study)
+    data["scientific_title"] = "Ny vitenskapelig tittel"
+    response = client.post(_change_url(vest_study), data)
+    assert response.status_code == 200
+    assert "Studien er godkjent: skriv kort hvorfor" in response.text
+
+    data["change_reason"] = "Rettet tittel etter protokollendring"
+    response = client.post(_change_url(vest_study), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    vest_study.refresh_from_db()
+    assert vest_study.scientific_title == "Ny vitenskapelig tittel"
+    latest = vest_study.history.latest()
+    assert latest.history_change_reason == "Rettet tittel etter protokollendring"
+    assert latest.history_user == coordinator_vest
+
+    history = client.get(reverse("admin:trials_study_history", args=[vest_study.pk]))
+    assert "Rettet tittel etter protokollendring" in history.text
+    assert "Ny vitenskapelig tittel" in history.text
+
+
+def test_second_of_two_concurrent_saves_is_refused_with_a_link_to_history(
+    client, coordinator_vest, vest_study
+):
+    _login(client, coordinator_vest)
+    first = _form_data(client, vest_study)
+    second = dict(first)
+    first.update(scientific_title="Første", change_reason="Første endring")
+    second.update(scientific_title="Andre", change_reason="Andre endring")
+    assert client.post(_change_url(vest_study), first).status_code == 302
+    response = client.post(_change_url(vest_study), second)
+    assert response.status_code == 200
+    assert "etter at du åpnet den" in response.text
+    assert reverse("admin:trials_study_history", args=[vest_study.pk]) in response.text
+    vest_study.refresh_from_db()
+    assert vest_study.scientific_title == "Første"
+
+
+def test_opening_needs_an_open_site(client, coordinator_vest, reference_data):
+    study = StudyFactory(status=Study.Status.APPROVED, is_published=False, phase="na")
+    site = StudySiteFactory(study=study, status=StudySite.Status.PLANNED)
+    _login(client, coordinator_vest)
+    data = _form_data(client, study)
+    data.update(status=Study.Status.OPEN, change_reason="Åpner")
+    response = client.post(_change_url(study), data)
+    assert response.status_code == 200
+    assert "uten minst ett åpent studiested" in response.text
+
+    prefix = "sites"
+    data[f"{prefix}-0-status"] = StudySite.Status.OPEN
+    response = client.post(_change_url(study), data)
+    assert response.status_code == 302
+    study.refresh_from_db()
+    site.refresh_from_db()
+    assert study.status == Study.Status.OPEN
+    assert site.status == StudySite.Status.OPEN
+
+
+def test_publish_action_reports_changed_and_refused(client, coordinator_vest, reference_data):
+    ready = StudyFactory(is_published=False)
+    no_summary = StudyFactory(is_published=False, lay_summary_nb="")
+    _login(client, coordinator_vest)
+    response = client.post(
+        reverse("admin:trials_study_changelist"),
+        {"action": "publish", "_selected_action": [ready.pk, no_summary.pk]},
+        follow=True,
+    )
+    text = response.text
+    assert "1 studier publisert" in text
+    assert "sammendrag på bokmål" in text
+    ready.refresh_from_db()
+    no_summary.refresh_from_db()
+    assert ready.is_published and not no_summary.is_published
+
+
+def test_close_action_closes_study_and_sites(client, coordinator_vest, vest_study):
+    _login(client, coordinator_vest)
+    client.post(
+        reverse("admin:trials_study_changelist"),
+        {"action": "close_for_inclusion", "_selected_action": [vest_study.pk]},
+    )
+    vest_study.refresh_from_db()
+    assert vest_study.status == Study.Status.CLOSED
+    assert not vest_study.sites.filter(status=StudySite.Status.OPEN).exists()
+
+
+def test_exports_contain_only_visible_rows(client, coordinator_nord, vest_study, nord_study):
+    _login(client, coordinator_nord)
+    url = reverse("admin:trials_study_changelist")
+    ids = [vest_study.pk, nord_study.pk]
+    csv_response = client.post(url, {"action": "export_as_csv", "_selected_action": ids})
+    text = csv_response.content.decode("utf-8-sig")
+    assert "Nord-studien" in text and "Vest-studien" not in text
+    assert "0/100 (0 %)" not in text  # n and N are separate columns
+    xlsx = client.post(url, {"action": "export_as_xlsx", "_selected_action": ids})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    titles = [row[1] for row in sheet.iter_rows(values_only=True)]
+    assert titles == ["Tittel", "Nord-studien"]
+
+
+def test_quality_flag_filter(client, coordinator_vest, reference_data):
+    today = timezone.localdate()
+    late = StudySiteFactory(
+        study__lay_title_nb="Forsinket", study__planned_recruitment_end_on=today - dt.timedelta(1)
+    ).study
+    StudySiteFactory(study__lay_title_nb="I rute")
+    response = _login(client, coordinator_vest).get(
+        reverse("admin:trials_study_changelist"), {"flag": "recruiting_past_end"}
+    )
+    assert "Forsinket" in response.text and "I rute" not in response.text
+    assert str(late)
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_changelist_and_change_form_use_a_constant_number_of_queries(
+    client, coordinator_vest, reference_data
+):
+    _login(client, coordinator_vest)
+    list_url = reverse("admin:trials_study_changelist")
+    study = StudySiteFactory().study
+    few_list = _count_queries(client, list_url)
+    few_form = _count_queries(client, _change_url(study))
+    for org in Organisation.objects.filter(region__code="helse-vest", kind="hospital")[:6]:
+        StudySiteFactory(study=study, organisation=org)
+    for _ in range(8):
+        StudySiteFactory()
+    assert _count_queries(client, list_url) == few_list
+    assert few_list <= 10
+    assert _count_queries(client, _change_url(study)) == few_form
