@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from .models import Study, StudySite
+from ..models import Study, StudySite
 
 
 def study_open_site_exists() -> Exists:

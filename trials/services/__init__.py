@@ -10,7 +10,7 @@ from simple_history.utils import bulk_update_with_history
 
 from sites.services import LoadResult, read_reference_csv, upsert_reference_row
 
-from .models import HealthCategory, ResearchActivity, Study, StudySite
+from ..models import HealthCategory, ResearchActivity, Study, StudySite
 
 
 @transaction.atomic
@@ -59,7 +59,7 @@ def study_close_expired_recruitment(*, today: dt.date, user: AbstractBaseUser | 
     return len(studies)
 
 
-REFERENCE_DIR = Path(__file__).resolve().parent / "fixtures" / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "reference"
 
 
 @transaction.atomic
