@@ -33,7 +33,7 @@ def _approval(site: dict) -> dt.date | None:
 
 
 def organisation_capability_profile(*, organisation: Organisation, year: int) -> dict:
-    """Capacity figures of ``year`` plus portfolio figures (3 queries).
+    """Capacity figures of ``year`` plus portfolio figures (2 queries).
 
     - median days from approval to first patient at this organisation, over sites whose first
       patient was included in ``year``;

@@ -56,7 +56,9 @@ def profiles(reference_data):
         "bergen": interest_profile(hf("Bergen"), codes=["02"], email="fou@bergen.example.no"),
         "stavanger": interest_profile(hf("Stavanger"), codes=["02"], email="fou@sus.example.no"),
         "unn": interest_profile(hf("Nord-Norge"), codes=["02", "03"], email="fou@unn.example.no"),
-        "forde": interest_profile(hf("Førde"), codes=["02"], phases=["1"], email="f@forde.example.no"),
+        "forde": interest_profile(
+            hf("Førde"), codes=["02"], phases=["1"], email="f@forde.example.no"
+        ),
         "ous": interest_profile(hf("Oslo univ"), codes=["03"], email="fou@ous.example.no"),
     }
 
@@ -177,7 +179,11 @@ def test_the_whole_flow_across_easter(
         with django_capture_on_commit_callbacks(execute=True):
             page = api.post(
                 link,
-                {"selected": [str(bergen.organisation_id)], "satisfaction": "4", "comment": "Fast!"},
+                {
+                    "selected": [str(bergen.organisation_id)],
+                    "satisfaction": "4",
+                    "comment": "Fast!",
+                },
             )
         assert page.status_code == 200
         assert "Your outcome was recorded" in page.content.decode()
