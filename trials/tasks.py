@@ -1,5 +1,7 @@
 """Thin Celery tasks: each one calls a service."""
 
+import smtplib
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -15,9 +17,16 @@ def close_expired_recruitment() -> int:
 
 
 # Industry collaboration (NorTrials): feasibility requests and agreement milestones.
+# Mail tasks retry when the SMTP server is away; the services enqueue them with robust on_commit,
+# so a request is never lost because mail is down.
+MAIL_RETRY = {
+    "autoretry_for": (OSError, smtplib.SMTPException),
+    "retry_backoff": 30,
+    "max_retries": 5,
+}
 
 
-@shared_task(name="trials.tasks.feasibility_confirm")
+@shared_task(name="trials.tasks.feasibility_confirm", **MAIL_RETRY)
 def feasibility_confirm(request_id: int) -> None:
     """Tell the sponsor the request was received and when to expect the answer."""
     feasibility_mail.send_confirmation(
@@ -25,7 +34,7 @@ def feasibility_confirm(request_id: int) -> None:
     )
 
 
-@shared_task(name="trials.tasks.feasibility_notify_routed")
+@shared_task(name="trials.tasks.feasibility_notify_routed", **MAIL_RETRY)
 def feasibility_notify_routed(request_id: int, response_ids: list[int]) -> int:
     """E-mail each organisation a new request was routed to."""
     request = FeasibilityRequest.objects.select_related("sponsor", "hrcs_category").get(
@@ -44,7 +53,7 @@ def feasibility_send_reminders() -> int:
     return feasibility.feasibility_send_reminders()
 
 
-@shared_task(name="trials.tasks.feasibility_compile", acks_late=True)
+@shared_task(name="trials.tasks.feasibility_compile", acks_late=True, **MAIL_RETRY)
 def feasibility_compile(request_id: int) -> bool:
     """Send the compiled answer to the sponsor (at most once)."""
 
@@ -62,7 +71,7 @@ def feasibility_compile_due() -> int:
     )
 
 
-@shared_task(name="trials.tasks.feasibility_notify_outcome")
+@shared_task(name="trials.tasks.feasibility_notify_outcome", **MAIL_RETRY)
 def feasibility_notify_outcome(request_id: int) -> int:
     """Tell organisations whether they were chosen or released."""
 

@@ -250,7 +250,7 @@ class FeasibilityRequestAdmin(NationalWriteMixin, admin.ModelAdmin):
 
             services.feasibility_request_route(request=form.instance)
             pk = form.instance.pk
-            transaction.on_commit(lambda: tasks.feasibility_confirm.delay(pk))
+            transaction.on_commit(lambda: tasks.feasibility_confirm.delay(pk), robust=True)
 
     @admin.action(description=_("Send samlet svar til sponsor nå"), permissions=["change"])
     def compile_now(self, request, queryset):

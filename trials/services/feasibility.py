@@ -109,7 +109,7 @@ def feasibility_request_create(
     feasibility_request_route(request=request, now=now)
     from .. import tasks
 
-    transaction.on_commit(lambda: tasks.feasibility_confirm.delay(request.pk))
+    transaction.on_commit(lambda: tasks.feasibility_confirm.delay(request.pk), robust=True)
     return request
 
 
@@ -158,7 +158,9 @@ def feasibility_request_route(
     from .. import tasks  # tasks import services; import here to avoid a cycle
 
     response_ids = [r.pk for r in new]
-    transaction.on_commit(lambda: tasks.feasibility_notify_routed.delay(request.pk, response_ids))
+    transaction.on_commit(
+        lambda: tasks.feasibility_notify_routed.delay(request.pk, response_ids), robust=True
+    )
     return new
 
 
@@ -231,7 +233,7 @@ def feasibility_response_answer(
         from .. import tasks
 
         request_id = response.request_id
-        transaction.on_commit(lambda: tasks.feasibility_compile.delay(request_id))
+        transaction.on_commit(lambda: tasks.feasibility_compile.delay(request_id), robust=True)
     return response
 
 
@@ -339,7 +341,7 @@ def feasibility_outcome_report(
     )
     from .. import tasks
 
-    transaction.on_commit(lambda: tasks.feasibility_notify_outcome.delay(request.pk))
+    transaction.on_commit(lambda: tasks.feasibility_notify_outcome.delay(request.pk), robust=True)
     return request
 
 
