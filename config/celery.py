@@ -18,4 +18,21 @@ app.conf.beat_schedule = {
         "task": "trials.tasks.close_expired_recruitment",
         "schedule": crontab(hour=1, minute=15),
     },
+    # 07:30 every day: remind agreement contacts of milestones past their planned date.
+    "milestone-overdue-reminders": {
+        "task": "trials.tasks.milestone_send_overdue_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # 08:00 every day: remind organisations that have not answered a feasibility request due
+    # within two working days.
+    "feasibility-reminders": {
+        "task": "trials.tasks.feasibility_send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # 16:00 every day: send the compiled answer for feasibility requests whose deadline is today
+    # (or has passed), whether or not everyone answered.
+    "feasibility-compile-due": {
+        "task": "trials.tasks.feasibility_compile_due",
+        "schedule": crontab(hour=16, minute=0),
+    },
 }

@@ -129,6 +129,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portefolje@kliniskestudier.no")
 
+# Industry collaboration (NorTrials): where secretariat copies go, the base of links in e-mails,
+# and how many feasibility requests one address may submit.
+NORTRIALS_EMAIL = env_str("NORTRIALS_EMAIL", "nortrials@kliniskestudier.no")
+PUBLIC_BASE_URL = (env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+FEASIBILITY_INTAKE_RATE = env_str("FEASIBILITY_INTAKE_RATE", "20/hour")
+
 # Celery: without a broker, tasks run in-process so the demo needs nothing else running.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None

@@ -231,6 +231,12 @@ class OrganisationCapacity(models.Model):
         _("delte stillinger med universitet/kommune"), null=True, blank=True
     )
     patients_treated = models.PositiveIntegerField(_("pasienter behandlet"), null=True, blank=True)
+    patients_by_hrcs = models.JSONField(
+        _("pasienter behandlet per HRCS helsekategori"),
+        default=dict,
+        blank=True,
+        help_text=_('HRCS-kode → antall pasienter, f.eks. {"02": 5400, "03": 8100}'),
+    )
     specialties = models.TextField(_("fagområder"), blank=True)
 
     history = HistoricalRecords(verbose_name=_("historikk for kapasitet"))

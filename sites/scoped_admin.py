@@ -12,24 +12,10 @@ from django.http import Http404, HttpRequest
 from .selectors import user_can_edit, user_has_portfolio_access, user_is_national
 
 
-class ScopedAdminMixin:
-    """Use with ``admin.ModelAdmin`` (or ``SimpleHistoryAdmin``); implement ``scoped_queryset``."""
+class ScopePermissionMixin:
+    """Permissions from the user's scope, not Django's per-model permissions."""
 
     national_delete_only = True
-
-    def scoped_queryset(self, request: HttpRequest) -> QuerySet:
-        raise NotImplementedError
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = self.scoped_queryset(request)
-        ordering = self.get_ordering(request)
-        return queryset.order_by(*ordering) if ordering else queryset
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return user_has_portfolio_access(user=request.user)
@@ -47,6 +33,24 @@ class ScopedAdminMixin:
         if self.national_delete_only:
             return user_is_national(user=request.user) and user_can_edit(user=request.user)
         return user_can_edit(user=request.user)
+
+
+class ScopedAdminMixin(ScopePermissionMixin):
+    """Use with ``admin.ModelAdmin`` (or ``SimpleHistoryAdmin``); implement ``scoped_queryset``."""
+
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = self.scoped_queryset(request)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
     # django-simple-history: scoped, read-only history.
     def _check_visible(self, request: HttpRequest, object_id: str) -> None:

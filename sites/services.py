@@ -163,9 +163,15 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
             content_type__app_label__in=["trials", "sites"],
             codename__regex=r"^(view|add|change)_(study|studysite|sponsor|organisation)$",
         )
+        | Permission.objects.filter(  # industry collaboration (feasibility answers, agreements)
+            content_type__app_label__in=["trials", "sites"],
+            codename__regex=r"^(view|add|change)_(feasibilityresponse|feasibilityinterestprofile"
+            r"|agreement|milestone|organisationcapacity)$",
+        )
         | Permission.objects.filter(
             content_type__app_label__in=["trials", "sites"],
-            codename__regex=r"^view_(region|municipality|healthcategory|researchactivity)$",
+            codename__regex=r"^view_(region|municipality|healthcategory|researchactivity"
+            r"|feasibilityrequest)$",
         )
     )
     user_model = get_user_model()

@@ -1,18 +1,21 @@
 from .agreements import Agreement, Milestone
 from .enrolments import Enrolment
-from .feasibility import FeasibilityRequest, FeasibilityResponse
+from .feasibility import FeasibilityInterestProfile, FeasibilityRequest, FeasibilityResponse
 from .hrcs import HealthCategory, ResearchActivity
+from .sponsors import SponsorContact
 from .studies import Sponsor, Study, StudySite
 
 __all__ = [
     "Agreement",
     "Enrolment",
+    "FeasibilityInterestProfile",
     "FeasibilityRequest",
     "FeasibilityResponse",
     "HealthCategory",
     "Milestone",
     "ResearchActivity",
     "Sponsor",
+    "SponsorContact",
     "Study",
     "StudySite",
 ]

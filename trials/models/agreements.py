@@ -63,6 +63,11 @@ class Agreement(models.Model):
     recruitment_commitment = models.PositiveIntegerField(
         _("rekrutteringsforpliktelse"), null=True, blank=True
     )
+    contact_email = models.EmailField(
+        _("kontakt e-post (organisasjon)"),
+        blank=True,
+        help_text=_("Får påminnelser om forfalte milepæler."),
+    )
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
 
@@ -78,6 +83,22 @@ class Agreement(models.Model):
                 condition=~Q(status="cancelled")
                 | (Q(cancelled_on__isnull=False) & ~Q(cancellation_reason="")),
                 violation_error_message=_("En kansellert avtale må ha dato og årsak."),
+            ),
+            models.CheckConstraint(
+                name="agreement_amendment_has_number",
+                condition=(Q(kind="amendment") & Q(amendment_number__isnull=False))
+                | (~Q(kind="amendment") & Q(amendment_number__isnull=True)),
+                violation_error_message=_(
+                    "En tilleggsavtale må ha et løpenummer; andre avtaletyper skal ikke ha det."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["study", "organisation", "amendment_number"],
+                condition=Q(kind="amendment"),
+                name="agreement_amendment_number_unique",
+                violation_error_message=_(
+                    "Det finnes allerede en tilleggsavtale med dette nummeret."
+                ),
             ),
             models.CheckConstraint(
                 name="agreement_signed_after_received",
@@ -121,6 +142,7 @@ class Milestone(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PLANNED
     )
+    reminded_at = models.DateTimeField(_("påminnet"), null=True, blank=True)
 
     history = HistoricalRecords(verbose_name=_("historikk for milepæl"))
 

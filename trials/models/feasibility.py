@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,14 @@ from .studies import Sponsor, Study
 
 def generate_outcome_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+
+
+def generate_request_reference() -> str:
+    """A short reference a sponsor can quote on the phone, such as ``MS-7K2QX9``."""
+    return "MS-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
 
 
 class FeasibilityRequest(models.Model):
@@ -32,7 +41,13 @@ class FeasibilityRequest(models.Model):
         SELECTED = "selected", _("Norske sentre valgt")
         NOT_SELECTED = "not_selected", _("Norge ikke valgt")
 
-    public_id = models.CharField(_("referanse"), max_length=16, unique=True)
+    public_id = models.CharField(
+        _("referanse"),
+        max_length=16,
+        unique=True,
+        default=generate_request_reference,
+        editable=False,
+    )
     sponsor = models.ForeignKey(
         Sponsor,
         verbose_name=_("sponsor"),
@@ -69,7 +84,11 @@ class FeasibilityRequest(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
     )
     received_at = models.DateTimeField(_("mottatt"))
-    deadline = models.DateField(_("svarfrist"))
+    deadline = models.DateField(
+        _("svarfrist"),
+        help_text=_("Standard: fem virkedager etter mottak (helligdager tas hensyn til)."),
+    )
+    routed_at = models.DateTimeField(_("sendt til organisasjoner"), null=True, blank=True)
     compiled_sent_at = models.DateTimeField(_("samlet svar sendt"), null=True, blank=True)
     outcome = models.CharField(
         _("utfall"), max_length=14, choices=Outcome.choices, default=Outcome.PENDING
@@ -78,6 +97,7 @@ class FeasibilityRequest(models.Model):
     satisfaction = models.PositiveSmallIntegerField(
         _("sponsors tilfredshet (1–5)"), null=True, blank=True
     )
+    satisfaction_comment = models.TextField(_("sponsors kommentar"), blank=True)
     outcome_token = models.CharField(
         max_length=64, unique=True, default=generate_outcome_token, editable=False
     )
@@ -143,6 +163,7 @@ class FeasibilityResponse(models.Model):
     answered_at = models.DateTimeField(_("besvart"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("påminnet"), null=True, blank=True)
     selected = models.BooleanField(_("valgt av sponsor"), null=True, blank=True)
+    released_at = models.DateTimeField(_("frigitt"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("svar på mulighetsstudie")
@@ -156,3 +177,49 @@ class FeasibilityResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}/{self.organisation_id}: {self.answer}"
+
+
+class FeasibilityInterestProfile(models.Model):
+    """What an organisation wants to hear about; new requests are routed by it.
+
+    An empty list of phases or study types means "all".
+    """
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisasjon"),
+        on_delete=models.CASCADE,
+        related_name="feasibility_profile",
+    )
+    hrcs_categories = models.ManyToManyField(
+        HealthCategory, verbose_name=_("HRCS helsekategorier"), blank=True, related_name="+"
+    )
+    phases = models.JSONField(
+        _("faser"), default=list, blank=True, help_text=_("Tom liste betyr alle faser.")
+    )
+    study_categories = models.JSONField(
+        _("studietyper"), default=list, blank=True, help_text=_("Tom liste betyr alle studietyper.")
+    )
+    contact_email = models.EmailField(_("e-post for forespørsler"))
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("interesseprofil")
+        verbose_name_plural = _("interesseprofiler")
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return str(self.organisation_id)
+
+    def clean(self) -> None:
+        errors = {}
+        if set(self.phases or []) - set(Study.Phase.values):
+            errors["phases"] = _("Ukjent fase. Gyldige verdier: %(values)s") % {
+                "values": ", ".join(Study.Phase.values)
+            }
+        if set(self.study_categories or []) - set(Study.Category.values):
+            errors["study_categories"] = _("Ukjent studietype. Gyldige verdier: %(values)s") % {
+                "values": ", ".join(Study.Category.values)
+            }
+        if errors:
+            raise ValidationError(errors)

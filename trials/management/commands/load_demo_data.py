@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from trials.demo import DEMO_STUDY_COUNT, demo_portfolio_load
+from trials.demo_industry import industry_demo_load
 
 
 class Command(BaseCommand):
@@ -14,4 +15,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demoportefølje: {result.studies_created} nye studier, {result.studies_existing} fantes fra før, "
             f"{result.organisations_created} nye kommunale/tannhelse-organisasjoner."
+        )
+        industry = industry_demo_load()
+        self.stdout.write(
+            f"Industrisamarbeid: {industry['requests']} mulighetsstudier, "
+            f"{industry['agreements']} avtaler, {industry['profiles']} interesseprofiler, "
+            f"{industry['capacity']} kapasitetsrader (bruker «nortrials»)."
         )

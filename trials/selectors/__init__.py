@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sites.selectors import organisation_scope_q
 
-from .models import Study, StudySite
+from ..models import Study, StudySite
 
 
 def study_open_site_exists() -> Exists:
@@ -97,7 +97,7 @@ ENROLLED_STATUSES = ("included", "completed")
 
 def study_enrolled_count() -> Coalesce:
     """Participants included or completed in the study (the "n" of "n/N")."""
-    from .models import Enrolment  # Local: enrolments import studies.
+    from ..models import Enrolment  # Local: enrolments import studies.
 
     counted = (
         Enrolment.objects.filter(study=OuterRef("pk"), status__in=ENROLLED_STATUSES)
@@ -179,7 +179,7 @@ def enrolment_display(enrolled: int, target: int | None) -> str:
 
 def studysite_enrolled_count() -> Coalesce:
     """Participants included or completed at the site (the "n" of the site's "n/N")."""
-    from .models import Enrolment
+    from ..models import Enrolment
 
     counted = (
         Enrolment.objects.filter(site=OuterRef("pk"), status__in=ENROLLED_STATUSES)

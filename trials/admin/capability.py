@@ -1,0 +1,59 @@
+"""Admin for the site capability profile: yearly capacity figures, with the portfolio figures
+computed alongside in the change view."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from sites.models import OrganisationCapacity
+from sites.scoped_admin import ScopePermissionMixin
+
+from ..selectors.capability import organisation_capability_profile
+from ..selectors.industry import industry_organisation_filter
+
+
+@admin.register(OrganisationCapacity)
+class OrganisationCapacityAdmin(ScopePermissionMixin, SimpleHistoryAdmin):
+    list_display = [
+        "organisation",
+        "year",
+        "has_research_support_unit",
+        "research_person_years",
+        "gcp_trained_staff",
+        "study_nurses",
+        "patients_treated",
+    ]
+    list_select_related = ["organisation"]
+    list_filter = [
+        "year",
+        "has_research_support_unit",
+        ("organisation__region", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["organisation__name", "organisation__orgnr"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["portfolio_figures"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(industry_organisation_filter(request.user))
+
+    @admin.display(description=_("fra porteføljen"))
+    def portfolio_figures(self, obj: OrganisationCapacity):
+        if not obj.pk:
+            return "–"
+        p = organisation_capability_profile(organisation=obj.organisation, year=obj.year)
+        share = p["share_delivered_to_time_and_target"]
+        return format_html(
+            "{}: {}<br>{}: {} ({} / {})<br>{}: {}",
+            _("Median dager fra godkjenning til første pasient"),
+            "–"
+            if p["median_days_approval_to_first_patient"] is None
+            else p["median_days_approval_to_first_patient"],
+            _("Andel studiesteder levert til tid og mål"),
+            "–" if share is None else f"{round(share * 100)} %",
+            p["sites_delivered_to_time_and_target"],
+            p["sites_closed_with_target"],
+            _("Åpne studier nå"),
+            p["open_studies"],
+        )

@@ -1,0 +1,133 @@
+"""Public intake of sponsors' feasibility requests: ``POST /api/v1/feasibility-requests/``.
+
+No login; throttled per client address; a 400 lists field errors in Norwegian. The answer gives the
+reference and the deadline; the sponsor also gets a confirmation e-mail.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, renderers, serializers, status, throttling
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sites.models import Organisation, Region
+
+from ..models import FeasibilityRequest, HealthCategory, Study
+from ..services.feasibility import feasibility_request_create
+
+
+class FeasibilityIntakeThrottle(throttling.AnonRateThrottle):
+    scope = "feasibility_intake"
+
+    def get_rate(self) -> str:
+        return settings.FEASIBILITY_INTAKE_RATE
+
+
+def _required(field: str) -> dict[str, str]:
+    return {"required": f"{field} må fylles ut.", "blank": f"{field} må fylles ut."}
+
+
+class FeasibilityRequestInputSerializer(serializers.Serializer):
+    sponsor_name = serializers.CharField(max_length=200, error_messages=_required("Sponsor"))
+    sponsor_country = serializers.RegexField(
+        r"^[A-Z]{2}$",
+        error_messages={
+            **_required("Land"),
+            "invalid": "Land må være en ISO 3166-kode med to store bokstaver, f.eks. NO.",
+        },
+    )
+    sponsor_orgnr = serializers.RegexField(
+        r"^\d{9}$",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": "Organisasjonsnummer må ha ni sifre."},
+    )
+    contact_name = serializers.CharField(max_length=200, error_messages=_required("Kontaktperson"))
+    contact_email = serializers.EmailField(
+        error_messages={**_required("E-post"), "invalid": "Oppgi en gyldig e-postadresse."}
+    )
+    title = serializers.CharField(max_length=300, error_messages=_required("Tittel"))
+    condition = serializers.CharField(max_length=300, error_messages=_required("Tilstand"))
+    hrcs_category = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=HealthCategory.objects.all(),
+        error_messages={
+            **_required("HRCS-kategori"),
+            "does_not_exist": "Ukjent HRCS-kategori «{value}». Bruk koden 01–21.",
+            "invalid": "Ugyldig HRCS-kategori.",
+        },
+    )
+    phase = serializers.ChoiceField(
+        choices=Study.Phase.choices,
+        error_messages={**_required("Fase"), "invalid_choice": "Ukjent fase «{input}»."},
+    )
+    study_category = serializers.ChoiceField(
+        choices=Study.Category.choices,
+        default=Study.Category.KBS,
+        error_messages={"invalid_choice": "Ukjent studietype «{input}»."},
+    )
+    design_summary = serializers.CharField(error_messages=_required("Design"))
+    key_inclusion_criteria = serializers.CharField(error_messages=_required("Inklusjonskriterier"))
+    patients_wanted = serializers.IntegerField(
+        min_value=1,
+        max_value=100000,
+        error_messages={
+            "required": "Antall pasienter må fylles ut.",
+            "invalid": "Antall pasienter må være et heltall.",
+            "min_value": "Antall pasienter må være minst 1.",
+            "max_value": "Antall pasienter kan ikke være over 100000.",
+        },
+    )
+    regions = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.all(),
+        many=True,
+        required=False,
+        error_messages={"does_not_exist": "Ukjent region «{value}»."},
+    )
+    organisations = serializers.SlugRelatedField(
+        slug_field="orgnr",
+        queryset=Organisation.objects.filter(is_active=True),
+        many=True,
+        required=False,
+        error_messages={"does_not_exist": "Ukjent organisasjonsnummer «{value}»."},
+    )
+    deadline = serializers.DateField(
+        required=False,
+        error_messages={"invalid": "Svarfrist må være en dato på formen ÅÅÅÅ-MM-DD."},
+    )
+
+
+class FeasibilityRequestCreatedSerializer(serializers.Serializer):
+    reference = serializers.CharField(source="public_id")
+    received_at = serializers.DateTimeField()
+    deadline = serializers.DateField()
+    sites_asked = serializers.IntegerField()
+
+
+class FeasibilityRequestIntakeView(APIView):
+    """Submit a feasibility request to NorTrials."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [FeasibilityIntakeThrottle]
+    renderer_classes = [renderers.JSONRenderer]
+
+    @extend_schema(
+        request=FeasibilityRequestInputSerializer,
+        responses={201: FeasibilityRequestCreatedSerializer},
+    )
+    def post(self, request):
+        data = FeasibilityRequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            created = feasibility_request_create(
+                **data.validated_data, channel=FeasibilityRequest.Channel.PORTAL
+            )
+        except DjangoValidationError as exc:
+            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        created.sites_asked = created.responses.count()
+        return Response(
+            FeasibilityRequestCreatedSerializer(created).data, status=status.HTTP_201_CREATED
+        )
