@@ -131,6 +131,8 @@ def reference_data_load_sites(
             "organisasjoner",
         )
 
+    # Second pass: catchment areas. A municipality created above is not counted again as updated.
+    created_now = result.created.get("kommuner", 0)
     for row in municipality_rows:
         catchment = organisations.get(row["catchment_hf_orgnr"])
         upsert_reference_row(
@@ -143,6 +145,10 @@ def reference_data_load_sites(
             result,
             "kommuner",
         )
+    if created_now:
+        result.updated["kommuner"] = max(0, result.updated.get("kommuner", 0) - created_now)
+        if not result.updated["kommuner"]:
+            del result.updated["kommuner"]
     return result
 
 
