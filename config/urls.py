@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from ops import views as ops_views
 from trials.api.views import PublicStudyViewSet
 
 router = SimpleRouter()
@@ -11,10 +12,15 @@ router.register("studies", PublicStudyViewSet, basename="study")
 api_v1 = [
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-v1:schema"), name="docs"),
 ]
 
 urlpatterns = [
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api-v1"))),
 ]
+
+handler403 = "ops.views.permission_denied"
+handler500 = "ops.views.server_error"
