@@ -3,7 +3,7 @@
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 
 from .security_log import current_request, security_event
 
@@ -28,7 +28,13 @@ class SessionTimeoutMiddleware:
 
     def _enforce(self, request) -> None:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if user is None:
+            return
+        if not user.is_authenticated:
+            if SESSION_KEY in request.session:
+                # The session names a user who can no longer sign in (deactivated or deleted).
+                security_event("session_ended", request=request, reason="user inactive")
+                logout(request)
             return
         now = int(time.time())
         session = request.session
