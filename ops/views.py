@@ -3,7 +3,7 @@
 import logging
 import sys
 
-from django.db import DatabaseError
+from django.db import Error as DatabaseError  # also InterfaceError: connection gone
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 

@@ -1,3 +1,4 @@
+import os
 import shutil
 import socket
 import subprocess
@@ -24,8 +25,17 @@ class ThrowawayRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
         )
         for _ in range(100):
@@ -59,12 +69,18 @@ def celery_broker(url: str):
     conf = current_app.conf
     saved = {k: conf[k] for k in ("broker_url", "task_always_eager", "result_backend")}
     conf.broker_url, conf.task_always_eager, conf.result_backend = url, False, None
-    current_app._pool = None
+    saved_env = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url  # Celery reads this before its own configuration
+    current_app._pool = current_app.amqp._producer_pool = None
     try:
         yield
     finally:
         if current_app._pool is not None:
             current_app._pool.force_close_all()
-        current_app._pool = None
+        current_app._pool = current_app.amqp._producer_pool = None
         for key, value in saved.items():
             conf[key] = value
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env

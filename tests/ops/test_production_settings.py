@@ -30,7 +30,12 @@ def _run(code_or_args, env_overrides):
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, *code_or_args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, *code_or_args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

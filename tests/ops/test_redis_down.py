@@ -16,7 +16,12 @@ def _queued(url: str) -> int:
 
 
 def test_without_redis_everything_answers_and_work_is_kept_then_sent_when_it_returns(
-    client, settings, reference_data, throwaway_redis, django_user_model, django_capture_on_commit_callbacks
+    client,
+    settings,
+    reference_data,
+    throwaway_redis,
+    django_user_model,
+    django_capture_on_commit_callbacks,
 ):
     settings.CACHES = {
         "default": {

@@ -14,7 +14,9 @@ def _assert_security_headers(response):
     assert response["X-Frame-Options"] == "DENY"
 
 
-@pytest.mark.parametrize("path", ["/api/v1/studies/", "/api/v1/schema/", "/healthz", "/admin/login/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/studies/", "/api/v1/schema/", "/healthz", "/admin/login/"]
+)
 def test_every_kind_of_page_carries_the_security_headers(client, reference_data, path):
     response = client.get(path, secure=True)
     assert response.status_code == 200
