@@ -16,7 +16,7 @@ class PublicReader(HttpUser):
 
     def on_start(self):
         page = self.client.get("/api/v1/studies/?page_size=100", name="/api/v1/studies/ (ids)")
-        self.ids = [s["public_id"] for s in page.json()["results"]] or [None]
+        self.ids = [s["id"] for s in page.json()["results"]] or [None]
 
     @task(4)
     def list_open_studies(self):
