@@ -66,11 +66,24 @@ def _over_https(environ, start_response):
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", _over_https)
 
 
+@pytest.fixture
+def keep_test_connection():
+    """As Django's test client does: a WSGI request must not close the test's transaction."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=25,
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_the_public_schema_has_no_server_error(case, reference_data):
+def test_the_public_schema_has_no_server_error(case, reference_data, keep_test_connection):
     case.call_and_validate(checks=[not_a_server_error])
