@@ -3,10 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-DEMO_ENV := DJANGO_DEBUG=1 ALLOW_SYNTHETIC_NATIONAL_IDS=1
+DEMO_ENV := DJANGO_DEBUG=1 ALLOW_SYNTHETIC_NATIONAL_IDS=1 DEMO_WITHOUT_2FA=1
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production ALLOW_SYNTHETIC_NATIONAL_IDS=1
 
-.PHONY: demo demo-data test lint migrations-check venv clean
+.PHONY: demo demo-data test lint migrations-check venv clean backup restore security-check
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -40,3 +40,22 @@ migrations-check: venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# Backup and restore of the PostgreSQL database named by DATABASE_URL (README: "Production").
+BACKUP_DIR ?= var/backups
+backup:
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://…" >&2; exit 2; }
+	mkdir -p $(BACKUP_DIR)
+	pg_dump --format=custom --no-owner --no-privileges \
+	  --file=$(or $(BACKUP),$(BACKUP_DIR)/portefolje-$(shell date -u +%Y%m%dT%H%M%SZ).dump) "$(DATABASE_URL)"
+
+restore:
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://…" >&2; exit 2; }
+	@test -f "$(BACKUP)" || { echo "Set BACKUP=path/to/file.dump" >&2; exit 2; }
+	pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
+	  --exit-on-error --dbname="$(DATABASE_URL)" "$(BACKUP)"
+
+# Dependency audit and security linter (also run by .ci/run).
+security-check: venv
+	$(BIN)/bandit -q -r accounts ops sites trials consents indicators config -lll
+	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.lock $(PIP_AUDIT_ARGS)

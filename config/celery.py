@@ -2,7 +2,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -35,4 +35,16 @@ app.conf.beat_schedule = {
         "task": "trials.tasks.feasibility_compile_due",
         "schedule": crontab(hour=16, minute=0),
     },
+    # Every minute: send work that was kept in the database while Redis was down.
+    "flush-pending-tasks": {
+        "task": "ops.tasks.flush_pending_tasks",
+        "schedule": 60.0,
+    },
 }
+
+
+@signals.worker_init.connect
+def _refuse_unsafe_production(**kwargs) -> None:
+    from ops.checks import refuse_unsafe_production
+
+    refuse_unsafe_production()

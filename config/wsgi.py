@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+
+from ops.checks import refuse_unsafe_production  # noqa: E402  (needs the app registry)
+
+refuse_unsafe_production()

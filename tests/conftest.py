@@ -63,3 +63,16 @@ def coordinator_nord(helse_nord):
 @pytest.fixture
 def broker_configured() -> bool:
     return bool(os.environ.get("CELERY_BROKER_URL"))
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_test_client(settings):
+    """Tests run with production settings, but the test client speaks plain HTTP, serves static
+    files without a collected manifest, and signs in without a second factor. Tests of those
+    features (tests/accounts, tests/ops) switch them back on."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.REQUIRE_2FA = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,58 @@
+"""The admin site: as Django's, but staff must have signed in with a second factor."""
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from . import services, views
+from .forms import AdminLoginForm
+
+
+class PortfolioAdminSite(admin.AdminSite):
+    site_header = _("Nasjonal portefølje for kliniske studier")
+    site_title = _("Porteføljeadmin")
+    login_form = AdminLoginForm
+
+    def has_permission(self, request) -> bool:
+        if not super().has_permission(request):
+            return False
+        if services.second_factor_required(user=request.user):
+            return request.user.is_verified()
+        return True
+
+    def login(self, request, extra_context=None):
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.is_active
+            and user.is_staff
+            and services.second_factor_required(user=user)
+            and not user.is_verified()
+            and not services.totp_device_has_confirmed(user=user)
+        ):
+            return redirect("admin:totp_enrol")
+        return super().login(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "totp/enrol/",
+                self.admin_view_unverified(views.totp_enrol),
+                name="totp_enrol",
+            ),
+            *super().get_urls(),
+        ]
+
+    def admin_view_unverified(self, view):
+        """Active staff who have signed in with their password but not yet enrolled a device."""
+
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not (user.is_authenticated and user.is_active and user.is_staff):
+                return redirect(f"{reverse('admin:login')}?next={request.path}")
+            return view(request, *args, site=self, **kwargs)
+
+        return never_cache(csrf_protect(wrapped))

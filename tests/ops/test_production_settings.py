@@ -1,0 +1,78 @@
+"""Production settings: Django's deployment checklist, refusal of default secrets, headers."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "PSEUDONYM_KEY": secrets.token_urlsafe(40),
+    "DATABASE_URL": "postgres://portefolje:a-real-password-from-the-vault@db.internal:5432/portefolje",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+    "DJANGO_ALLOWED_HOSTS": "kliniskestudier.example.no",
+    "DJANGO_BEHIND_TLS_PROXY": "1",
+}
+
+
+def _run(code_or_args, env_overrides):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "PSEUDONYM", "DEMO_"))
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, *code_or_args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_deployment_checklist_passes_with_production_settings():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"DJANGO_SECRET_KEY": "test-only-secret-key-not-for-production"}, "ops.E001"),
+        ({"DJANGO_SECRET_KEY": "django-insecure-abc"}, "ops.E001"),
+        ({"PSEUDONYM_KEY": ""}, "ops.E002"),
+        ({"PSEUDONYM_KEY": "changeme"}, "ops.E002"),
+        ({"DATABASE_URL": "postgres://portefolje@db.internal:5432/portefolje"}, "ops.E003"),
+    ],
+)
+def test_the_web_process_refuses_to_start_with_a_missing_or_default_secret(override, message):
+    env = {**PRODUCTION_ENV, **override}
+    if override.get("PSEUDONYM_KEY") == "":
+        del env["PSEUDONYM_KEY"]
+    result = _run(["-c", "import config.wsgi"], env)
+    assert result.returncode != 0
+    assert "Refusing to start in production" in result.stderr and message in result.stderr
+    assert env.get("DJANGO_SECRET_KEY") not in result.stderr  # the secret is never echoed
+
+
+def test_the_web_process_starts_with_proper_secrets():
+    result = _run(["-c", "import config.wsgi"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_demo_may_run_without_two_factor_only_by_a_named_switch():
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        {**PRODUCTION_ENV, "DEMO_WITHOUT_2FA": "1"},
+    )
+    assert result.returncode != 0 and "DEMO_WITHOUT_2FA" in result.stderr + result.stdout
