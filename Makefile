@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := DJANGO_DEBUG=1 ALLOW_SYNTHETIC_NATIONAL_IDS=1
-TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production ALLOW_SYNTHETIC_NATIONAL_IDS=1
+TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production ALLOW_SYNTHETIC_NATIONAL_IDS=1 \
+	PSEUDONYM_KEY=test-only-pseudonym-key-0123456789abcdef \
+	EXPORT_PSEUDONYM_KEY=test-only-export-pseudonym-key-0123456789abcdef
 
 .PHONY: demo demo-data test lint migrations-check venv clean
 

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("integration/", include(("consents.api.urls", "integration"))),
 ]
 
 urlpatterns = [
