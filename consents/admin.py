@@ -21,11 +21,18 @@ from .models import ConsentEvent, ConsentForm, IntegrationClient, Participant, R
 _sensitive = method_decorator(sensitive_post_parameters("national_id"))
 
 
+class NoEchoTextInput(forms.TextInput):
+    """A text box that never writes the submitted number back into a re-shown page."""
+
+    def format_value(self, value):
+        return None
+
+
 class NationalIdFormMixin(forms.Form):
     national_id = forms.CharField(
         label=_("Fødselsnummer / D-nummer"),
         max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=NoEchoTextInput(attrs={"autocomplete": "off"}),
         help_text=_("Lagres ikke: bare et pseudonym beholdes."),
     )
 
@@ -34,6 +41,12 @@ class NationalIdFormMixin(forms.Form):
             return services.participant_pseudonym(national_id=self.cleaned_data["national_id"])
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages) from None
+
+
+def _adopt(obj, saved) -> None:
+    """Let the admin's unsaved form instance stand for the row the service saved (for the log)."""
+    obj.__dict__.update({k: v for k, v in saved.__dict__.items() if k != "_state"})
+    obj._state.adding = False
 
 
 def _is_national(user) -> bool:
@@ -153,7 +166,7 @@ class EnrolmentAdmin(ScopedAdmin):
             included_on=form.cleaned_data["included_on"],
             user=request.user,
         )
-        obj.pk = enrolment.pk
+        _adopt(obj, enrolment)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -290,7 +303,7 @@ class ConsentEventAdmin(ScopedAdmin):
                 )
         except ValidationError as exc:
             raise _AdminRefusal(exc) from exc
-        obj.pk = event.pk
+        _adopt(obj, event)
 
     def add_view_refused(self, request, exc):
         messages.error(request, " ".join(exc.messages))
@@ -379,7 +392,7 @@ class ReservationAdmin(ScopedAdmin):
             registered_at=form.cleaned_data["registered_at"],
             user=request.user,
         )
-        obj.pk = reservation.pk
+        _adopt(obj, reservation)
 
     @admin.action(description=_("Opphev valgte reservasjoner"), permissions=["change"])
     def lift(self, request, queryset):

@@ -16,6 +16,8 @@ _ACTIVE_KINDS = (ConsentEvent.Kind.GIVEN, ConsentEvent.Kind.RECONSENTED)
 
 def consent_current_event(*, participant: Participant, study: Study) -> ConsentEvent | None:
     """The latest ledger event for a participant in a study: the current consent state."""
+    if participant.pk is None:
+        return None
     return (
         ConsentEvent.objects.filter(participant=participant, study=study)
         .order_by("-occurred_at", "-id")

@@ -18,12 +18,12 @@ def export_participation_monthly(period: str | None = None) -> dict:
     return {"period": result.period, "rows": result.rows, "files": result.files}
 
 
-@shared_task(time_limit=10 * 60, acks_late=True)
+@shared_task(time_limit=10 * 60, soft_time_limit=9 * 60, acks_late=True)
 def erase_due_participants() -> int:
     return participant_erase_due(today=timezone.localdate())
 
 
-@shared_task(time_limit=60, acks_late=False)
+@shared_task(time_limit=60, soft_time_limit=50, acks_late=False)
 def notify_site_of_withdrawal(event_id: int) -> int:
     """Tell the site's contact that a participant withdrew; the message names no person."""
     from trials.models import Enrolment

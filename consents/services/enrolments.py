@@ -51,9 +51,12 @@ def enrolment_check(*, participant: Participant, site: StudySite, included_on: d
         participant=participant, study=study
     ):
         errors.append(_("Deltakeren har ikke gitt gyldig samtykke til denne studien."))
-    if Enrolment.objects.filter(
-        participant=participant, study=study, status=Enrolment.Status.INCLUDED
-    ).exists():
+    if (
+        participant.pk
+        and Enrolment.objects.filter(
+            participant=participant, study=study, status=Enrolment.Status.INCLUDED
+        ).exists()
+    ):
         errors.append(_("Deltakeren er allerede inkludert i denne studien."))
     if errors:
         raise ValidationError(errors)

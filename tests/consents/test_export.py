@@ -63,8 +63,16 @@ def test_it_writes_one_file_per_organisation_and_the_same_bytes_again(enrolled, 
         assert open(path + ".sha256").read().startswith(checksum)
         line = json.loads(data.splitlines()[0])
         assert list(line) == [
-            "export_pseudonym", "study_id", "rek", "eu_ct", "nct", "category",
-            "organisation_orgnr", "included_on", "ended_on", "status",
+            "export_pseudonym",
+            "study_id",
+            "rek",
+            "eu_ct",
+            "nct",
+            "category",
+            "organisation_orgnr",
+            "included_on",
+            "ended_on",
+            "status",
         ]
         pseudonyms = {p.pseudonym for p in enrolled}
         assert line["export_pseudonym"] not in pseudonyms  # a different key from the internal one
@@ -100,4 +108,7 @@ def test_the_command_and_the_monthly_task(enrolled, tmp_path, settings, capsys):
     )
     from config.celery import app
 
-    assert app.conf.beat_schedule["export-participation-monthly"]["task"] == tasks.export_participation_monthly.name
+    assert (
+        app.conf.beat_schedule["export-participation-monthly"]["task"]
+        == tasks.export_participation_monthly.name
+    )

@@ -67,10 +67,14 @@ def test_it_needs_a_token(site):
 
 def test_consent_then_enrolment_in_a_batch(site, consent_form, client_for):
     api = client_for()
-    response = api.post(URL + "consents/", [_consent(site, n) for n in SYNTHETIC[:3]], format="json")
+    response = api.post(
+        URL + "consents/", [_consent(site, n) for n in SYNTHETIC[:3]], format="json"
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["count"] == 3
-    response = api.post(URL + "enrolments/", [_enrolment(site, n) for n in SYNTHETIC[:3]], format="json")
+    response = api.post(
+        URL + "enrolments/", [_enrolment(site, n) for n in SYNTHETIC[:3]], format="json"
+    )
     assert response.status_code == 201, response.json()
     assert Enrolment.objects.filter(study=site.study).count() == 3
     assert Participant.objects.filter(home_municipality__code="4601").count() == 3
@@ -78,7 +82,11 @@ def test_consent_then_enrolment_in_a_batch(site, consent_form, client_for):
 
 def test_a_batch_is_all_or_nothing_and_says_which_records_failed(site, consent_form, client_for):
     api = client_for()
-    records = [_consent(site, SYNTHETIC[0]), _consent(site, "12345678901"), _consent(site, SYNTHETIC[1], "9.9")]
+    records = [
+        _consent(site, SYNTHETIC[0]),
+        _consent(site, "12345678901"),
+        _consent(site, SYNTHETIC[1], "9.9"),
+    ]
     response = api.post(URL + "consents/", records, format="json")
     assert response.status_code == 400
     body = response.json()
@@ -89,14 +97,18 @@ def test_a_batch_is_all_or_nothing_and_says_which_records_failed(site, consent_f
     assert not ConsentEvent.objects.exists() and not Participant.objects.exists()
     # A service refusal in the middle also rolls back the records before it.
     response = api.post(
-        URL + "enrolments/", [_enrolment(site, SYNTHETIC[2]), _enrolment(site, SYNTHETIC[3])], format="json"
+        URL + "enrolments/",
+        [_enrolment(site, SYNTHETIC[2]), _enrolment(site, SYNTHETIC[3])],
+        format="json",
     )
     assert response.status_code == 400
     assert "samtykke" in str(response.json()["errors"][0]["errors"])
     assert not Enrolment.objects.exists()
 
 
-def test_the_same_request_again_returns_the_same_result_and_writes_nothing(site, consent_form, client_for):
+def test_the_same_request_again_returns_the_same_result_and_writes_nothing(
+    site, consent_form, client_for
+):
     api = client_for()
     body = [_consent(site, n) for n in SYNTHETIC[:2]]
     first = api.post(URL + "consents/", body, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
@@ -109,8 +121,14 @@ def test_the_same_request_again_returns_the_same_result_and_writes_nothing(site,
     assert other.status_code == 422
     # A refused batch is also replayed as refused, without writing.
     bad = [_consent(site, SYNTHETIC[3], "9.9")]
-    assert api.post(URL + "consents/", bad, format="json", HTTP_IDEMPOTENCY_KEY="bad-1").status_code == 400
-    assert api.post(URL + "consents/", bad, format="json", HTTP_IDEMPOTENCY_KEY="bad-1").status_code == 400
+    assert (
+        api.post(URL + "consents/", bad, format="json", HTTP_IDEMPOTENCY_KEY="bad-1").status_code
+        == 400
+    )
+    assert (
+        api.post(URL + "consents/", bad, format="json", HTTP_IDEMPOTENCY_KEY="bad-1").status_code
+        == 400
+    )
     assert IdempotentRequest.objects.count() == 2
 
 
@@ -138,7 +156,11 @@ def test_withdrawal_and_reservations(site, consent_form, client_for):
     response = api.post(URL + "consents/", withdrawal, format="json")
     assert response.status_code == 201 and response.json()["results"][0]["kind"] == "withdrawn"
     assert Enrolment.objects.get().status == Enrolment.Status.WITHDRAWN
-    reservation = {"national_id": SYNTHETIC[1], "scope": "all", "occurred_at": timezone.now().isoformat()}
+    reservation = {
+        "national_id": SYNTHETIC[1],
+        "scope": "all",
+        "occurred_at": timezone.now().isoformat(),
+    }
     assert api.post(URL + "reservations/", reservation, format="json").status_code == 201
     assert Reservation.objects.filter(lifted_at__isnull=True).count() == 1
     lift = {**reservation, "action": "lift"}

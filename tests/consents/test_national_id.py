@@ -50,8 +50,9 @@ def test_every_vector(row):
         assert _valid(number) == (expected == "true")
     else:  # "n/a": vectors for other properties (gender, date extraction); valid iff both hold.
         checks = classic_checksum_ok(number) or rule_2032_checksum_ok(number)
-        assert _valid(number) == (checks and date_plausible(number, today=TODAY)
-                                  and number[0] not in "89")
+        assert _valid(number) == (
+            checks and date_plausible(number, today=TODAY) and number[0] not in "89"
+        )
 
 
 @pytest.mark.parametrize("row", OFFICIAL, ids=lambda r: r["fødselsnummer"])
@@ -105,4 +106,6 @@ def test_invalid_input_gets_a_message_that_says_what_is_wrong_without_repeating_
 
 
 def test_spaces_are_ignored():
-    assert national_id_validate("038515 98730", allow_synthetic=True, today=TODAY)[0] == "03851598730"
+    assert (
+        national_id_validate("038515 98730", allow_synthetic=True, today=TODAY)[0] == "03851598730"
+    )

@@ -17,9 +17,7 @@ NOW = timezone.now
 
 
 def _participant(n=0):
-    return services.participant_register(
-        national_id=SYNTHETIC[n], birth_year=1970, sex="female"
-    )
+    return services.participant_register(national_id=SYNTHETIC[n], birth_year=1970, sex="female")
 
 
 def _consent(participant, form, days_ago=10):
@@ -68,7 +66,9 @@ def test_registry_studies_need_no_consent(reference_data):
 def test_it_rejects_inclusion_before_approval_and_activation(site, consent_form):
     participant = _participant()
     long_ago = timezone.localdate() - dt.timedelta(days=300)
-    ConsentForm.objects.filter(pk=consent_form.pk).update(approved_on=long_ago, effective_from=long_ago)
+    ConsentForm.objects.filter(pk=consent_form.pk).update(
+        approved_on=long_ago, effective_from=long_ago
+    )
     consent_form.refresh_from_db()
     _consent(participant, consent_form, days_ago=206)
     with pytest.raises(ValidationError) as exc:
@@ -93,7 +93,9 @@ def test_one_active_enrolment_per_participant_and_study(site, consent_form):
         _enrol(participant, site, days_ago=1)
 
 
-def test_withdrawal_ends_the_enrolment_and_is_appended_to_the_ledger(site, consent_form, mailoutbox):
+def test_withdrawal_ends_the_enrolment_and_is_appended_to_the_ledger(
+    site, consent_form, mailoutbox
+):
     participant = _participant()
     _consent(participant, consent_form)
     enrolment = _enrol(participant, site)
