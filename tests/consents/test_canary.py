@@ -92,9 +92,32 @@ def _database_dump() -> str:
     return "\n".join(connection.connection.iterdump())
 
 
+@pytest.fixture
+def worker(broker_configured):
+    """A real Celery worker on the Redis broker when one is configured; in-process otherwise."""
+    if not broker_configured:
+        yield
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
+        yield
+
+
+def _wait_for(predicate, seconds=30.0):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return predicate()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_number_in_clear_reaches_nothing(
-    reference_data, smtp_inbox, task_payloads, caplog, tmp_path, settings
+    reference_data, smtp_inbox, task_payloads, caplog, tmp_path, settings, worker
 ):
     from consents.models import ConsentForm
     from tests.factories import StudySiteFactory
@@ -180,7 +203,7 @@ def test_the_number_in_clear_reaches_nothing(
         )
         answers.append(response.content.decode())
     assert Enrolment.objects.get().status == Enrolment.Status.WITHDRAWN
-    assert smtp_inbox.messages, "the withdrawal e-mail went out over SMTP"
+    assert _wait_for(lambda: smtp_inbox.messages), "the withdrawal e-mail went out over SMTP"
 
     # 2. The admin: enrolment, consent given and withdrawn, reservation — and a refused form.
     admin_user = get_user_model().objects.create_superuser(
@@ -268,7 +291,7 @@ def test_the_number_in_clear_reaches_nothing(
         assert response.status_code == 200
         answers.append(response.content.decode())
     assert Enrolment.objects.filter(status=Enrolment.Status.WITHDRAWN).count() == 2
-    assert len(smtp_inbox.messages) == 2
+    assert _wait_for(lambda: len(smtp_inbox.messages) == 2)
 
     # 3. The export, and erasure of the participant who asked for deletion.
     from consents.services import participant_erase_due

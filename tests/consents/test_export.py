@@ -102,7 +102,8 @@ def test_the_command_and_the_monthly_task(enrolled, tmp_path, settings, capsys):
     call_command("export_participation", "--period", _period_today())
     out = capsys.readouterr().out
     assert "5 rader i 2 filer" in out
-    result = tasks.export_participation_monthly.delay(_period_today()).get()
+    # In-process here; test_the_monthly_task_runs_on_a_worker covers the broker.
+    result = tasks.export_participation_monthly.apply(args=[_period_today()]).get()
     assert result["rows"] == 5 and sorted(result["files"]) == sorted(
         line.split("  ")[1] for line in out.splitlines() if "  " in line
     )
@@ -112,3 +113,19 @@ def test_the_command_and_the_monthly_task(enrolled, tmp_path, settings, capsys):
         app.conf.beat_schedule["export-participation-monthly"]["task"]
         == tasks.export_participation_monthly.name
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_monthly_task_runs_on_a_worker(enrolled, tmp_path, settings, broker_configured):
+    """With CELERY_BROKER_URL set this goes through Redis to a real worker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    settings.PARTICIPATION_EXPORT_DIR = tmp_path
+    if broker_configured:
+        with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
+            result = tasks.export_participation_monthly.delay(_period_today()).get(timeout=60)
+    else:
+        result = tasks.export_participation_monthly.delay(_period_today()).get()
+    assert result["rows"] == 5 and len(result["files"]) == 2
