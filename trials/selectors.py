@@ -1,8 +1,9 @@
 """Reads: what may be published, and the querysets behind the public lists."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from .models import Study, StudySite
+from .models import Enrolment, Study, StudySite
 
 
 def study_open_site_exists() -> Exists:
@@ -25,5 +26,17 @@ def study_public_list() -> QuerySet[Study]:
         study_public_queryset()
         .select_related("sponsor")
         .prefetch_related(Prefetch("sites", queryset=sites), "hrcs_categories")
-        .annotate(is_open=study_open_site_exists())
+        .annotate(is_open=study_open_site_exists(), enrolled=study_enrolled_count())
     )
+
+
+def study_enrolled_count() -> Coalesce:
+    """Participants included so far ("n" of "n/N"), counted from enrolments, as a subquery."""
+    counts = (
+        Enrolment.objects.filter(study=OuterRef("pk"))
+        .order_by()
+        .values("study")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)

@@ -129,3 +129,13 @@ def test_the_monthly_task_runs_on_a_worker(enrolled, tmp_path, settings, broker_
     else:
         result = tasks.export_participation_monthly.delay(_period_today()).get()
     assert result["rows"] == 5 and len(result["files"]) == 2
+
+
+def test_the_public_n_of_n_comes_from_enrolments_with_small_counts_suppressed(enrolled):
+    from rest_framework.test import APIClient
+
+    study = enrolled[0].enrolments.get().study
+    row = APIClient().get(f"/api/v1/studies/{study.public_id}/").json()
+    assert row["enrolled"] == 5 and row["target_enrolment"] == 100
+    study.enrolments.filter(participant__in=enrolled[:2]).delete()
+    assert APIClient().get(f"/api/v1/studies/{study.public_id}/").json()["enrolled"] is None
