@@ -24,6 +24,7 @@ demo-data: venv
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py load_reference_data
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo_data
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo_participation
 	$(DEMO_ENV) $(BIN)/python manage.py create_demo_users
 
 demo: demo-data

@@ -1,5 +1,8 @@
 """Thin Celery tasks: they take ids (never personal data) and call services."""
 
+import logging
+import smtplib
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -9,6 +12,8 @@ from django.utils.translation import gettext as _
 from .models import ConsentEvent
 from .services import participant_erase_due
 from .services.export import participation_export, previous_period
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(time_limit=30 * 60, soft_time_limit=25 * 60, acks_late=True)
@@ -23,8 +28,8 @@ def erase_due_participants() -> int:
     return participant_erase_due(today=timezone.localdate())
 
 
-@shared_task(time_limit=60, soft_time_limit=50, acks_late=False)
-def notify_site_of_withdrawal(event_id: int) -> int:
+@shared_task(bind=True, time_limit=60, soft_time_limit=50, acks_late=False, max_retries=6)
+def notify_site_of_withdrawal(self, event_id: int) -> int:
     """Tell the site's contact that a participant withdrew; the message names no person."""
     from trials.models import Enrolment
 
@@ -48,9 +53,16 @@ def notify_site_of_withdrawal(event_id: int) -> int:
         "enrolment": enrolment.pk,
         "scope": event.get_scope_display(),
     }
-    return send_mail(
-        _("Samtykke trukket i %(id)s") % {"id": event.study.public_id},
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [enrolment.site.contact_email],
-    )
+    try:
+        return send_mail(
+            _("Samtykke trukket i %(id)s") % {"id": event.study.public_id},
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [enrolment.site.contact_email],
+        )
+    except (OSError, smtplib.SMTPException) as exc:
+        # The withdrawal itself is already saved; only the notice waits for the mail server.
+        logger.warning("withdrawal notice for event %s not sent: %s", event_id, type(exc).__name__)
+        if self.request.is_eager:
+            return 0
+        raise self.retry(exc=exc, countdown=300) from exc

@@ -177,3 +177,14 @@ def test_a_deletion_request_erases_identifying_data_by_the_deadline(site, consen
     )
     assert keeper.reservations.filter(lifted_at__isnull=True).count() == 1
     assert keeper.birth_year is None and not keeper.enrolments.exists()
+
+
+def test_the_demo_participation_loads_twice_without_changes(reference_data):
+    from consents.demo import demo_participation_load
+    from trials.demo import demo_portfolio_load
+
+    demo_portfolio_load(count=40)
+    first = demo_participation_load()
+    assert first["enrolments"] > 0
+    count = Enrolment.objects.count()
+    assert demo_participation_load()["enrolments"] == 0 and Enrolment.objects.count() == count
