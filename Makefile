@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := DJANGO_DEBUG=1 ALLOW_SYNTHETIC_NATIONAL_IDS=1 DEMO_WITHOUT_2FA=1
-TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production ALLOW_SYNTHETIC_NATIONAL_IDS=1
+TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production ALLOW_SYNTHETIC_NATIONAL_IDS=1 \
+	PSEUDONYM_KEY=test-only-pseudonym-key-0123456789abcdef \
+	EXPORT_PSEUDONYM_KEY=test-only-export-pseudonym-key-0123456789abcdef
 
 .PHONY: demo demo-data test lint migrations-check venv clean backup restore security-check
 
@@ -22,6 +24,7 @@ demo-data: venv
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py load_reference_data
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo_data
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo_participation
 	$(DEMO_ENV) $(BIN)/python manage.py create_demo_users
 
 demo: demo-data

@@ -40,6 +40,16 @@ app.conf.beat_schedule = {
         "task": "ops.tasks.flush_pending_tasks",
         "schedule": 60.0,
     },
+    # 03:30 on the 5th of every month: last month's participation export to NPR, per organisation.
+    "export-participation-monthly": {
+        "task": "consents.tasks.export_participation_monthly",
+        "schedule": crontab(day_of_month=5, hour=3, minute=30),
+    },
+    # 02:45 every night: erase participants whose deletion deadline has come.
+    "erase-due-participants": {
+        "task": "consents.tasks.erase_due_participants",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 
 

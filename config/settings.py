@@ -293,3 +293,31 @@ AXES_VERBOSE = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 5
+
+# Participation and consent (consents app). The HMAC keys turn national identity numbers into
+# pseudonyms; without them in production the app refuses to start. The export key must differ.
+_DEV_PSEUDONYM_KEY = "development-pseudonym-key-only-used-when-DJANGO_DEBUG-is-on"
+_DEV_EXPORT_PSEUDONYM_KEY = "development-export-pseudonym-key-only-used-when-DJANGO_DEBUG-is-on"
+PSEUDONYM_KEY = env_str("PSEUDONYM_KEY") or ("" if not DEBUG else _DEV_PSEUDONYM_KEY)
+EXPORT_PSEUDONYM_KEY = env_str("EXPORT_PSEUDONYM_KEY") or (
+    "" if not DEBUG else _DEV_EXPORT_PSEUDONYM_KEY
+)
+for _name, _value in (
+    ("PSEUDONYM_KEY", PSEUDONYM_KEY),
+    ("EXPORT_PSEUDONYM_KEY", EXPORT_PSEUDONYM_KEY),
+):
+    if len(_value) < 32:
+        raise ImproperlyConfigured(
+            f"{_name} must be set to a secret of at least 32 characters "
+            "(or set DJANGO_DEBUG=1 for local development)."
+        )
+if PSEUDONYM_KEY == EXPORT_PSEUDONYM_KEY:
+    raise ImproperlyConfigured("EXPORT_PSEUDONYM_KEY must differ from PSEUDONYM_KEY.")
+CONSENT_ERASURE_DAYS = env_int("CONSENT_ERASURE_DAYS", 30)
+PARTICIPATION_EXPORT_DIR = Path(
+    env_str("PARTICIPATION_EXPORT_DIR", str(VAR_DIR / "exports" / "npr")) or VAR_DIR
+)
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")) or VAR_DIR / "media")
+MEDIA_URL = "media/"
+# The public OpenAPI schema leaves out the integration API, which has its own schema.
+SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["consents.api.schema.exclude_integration_endpoints"]

@@ -20,6 +20,7 @@ api_v1 = [
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("integration/", include(("consents.api.urls", "integration"))),
 ]
 
 urlpatterns = [

@@ -1,12 +1,440 @@
-from django.contrib import admin
+"""Admin for participation and consent, scoped like studies.
 
-from .models import Participant
+Coordinators type the national identity number into the enrolment, consent and reservation
+forms; it is turned into a pseudonym at once and never stored or shown. Registering and
+withdrawing consent is the same one form.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from trials.models import Enrolment, Study, StudySite
+
+from . import selectors, services
+from .models import ConsentEvent, ConsentForm, IntegrationClient, Participant, Reservation
+
+_sensitive = method_decorator(sensitive_post_parameters("national_id"))
+
+
+class NoEchoTextInput(forms.TextInput):
+    """A text box that never writes the submitted number back into a re-shown page."""
+
+    def format_value(self, value):
+        return None
+
+
+class NationalIdFormMixin(forms.Form):
+    national_id = forms.CharField(
+        label=_("Fødselsnummer / D-nummer"),
+        max_length=20,
+        widget=NoEchoTextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Lagres ikke: bare et pseudonym beholdes."),
+    )
+
+    def clean_national_id(self):
+        try:
+            return services.participant_pseudonym(national_id=self.cleaned_data["national_id"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+
+
+def _adopt(obj, saved) -> None:
+    """Let the admin's unsaved form instance stand for the row the service saved (for the log)."""
+    obj.__dict__.update({k: v for k, v in saved.__dict__.items() if k != "_state"})
+    obj._state.adding = False
+
+
+def _is_national(user) -> bool:
+    scope = getattr(user, "scope", None)
+    return user.is_superuser or (scope is not None and scope.role == "national_admin")
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    show_full_result_count = False
+
+    def scoped(self, request, qs):
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        return self.scoped(request, super().get_queryset(request))
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "birth_year", "sex", "home_municipality", "created_at"]
+class ParticipantAdmin(ScopedAdmin):
+    list_display = ["__str__", "birth_year", "sex", "home_municipality", "created_at", "erased_at"]
     list_select_related = ["home_municipality"]
     list_filter = ["sex"]
-    readonly_fields = ["pseudonym", "created_at"]
-    show_full_result_count = False
+    search_fields = ["=pseudonym"]
+    fields = ["pseudonym", "birth_year", "sex", "home_municipality", "erasure_due_on", "erased_at"]
+    readonly_fields = ["pseudonym", "erasure_due_on", "erased_at"]
+    autocomplete_fields = ["home_municipality"]
+
+    def scoped(self, request, qs):
+        return (
+            qs
+            if _is_national(request.user)
+            else qs.filter(pk__in=selectors.participant_visible_to(request.user).values("pk"))
+        )
+
+    def has_add_permission(self, request):
+        return False  # Participants come into being through an enrolment, consent or reservation.
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # Erasure goes through a withdrawal with scope "delete my data".
+
+
+class EnrolmentAddForm(NationalIdFormMixin, forms.ModelForm):
+    birth_year = forms.IntegerField(label=_("fødselsår"), min_value=1850, max_value=2100)
+    sex = forms.ChoiceField(label=_("kjønn"), choices=Participant.Sex.choices)
+
+    class Meta:
+        model = Enrolment
+        fields = ["site", "included_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        site, included_on = cleaned.get("site"), cleaned.get("included_on")
+        pseudonym = cleaned.get("national_id")
+        if site and included_on and pseudonym:
+            participant = Participant.objects.filter(pseudonym=pseudonym).first() or Participant(
+                pseudonym=pseudonym
+            )
+            services.enrolment_check(participant=participant, site=site, included_on=included_on)
+        return cleaned
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(ScopedAdmin):
+    list_display = ["participant", "study", "site", "included_on", "status", "ended_on"]
+    list_select_related = ["participant", "study", "site__organisation"]
+    list_filter = ["status", "study__category"]
+    date_hierarchy = "included_on"
+    search_fields = ["study__public_id", "study__lay_title_nb", "=participant__pseudonym"]
+    fields = ["participant", "study", "site", "included_on", "status", "ended_on", "end_reason"]
+    readonly_fields = ["participant", "study", "site", "included_on"]
+
+    def scoped(self, request, qs):
+        return qs.filter(study__in=selectors.study_visible_to(request.user).values("pk"))
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = EnrolmentAddForm
+            kwargs["fields"] = ["national_id", "birth_year", "sex", "site", "included_on"]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["national_id", "birth_year", "sex", "site", "included_on"]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "site":
+            kwargs["queryset"] = StudySite.objects.filter(
+                status=StudySite.Status.OPEN,
+                study__in=selectors.study_visible_to(request.user).values("pk"),
+            ).select_related("study", "organisation")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @_sensitive
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj._change_reason = obj.end_reason or _("Endret i admin")
+            obj._history_user = request.user
+            obj.save()
+            return
+        participant = Participant.objects.filter(pseudonym=form.cleaned_data["national_id"]).first()
+        if participant is None:
+            participant = Participant.objects.create(
+                pseudonym=form.cleaned_data["national_id"],
+                birth_year=form.cleaned_data["birth_year"],
+                sex=form.cleaned_data["sex"],
+            )
+        enrolment = services.enrolment_create(
+            participant=participant,
+            site=form.cleaned_data["site"],
+            included_on=form.cleaned_data["included_on"],
+            user=request.user,
+        )
+        _adopt(obj, enrolment)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsentForm)
+class ConsentFormAdmin(ScopedAdmin):
+    list_display = ["study", "version_label", "language", "approved_on", "effective_from"]
+    list_select_related = ["study"]
+    list_filter = ["language"]
+    search_fields = ["study__public_id", "study__lay_title_nb", "version_label"]
+    autocomplete_fields = ["study"]
+
+    def scoped(self, request, qs):
+        return qs.filter(study__in=selectors.study_visible_to(request.user).values("pk"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "study":
+            kwargs["queryset"] = selectors.study_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ConsentEventAddForm(NationalIdFormMixin, forms.ModelForm):
+    kind = forms.ChoiceField(
+        label=_("hendelse"),
+        choices=[
+            (ConsentEvent.Kind.GIVEN, _("Samtykke gitt")),
+            (ConsentEvent.Kind.WITHDRAWN, _("Samtykke trukket")),
+        ],
+    )
+
+    class Meta:
+        model = ConsentEvent
+        fields = ["study", "kind", "form", "channel", "scope", "reason", "occurred_at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == ConsentEvent.Kind.GIVEN:
+            if not cleaned.get("form"):
+                self.add_error("form", _("Velg skjemaversjonen samtykket ble gitt på."))
+            elif cleaned.get("study") and cleaned["form"].study_id != cleaned["study"].pk:
+                self.add_error("form", _("Skjemaet hører til en annen studie."))
+            if not cleaned.get("channel"):
+                self.add_error("channel", _("Velg kanal."))
+        elif kind == ConsentEvent.Kind.WITHDRAWN and not cleaned.get("scope"):
+            self.add_error("scope", _("Velg hva tilbaketrekkingen omfatter."))
+        return cleaned
+
+    def _post_clean(self):
+        pass  # The service validates and saves; the ledger model is append-only.
+
+
+@admin.register(ConsentEvent)
+class ConsentEventAdmin(ScopedAdmin):
+    """The ledger: read-only, but new events (given or withdrawn) are added from one form."""
+
+    list_display = ["occurred_at", "participant", "study", "kind", "form", "channel", "scope"]
+    list_select_related = ["participant", "study", "form"]
+    list_filter = ["kind", "channel", "scope"]
+    search_fields = ["study__public_id", "=participant__pseudonym"]
+    date_hierarchy = "occurred_at"
+    form = ConsentEventAddForm
+
+    def scoped(self, request, qs):
+        return qs.filter(study__in=selectors.study_visible_to(request.user).values("pk"))
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [
+                "national_id",
+                "study",
+                "kind",
+                "form",
+                "channel",
+                "scope",
+                "reason",
+                "occurred_at",
+            ]
+        return [
+            "participant",
+            "study",
+            "kind",
+            "form",
+            "channel",
+            "scope",
+            "reason",
+            "occurred_at",
+            "recorded_by",
+            "recorded_via",
+            "created_at",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        return {"occurred_at": timezone.now(), **super().get_changeform_initial_data(request)}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        visible = selectors.study_visible_to(request.user).values("pk")
+        if db_field.name == "study":
+            kwargs["queryset"] = Study.objects.filter(pk__in=visible)
+        if db_field.name == "form":
+            kwargs["queryset"] = ConsentForm.objects.filter(study__in=visible).select_related(
+                "study"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @_sensitive
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        participant, _created = Participant.objects.get_or_create(pseudonym=data["national_id"])
+        try:
+            if data["kind"] == ConsentEvent.Kind.GIVEN:
+                event = services.consent_give(
+                    participant=participant,
+                    form=data["form"],
+                    channel=data["channel"],
+                    occurred_at=data["occurred_at"],
+                    user=request.user,
+                )
+            else:
+                event = services.consent_withdraw(
+                    participant=participant,
+                    study=data["study"],
+                    scope=data["scope"],
+                    reason=data.get("reason") or ConsentEvent.Reason.NOT_GIVEN,
+                    occurred_at=data["occurred_at"],
+                    user=request.user,
+                )
+        except ValidationError as exc:
+            raise _AdminRefusal(exc) from exc
+        _adopt(obj, event)
+
+    def add_view_refused(self, request, exc):
+        messages.error(request, " ".join(exc.messages))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _AdminRefusal as refusal:
+            messages.error(request, " ".join(refusal.error.messages))
+            from django.http import HttpResponseRedirect
+
+            return HttpResponseRedirect(request.get_full_path())
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _AdminRefusal(Exception):
+    def __init__(self, error: ValidationError):
+        super().__init__(str(error.messages))
+        self.error = error
+
+
+class ReservationAddForm(NationalIdFormMixin, forms.ModelForm):
+    class Meta:
+        model = Reservation
+        fields = ["scope", "registered_at"]
+
+
+@admin.register(Reservation)
+class ReservationAdmin(ScopedAdmin):
+    list_display = ["participant", "scope", "registered_at", "lifted_at"]
+    list_select_related = ["participant"]
+    list_filter = ["scope", ("lifted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["=participant__pseudonym"]
+    actions = ["lift"]
+
+    def scoped(self, request, qs):
+        return (
+            qs
+            if _is_national(request.user)
+            else qs.filter(
+                participant__in=selectors.participant_visible_to(request.user).values("pk")
+            )
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ReservationAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return (
+            ["national_id", "scope", "registered_at"]
+            if obj is None
+            else [
+                "participant",
+                "scope",
+                "registered_at",
+                "lifted_at",
+                "recorded_by",
+                "recorded_via",
+            ]
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        return {"registered_at": timezone.now(), **super().get_changeform_initial_data(request)}
+
+    @_sensitive
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        participant, _created = Participant.objects.get_or_create(
+            pseudonym=form.cleaned_data["national_id"]
+        )
+        reservation = services.reservation_register(
+            participant=participant,
+            scope=form.cleaned_data["scope"],
+            registered_at=form.cleaned_data["registered_at"],
+            user=request.user,
+        )
+        _adopt(obj, reservation)
+
+    @admin.action(description=_("Opphev valgte reservasjoner"), permissions=["change"])
+    def lift(self, request, queryset):
+        lifted = queryset.filter(lifted_at__isnull=True).update(lifted_at=timezone.now())
+        messages.success(request, _("%(n)s reservasjoner opphevet.") % {"n": lifted})
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IntegrationClient)
+class IntegrationClientAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "token_prefix",
+        "is_active",
+        "may_register_reservations",
+        "last_used_at",
+    ]
+    filter_horizontal = ["organisations"]
+    readonly_fields = ["token_prefix", "created_at", "last_used_at"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        import secrets
+
+        from .services.integration import token_hash
+
+        token = f"ik_{secrets.token_urlsafe(32)}"
+        obj.token_prefix, obj.token_hash = token[:8], token_hash(token)
+        super().save_model(request, obj, form, change)
+        messages.warning(request, _("Token (vises bare nå, ta vare på det): %(t)s") % {"t": token})

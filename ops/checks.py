@@ -4,8 +4,6 @@ The web process (config/wsgi.py) and the Celery worker run them at start and ref
 error, so a missing or default secret can never reach a running production system.
 """
 
-import os
-
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
@@ -23,7 +21,14 @@ KNOWN_DEFAULTS = {
 
 
 def _is_default(value: str | None) -> bool:
-    return value is None or value.strip().lower() in KNOWN_DEFAULTS or "insecure" in value.lower()
+    if value is None or value.strip().lower() in KNOWN_DEFAULTS:
+        return True
+    lowered = value.lower()
+    return any(marker in lowered for marker in _DEFAULT_MARKERS)
+
+
+# Words that only example, test or development secrets contain.
+_DEFAULT_MARKERS = ("insecure", "changeme", "change-me", "example", "test-only", "development-")
 
 
 @checks.register(checks.Tags.security, deploy=True)
@@ -39,9 +44,8 @@ def check_production_secrets(app_configs, **kwargs) -> list[checks.CheckMessage]
                 id="ops.E001",
             )
         )
-    pseudonym_key = getattr(settings, "PSEUDONYM_KEY", None) or os.environ.get("PSEUDONYM_KEY")
-    if not pseudonym_key and os.environ.get("PSEUDONYM_KEY_FILE"):
-        pseudonym_key = "set-from-file"
+    # Missing or short keys already stop config.settings; this catches example values.
+    pseudonym_key = settings.PSEUDONYM_KEY
     if _is_default(pseudonym_key) or (pseudonym_key and len(pseudonym_key) < 32):
         errors.append(
             checks.Error(

@@ -179,6 +179,11 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
             codename__regex=r"^view_(region|municipality|healthcategory|researchactivity"
             r"|feasibilityrequest)$",
         )
+        # Participation and consent (consents admin): the ledger only grows, nothing is deleted.
+        | Permission.objects.filter(
+            content_type__app_label__in=["trials", "consents"],
+            codename__regex=r"^(view|add|change)_(enrolment|participant|consentform|consentevent|reservation)$",
+        )
     )
     user_model = get_user_model()
     rows: list[tuple[str, str, str]] = []

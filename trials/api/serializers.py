@@ -40,9 +40,16 @@ class PublicStudySerializer(serializers.Serializer):
     sponsor_type = serializers.ChoiceField(choices=Study.SponsorType.choices)
     is_open = serializers.BooleanField()
     target_enrolment = serializers.IntegerField(allow_null=True)
+    enrolled = serializers.SerializerMethodField(
+        help_text="Deltakere inkludert så langt (n av n/N); null når 1–4 (små tall vises ikke)."
+    )
     planned_recruitment_end_on = serializers.DateField(allow_null=True)
     sites = PublicStudySiteSerializer(many=True)
     updated_at = serializers.DateTimeField()
+
+    def get_enrolled(self, study: Study) -> int | None:
+        n = getattr(study, "enrolled", 0)
+        return None if 0 < n < 5 else n
 
     def get_hrcs_categories(self, study: Study) -> list[str]:
         return [c.code for c in study.hrcs_categories.all()]

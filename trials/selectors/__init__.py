@@ -48,12 +48,8 @@ def study_public_list() -> QuerySet[Study]:
         study_public_queryset()
         .select_related("sponsor")
         .prefetch_related(Prefetch("sites", queryset=sites), "hrcs_categories")
-        .annotate(is_open=study_open_site_exists())
+        .annotate(is_open=study_open_site_exists(), enrolled=study_enrolled_count())
     )
-
-
-# --- Back office: which studies and sites a user may see -----------------------------------------
-# Built on sites.selectors.organisation_scope_q, so the rules live in one place (see its docstring).
 
 
 def study_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Study]:

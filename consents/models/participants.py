@@ -7,6 +7,12 @@ from sites.models import Municipality
 
 
 class Participant(models.Model):
+    """A person known by a keyed HMAC pseudonym: a participant, or someone who reserved themselves.
+
+    After erasure (a withdrawal with scope "delete my data") the pseudonym is replaced by a random
+    value and the demographics are cleared, so what remains counts but identifies no one.
+    """
+
     class Sex(models.TextChoices):
         FEMALE = "female", _("Kvinne")
         MALE = "male", _("Mann")
@@ -24,10 +30,22 @@ class Participant(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("registrert"), auto_now_add=True)
+    erasure_due_on = models.DateField(_("slettes senest"), null=True, blank=True, editable=False)
+    erased_at = models.DateTimeField(_("slettet"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("deltaker")
         verbose_name_plural = _("deltakere")
+        indexes = [
+            # Daily erasure job: requested deletions whose deadline has come.
+            models.Index(
+                fields=["erasure_due_on"],
+                name="participant_erasure_due_idx",
+                condition=models.Q(erasure_due_on__isnull=False, erased_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.erased_at:
+            return str(_("slettet deltaker"))
         return f"{self.pseudonym[:12]}…"

@@ -1,0 +1,231 @@
+"""The integration API: enrolments, consent events and reservations pushed by integrating systems.
+
+Each endpoint takes one record or a list of up to 1 000. A batch is all-or-nothing: if any record
+fails, nothing is written and the answer lists every failed record (by index) with the reasons.
+With an ``Idempotency-Key`` header, the same request sent again returns the stored answer and
+writes nothing; the same key with a different body is refused (422).
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import renderers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..models import IdempotentRequest
+from ..services import (
+    consent_give,
+    consent_withdraw,
+    enrolment_create,
+    participant_register,
+    reservation_lift,
+    reservation_register,
+)
+from ..services.integration import request_fingerprint
+from .auth import IntegrationTokenAuthentication, IsIntegrationClient
+from .serializers import ConsentInSerializer, EnrolmentInSerializer, ReservationInSerializer
+
+MAX_BATCH = 1000
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Samme nøkkel og samme innhold gir samme svar, uten nye skrivinger.",
+)
+
+
+def _errors(exc: DjangoValidationError):
+    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+
+
+class IntegrationBatchView(APIView):
+    authentication_classes = [IntegrationTokenAuthentication]
+    permission_classes = [IsIntegrationClient]
+    renderer_classes = [renderers.JSONRenderer]
+    throttle_classes: list = []
+    serializer_class: type
+    endpoint: str
+
+    def apply(self, data: dict, client) -> dict:
+        raise NotImplementedError
+
+    def check_client(self, client) -> str | None:
+        return None
+
+    def post(self, request):
+        client = request.auth
+        refused = self.check_client(client)
+        if refused:
+            return Response({"detail": refused}, status=status.HTTP_403_FORBIDDEN)
+        records = request.data if isinstance(request.data, list) else [request.data]
+        if not records or len(records) > MAX_BATCH:
+            return Response(
+                {"detail": f"En forespørsel må ha mellom 1 og {MAX_BATCH} poster."},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        key = request.headers.get("Idempotency-Key", "").strip()[:200]
+        fingerprint = request_fingerprint(request.data)
+        if key:
+            stored = self._stored(client, key, fingerprint)
+            if stored is not None:
+                return stored
+        try:
+            with transaction.atomic():
+                code, body = self._apply_all(records, client)
+                if code == status.HTTP_201_CREATED and key:
+                    self._store(client, key, fingerprint, code, body)
+                if code != status.HTTP_201_CREATED:
+                    transaction.set_rollback(True)
+        except IntegrityError:
+            if key and (stored := self._stored(client, key, fingerprint)) is not None:
+                return stored  # A concurrent request with the same key finished first.
+            raise
+        if code != status.HTTP_201_CREATED and key:
+            self._store(client, key, fingerprint, code, body)
+        return Response(body, status=code)
+
+    def _apply_all(self, records: list, client) -> tuple[int, dict]:
+        results, errors = [], []
+        for index, record in enumerate(records):
+            serializer = self.serializer_class(data=record, context={"client": client})
+            if not serializer.is_valid():
+                errors.append({"index": index, "errors": serializer.errors})
+                continue
+            try:
+                with transaction.atomic():
+                    results.append(self.apply(serializer.validated_data, client))
+            except DjangoValidationError as exc:
+                errors.append({"index": index, "errors": _errors(exc)})
+        if errors:
+            return status.HTTP_400_BAD_REQUEST, {
+                "detail": "Ingen poster ble lagret: rett feilene og send hele forespørselen på nytt.",
+                "failed": len(errors),
+                "errors": errors,
+            }
+        return status.HTTP_201_CREATED, {"count": len(results), "results": results}
+
+    def _stored(self, client, key: str, fingerprint: str) -> Response | None:
+        stored = IdempotentRequest.objects.filter(
+            client=client, endpoint=self.endpoint, key=key
+        ).first()
+        if stored is None:
+            return None
+        if stored.request_hash != fingerprint:
+            return Response(
+                {"detail": "Idempotency-Key er allerede brukt for en annen forespørsel."},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
+        return Response(stored.response, status=stored.status_code)
+
+    def _store(self, client, key, fingerprint, code, body) -> None:
+        IdempotentRequest.objects.create(
+            client=client,
+            endpoint=self.endpoint,
+            key=key,
+            request_hash=fingerprint,
+            status_code=code,
+            response=body,
+        )
+
+
+def _participant(data: dict):
+    return participant_register(
+        national_id=data["national_id"],
+        birth_year=data.get("birth_year"),
+        sex=data.get("sex", "unknown"),
+        home_municipality=data.get("home_municipality"),
+    )
+
+
+class EnrolmentIntegrationView(IntegrationBatchView):
+    """Include participants in a study at one of the system's sites."""
+
+    serializer_class = EnrolmentInSerializer
+    endpoint = "enrolments"
+
+    @extend_schema(
+        request=EnrolmentInSerializer(many=True),
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: dict, 400: dict, 422: dict},
+    )
+    def post(self, request):
+        return super().post(request)
+
+    def apply(self, data, client):
+        enrolment = enrolment_create(
+            participant=_participant(data), site=data["site"], included_on=data["included_on"]
+        )
+        return {"enrolment_id": enrolment.pk, "study": data["study"], "status": enrolment.status}
+
+
+class ConsentIntegrationView(IntegrationBatchView):
+    """Consent given on a form version, or withdrawn with a scope."""
+
+    serializer_class = ConsentInSerializer
+    endpoint = "consents"
+
+    @extend_schema(
+        request=ConsentInSerializer(many=True),
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: dict, 400: dict, 422: dict},
+    )
+    def post(self, request):
+        return super().post(request)
+
+    def apply(self, data, client):
+        participant = _participant(data)
+        if data["event"] == "given":
+            event = consent_give(
+                participant=participant,
+                form=data["form"],
+                channel=data["channel"],
+                occurred_at=data["occurred_at"],
+                client=client,
+            )
+        else:
+            event = consent_withdraw(
+                participant=participant,
+                study=data["study_obj"],
+                scope=data["scope"],
+                reason=data["reason"],
+                occurred_at=data["occurred_at"],
+                client=client,
+            )
+        return {"event_id": event.pk, "study": data["study"], "kind": event.kind}
+
+
+class ReservationIntegrationView(IntegrationBatchView):
+    """Reserve a person against secondary use of their data, or lift the reservation."""
+
+    serializer_class = ReservationInSerializer
+    endpoint = "reservations"
+
+    @extend_schema(
+        request=ReservationInSerializer(many=True),
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: dict, 400: dict, 403: dict, 422: dict},
+    )
+    def post(self, request):
+        return super().post(request)
+
+    def check_client(self, client):
+        if not client.may_register_reservations:
+            return "Systemet har ikke tilgang til å registrere reservasjoner."
+        return None
+
+    def apply(self, data, client):
+        participant = participant_register(national_id=data["national_id"])
+        if data["action"] == "reserve":
+            reservation = reservation_register(
+                participant=participant,
+                scope=data["scope"],
+                registered_at=data["occurred_at"],
+                client=client,
+            )
+            return {"reservation_id": reservation.pk, "scope": reservation.scope, "active": True}
+        reservation_lift(
+            participant=participant, scope=data["scope"], lifted_at=data["occurred_at"]
+        )
+        return {"scope": data["scope"], "active": False}

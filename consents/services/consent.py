@@ -1,0 +1,138 @@
+"""Consent: given on a form version, withdrawn with a scope. Every event is appended to the ledger."""
+
+import datetime as dt
+import logging
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trials.models import Enrolment, Study
+
+from ..models import ConsentEvent, ConsentForm, IntegrationClient, Participant
+from ..selectors import consent_current_event, consent_form_effective
+from .participants import participant_request_erasure
+
+logger = logging.getLogger(__name__)
+
+
+def _check_not_erased(participant: Participant) -> None:
+    if participant.erased_at or participant.erasure_due_on:
+        raise ValidationError(_("Deltakeren har bedt om sletting og kan ikke registreres på nytt."))
+
+
+@transaction.atomic
+def consent_give(
+    *,
+    participant: Participant,
+    form: ConsentForm,
+    channel: str,
+    occurred_at: dt.datetime,
+    user: AbstractBaseUser | None = None,
+    client: IntegrationClient | None = None,
+) -> ConsentEvent:
+    """Record consent on a form version. A later version after an earlier consent is a re-consent."""
+    _check_not_erased(participant)
+    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("Tidspunktet kan ikke være fram i tid.")})
+    day = timezone.localdate(occurred_at)
+    if form.effective_from > day:
+        raise ValidationError(
+            {
+                "form": _("Skjemaversjon %(v)s gjelder først fra %(d)s.")
+                % {"v": form.version_label, "d": form.effective_from}
+            }
+        )
+    current_form = consent_form_effective(study=form.study, language=form.language, on=day)
+    if current_form is not None and current_form.pk != form.pk:
+        raise ValidationError(
+            {
+                "form": _("Skjemaversjon %(v)s er erstattet av %(new)s.")
+                % {"v": form.version_label, "new": current_form.version_label}
+            }
+        )
+    current = consent_current_event(participant=participant, study=form.study)
+    if current is not None and current.kind in (
+        ConsentEvent.Kind.GIVEN,
+        ConsentEvent.Kind.RECONSENTED,
+    ):
+        if current.form_id == form.pk:
+            return current  # Already consented on this version: nothing new to record.
+        kind = ConsentEvent.Kind.RECONSENTED
+    else:
+        kind = ConsentEvent.Kind.GIVEN
+    event = ConsentEvent(
+        participant=participant,
+        study=form.study,
+        form=form,
+        kind=kind,
+        channel=channel,
+        occurred_at=occurred_at,
+        recorded_by=user,
+        recorded_via=client,
+    )
+    event.full_clean()
+    event.save()
+    logger.info("consent %s: participant=%s study=%s", kind, participant.pk, form.study_id)
+    return event
+
+
+@transaction.atomic
+def consent_withdraw(
+    *,
+    participant: Participant,
+    study: Study,
+    scope: str,
+    occurred_at: dt.datetime,
+    reason: str = ConsentEvent.Reason.NOT_GIVEN,
+    user: AbstractBaseUser | None = None,
+    client: IntegrationClient | None = None,
+) -> ConsentEvent:
+    """Withdraw consent. Takes effect at once: the enrolment ends, the export leaves the participant
+    out, and a deletion request schedules erasure within the configured deadline."""
+    from ..tasks import notify_site_of_withdrawal
+
+    current = consent_current_event(participant=participant, study=study)
+    active_enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(participant=participant, study=study, status=Enrolment.Status.INCLUDED)
+        .select_related("site")
+        .first()
+    )
+    has_consent = current is not None and current.kind in (
+        ConsentEvent.Kind.GIVEN,
+        ConsentEvent.Kind.RECONSENTED,
+    )
+    if not has_consent and active_enrolment is None:
+        raise ValidationError(_("Deltakeren har ikke noe gjeldende samtykke i denne studien."))
+    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("Tidspunktet kan ikke være fram i tid.")})
+    event = ConsentEvent(
+        participant=participant,
+        study=study,
+        kind=ConsentEvent.Kind.WITHDRAWN,
+        scope=scope,
+        reason=reason or ConsentEvent.Reason.NOT_GIVEN,
+        occurred_at=occurred_at,
+        recorded_by=user,
+        recorded_via=client,
+    )
+    event.full_clean()
+    event.save()
+    day = timezone.localdate(occurred_at)
+    if active_enrolment is not None:
+        active_enrolment.status = Enrolment.Status.WITHDRAWN
+        active_enrolment.ended_on = max(day, active_enrolment.included_on)
+        active_enrolment.end_reason = str(ConsentEvent.Scope(scope).label)
+        active_enrolment._change_reason = _("Samtykke trukket")
+        active_enrolment.full_clean()
+        active_enrolment.save()
+        transaction.on_commit(lambda: notify_site_of_withdrawal.delay(event.pk))
+    if scope == ConsentEvent.Scope.DELETE_DATA:
+        participant_request_erasure(participant=participant, today=timezone.localdate())
+    logger.info(
+        "consent withdrawn: participant=%s study=%s scope=%s", participant.pk, study.pk, scope
+    )
+    return event

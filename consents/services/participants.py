@@ -1,0 +1,134 @@
+"""Participants: registration by national identity number (kept only as a pseudonym) and erasure."""
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from sites.models import Municipality
+
+from ..models import ConsentEvent, Participant
+from ..national_id import national_id_validate
+
+logger = logging.getLogger(__name__)
+
+
+def pseudonym_for(number: str) -> str:
+    """Keyed HMAC-SHA256 of a validated, normalised number (hex)."""
+    key = settings.PSEUDONYM_KEY.encode()
+    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
+
+
+def export_pseudonym_for(pseudonym: str) -> str:
+    """The register-export pseudonym: a second HMAC with a different key, unlinkable without both."""
+    key = settings.EXPORT_PSEUDONYM_KEY.encode()
+    return hmac.new(key, pseudonym.encode(), hashlib.sha256).hexdigest()
+
+
+@sensitive_variables("national_id", "number")
+def participant_pseudonym(*, national_id: str) -> str:
+    """Validate a national identity number and return its pseudonym (raises ValidationError)."""
+    number, _kind = national_id_validate(national_id)
+    return pseudonym_for(number)
+
+
+@sensitive_variables("national_id")
+@transaction.atomic
+def participant_register(
+    *,
+    national_id: str,
+    birth_year: int | None = None,
+    sex: str = Participant.Sex.UNKNOWN,
+    home_municipality: Municipality | None = None,
+) -> Participant:
+    """Find or create the participant for a national identity number; store the pseudonym only.
+
+    Birth year, sex and home municipality are stored as the caller gives them (never derived from
+    the number). Values left out keep what is already registered.
+    """
+    pseudonym = participant_pseudonym(national_id=national_id)
+    participant, created = Participant.objects.select_for_update().get_or_create(
+        pseudonym=pseudonym,
+        defaults={"birth_year": birth_year, "sex": sex, "home_municipality": home_municipality},
+    )
+    if not created:
+        changed = []
+        for name, value in (
+            ("birth_year", birth_year),
+            ("home_municipality", home_municipality),
+        ):
+            if value is not None and getattr(participant, name) != value:
+                setattr(participant, name, value)
+                changed.append(name)
+        if sex != Participant.Sex.UNKNOWN and participant.sex != sex:
+            participant.sex = sex
+            changed.append("sex")
+        if changed:
+            participant.full_clean()
+            participant.save(update_fields=changed)
+    else:
+        participant.full_clean()
+    logger.info("participant %s: id=%s", "registered" if created else "found", participant.pk)
+    return participant
+
+
+@transaction.atomic
+def participant_request_erasure(*, participant: Participant, today: dt.date) -> dt.date:
+    """Schedule erasure of a participant's identifying data within the configured deadline."""
+    due = today + dt.timedelta(days=settings.CONSENT_ERASURE_DAYS)
+    if participant.erasure_due_on is None or participant.erasure_due_on > due:
+        participant.erasure_due_on = due
+        participant.save(update_fields=["erasure_due_on"])
+    return participant.erasure_due_on
+
+
+@transaction.atomic
+def participant_erase(*, participant: Participant) -> None:
+    """Replace the pseudonym with a random value and clear the demographics; append tombstones.
+
+    Enrolments stay, linked to the anonymous row, so counts still add up. An active reservation
+    is the person's own wish and outlives the erasure: it moves to a row that keeps only the
+    pseudonym.
+    """
+    now = timezone.now()
+    pseudonym = participant.pseudonym
+    reservations = list(participant.reservations.filter(lifted_at__isnull=True))
+    participant.pseudonym = f"erased-{secrets.token_hex(24)}"
+    participant.birth_year = None
+    participant.sex = Participant.Sex.UNKNOWN
+    participant.home_municipality = None
+    participant.erased_at = now
+    participant.save()
+    if reservations:
+        keeper = Participant.objects.create(pseudonym=pseudonym)
+        participant.reservations.filter(pk__in=[r.pk for r in reservations]).update(
+            participant=keeper
+        )
+    study_ids = set(participant.consent_events.values_list("study_id", flat=True))
+    study_ids |= set(participant.enrolments.values_list("study_id", flat=True))
+    ConsentEvent.objects.bulk_create(
+        ConsentEvent(
+            participant=participant,
+            study_id=study_id,
+            kind=ConsentEvent.Kind.ERASED,
+            occurred_at=now,
+        )
+        for study_id in sorted(study_ids)
+    )
+    logger.info("participant erased: id=%s", participant.pk)
+
+
+def participant_erase_due(*, today: dt.date) -> int:
+    """Erase every participant whose erasure deadline has come. Returns how many."""
+    due = Participant.objects.filter(erasure_due_on__lte=today, erased_at__isnull=True)
+    count = 0
+    for participant in due.iterator():
+        participant_erase(participant=participant)
+        count += 1
+    return count
