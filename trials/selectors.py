@@ -27,3 +27,8 @@ def study_public_list() -> QuerySet[Study]:
         .prefetch_related(Prefetch("sites", queryset=sites), "hrcs_categories")
         .annotate(is_open=study_open_site_exists())
     )
+
+
+def study_public_detail() -> QuerySet[Study]:
+    """One published study with everything its public page needs (same shape as the list)."""
+    return study_public_list()
