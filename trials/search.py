@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     Exists,
+    ExpressionWrapper,
     FloatField,
     Max,
     OuterRef,
@@ -22,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
 
 from sites.models import Organisation
 
@@ -55,12 +56,14 @@ def study_filter_text(*, queryset: QuerySet[Study], q: str) -> QuerySet[Study]:
 
 def _haversine_km(lat: float, lon: float, lat_field: str, lon_field: str):
     """Great-circle distance in SQL (Django supplies the maths functions on SQLite too)."""
-    dlat = Radians(lat_field) - math.radians(lat)
-    dlon = Radians(lon_field) - math.radians(lon)
-    a = Power(Sin(dlat / 2), 2) + math.cos(math.radians(lat)) * Cos(Radians(lat_field)) * Power(
-        Sin(dlon / 2), 2
+    lat_rad = Radians(Cast(lat_field, FloatField()))
+    lon_rad = Radians(Cast(lon_field, FloatField()))
+    dlat = lat_rad - Value(math.radians(lat))
+    dlon = lon_rad - Value(math.radians(lon))
+    a = Power(Sin(dlat / 2.0), 2) + Value(math.cos(math.radians(lat))) * Cos(lat_rad) * Power(
+        Sin(dlon / 2.0), 2
     )
-    return 2 * EARTH_RADIUS_KM * ASin(Sqrt(a))
+    return ExpressionWrapper(2 * EARTH_RADIUS_KM * ASin(Sqrt(a)), output_field=FloatField())
 
 
 def organisation_distances(*, lat: float, lon: float, radius_km: float) -> dict[int, float]:

@@ -6,9 +6,11 @@ or misspelt parameter is a 400, never silently ignored), the response language, 
 (``ETag``/``Last-Modified`` with 304, ``Cache-Control``, ``Vary``).
 """
 
+import base64
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import parse_qs
 
 from django.core.paginator import Paginator
 from django.utils import translation
@@ -82,6 +84,15 @@ class HarvestCursorPagination(pagination.CursorPagination):
     max_page_size = 1000
 
     def decode_cursor(self, request):
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded:
+            try:
+                text = base64.b64decode(encoded.encode("ascii"), validate=True).decode("ascii")
+                tokens = parse_qs(text, keep_blank_values=True, strict_parsing=True)
+            except (ValueError, UnicodeError) as exc:
+                raise ValidationError({"cursor": ["Ugyldig markør (cursor)."]}) from exc
+            if not tokens or set(tokens) - {"o", "r", "p"}:
+                raise ValidationError({"cursor": ["Ugyldig markør (cursor)."]})
         try:
             return super().decode_cursor(request)
         except Exception as exc:
