@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from sites.models import Organisation
-from tests.factories import SponsorFactory, StudyFactory, StudySiteFactory, hf
+from tests.factories import SponsorFactory, StudySiteFactory, hf
 from trials.models import Study, StudySite
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,13 @@ def studies(reference_data):
         study__conditions="Hjertesvikt",
         study__is_published=False,
     ).study
-    return {"heart": heart, "children": children, "women": women, "closed": closed, "hidden": hidden}
+    return {
+        "heart": heart,
+        "children": children,
+        "women": women,
+        "closed": closed,
+        "hidden": hidden,
+    }
 
 
 def ids(client, query: str) -> list[str]:

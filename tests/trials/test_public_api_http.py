@@ -132,8 +132,7 @@ def test_etag_and_last_modified_give_304_until_something_changes(client, many):
     # Another query or language is another representation.
     assert client.get("/api/v1/studies/?open=false", HTTP_IF_NONE_MATCH=etag).status_code == 200
     assert (
-        client.get("/api/v1/studies/?open=true&lang=en", HTTP_IF_NONE_MATCH=etag).status_code
-        == 200
+        client.get("/api/v1/studies/?open=true&lang=en", HTTP_IF_NONE_MATCH=etag).status_code == 200
     )
     # Unpublishing a study changes the list.
     study = many[0]
