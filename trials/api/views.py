@@ -90,6 +90,14 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
             return [JSONLinesRenderer()]
         return super().get_renderers()
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.action in ("export_csv", "export_jsonl") and isinstance(response, Response):
+            # Errors and 304s of an export are plain JSON, like everywhere else in the API.
+            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_media_type = "application/json"
+        return response
+
     def _export_rows(self):
         queryset = self.filter_queryset(self.get_queryset()).order_by("public_id")
         context = self.get_serializer_context()
