@@ -32,7 +32,8 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def raw_count(self) -> int:
-        return self.object_list[: self.count_limit + 1].count()
+        # Without ORDER BY the database may stop as soon as it has seen count_limit + 1 rows.
+        return self.object_list.order_by()[: self.count_limit + 1].count()
 
     @cached_property
     def count(self) -> int:

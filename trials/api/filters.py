@@ -132,7 +132,8 @@ class PublicStudyFilter(django_filters.FilterSet):
     def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        return queryset.filter(is_open=value)
+        open_site = _sites_matching(Q(status=StudySite.Status.OPEN))
+        return queryset.filter(open_site if value else ~open_site)
 
     def filter_region(self, queryset: QuerySet, name: str, value: Region | None) -> QuerySet:
         return (

@@ -90,7 +90,7 @@ class PublicStudySerializer(serializers.Serializer):
     lay_summary = serializers.SerializerMethodField()
     language = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=Study.Status.choices)
-    is_open = serializers.BooleanField()
+    is_open = serializers.SerializerMethodField()
     category = serializers.ChoiceField(choices=Study.Category.choices)
     phase = serializers.ChoiceField(choices=Study.Phase.choices)
     hrcs_categories = PublicHealthCategorySerializer(many=True)
@@ -104,6 +104,10 @@ class PublicStudySerializer(serializers.Serializer):
     sites = PublicStudySiteSerializer(many=True)
     updated_at = serializers.DateTimeField()
     distance_km = serializers.SerializerMethodField()
+
+    def get_is_open(self, study: Study) -> bool:
+        """Open for inclusion at one site or more (read from the prefetched sites)."""
+        return any(site.status == StudySite.Status.OPEN for site in study.sites.all())
 
     def get_url(self, study: Study) -> str:
         return f"/api/v1/studies/{study.public_id}/"
