@@ -123,7 +123,6 @@ def main() -> None:
     categories = dict(HealthCategory.objects.values_list("code", "id"))
     responsible = orgs[:40]
     now = dt.datetime.now(dt.UTC)
-    today = now.date()
     statuses = [
         (Study.Status.OPEN, 20), (Study.Status.CLOSED, 15), (Study.Status.COMPLETED, 50),
         (Study.Status.APPROVED, 5), (Study.Status.TERMINATED, 5), (Study.Status.SUSPENDED, 1),

@@ -176,3 +176,15 @@ def test_openapi_schema_validates_and_documents_every_endpoint(client):
 def test_interactive_docs_are_served_from_the_project(client):
     page = client.get("/api/v1/docs/").content.decode()
     assert "swagger-ui" in page and "cdn" not in page.lower()
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_fast_output_equals_the_documented_serializer(portfolio, lang):
+    from trials.api.serializers import PublicStudySerializer, public_study_dict
+    from trials.selectors import study_public_list
+
+    for study in study_public_list():
+        documented = json.loads(
+            json.dumps(PublicStudySerializer(study, context={"lang": lang}).data, default=str)
+        )
+        assert public_study_dict(study, lang=lang) == documented

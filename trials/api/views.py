@@ -15,7 +15,7 @@ from sites.api.base import PublicAPIView, PublicReadOnlyViewSet
 from .. import search, selectors, statistics
 from ..models import HealthCategory
 from .filters import PublicStudyFilter
-from .serializers import PublicStudySerializer
+from .serializers import PublicStudySerializer, public_study_dict
 
 LANG_PARAM = OpenApiParameter(
     "lang",
@@ -98,11 +98,20 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
             response.accepted_media_type = "application/json"
         return response
 
+    def list(self, request, *args, **kwargs):
+        lang = self.get_serializer_context()["lang"]
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([public_study_dict(s, lang=lang) for s in page])
+
+    def retrieve(self, request, *args, **kwargs):
+        lang = self.get_serializer_context()["lang"]
+        return Response(public_study_dict(self.get_object(), lang=lang))
+
     def _export_rows(self):
         queryset = self.filter_queryset(self.get_queryset()).order_by("public_id")
-        context = self.get_serializer_context()
+        lang = self.get_serializer_context()["lang"]
         for study in queryset.iterator(chunk_size=EXPORT_CHUNK):
-            yield PublicStudySerializer(study, context=context).data
+            yield public_study_dict(study, lang=lang)
 
     @extend_schema(
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
