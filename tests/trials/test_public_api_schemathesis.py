@@ -6,7 +6,9 @@ response must match the schema. The number of examples is bounded so the run sta
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -22,7 +24,17 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", applicati
 
 
 @pytest.fixture
-def portfolio(reference_data, monkeypatch):
+def wsgi_keeps_the_test_connection():
+    """Like Django's test client: the WSGI app must not close the test's database connection."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def portfolio(reference_data, monkeypatch, wsgi_keeps_the_test_connection):
     monkeypatch.setattr(PublicAnonThrottle, "THROTTLE_RATES", {"anon": "100000/min"})
     cache.clear()
     study = StudySiteFactory(study__hrcs=["03"], study__conditions="Hjertesvikt").study
