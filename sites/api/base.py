@@ -8,17 +8,18 @@ or misspelt parameter is a 400, never silently ignored), the response language, 
 
 import base64
 import hashlib
+import math
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import parse_qs
 
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from rest_framework import generics, pagination, permissions, renderers, throttling, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 PUBLIC_LANGUAGES = ("nb", "nn", "en")
@@ -26,9 +27,14 @@ CACHE_CONTROL = "public, max-age=60"
 
 
 class BoundedCountPaginator(Paginator):
-    """Counts at most ``count_limit`` rows, so a page on a huge result costs the same as a small one."""
+    """Counts at most ``count_limit`` rows (more when a deeper page is asked for), so the first
+    pages of a huge result cost about as much as those of a small one."""
 
-    count_limit = 10_000
+    count_limit = 500
+
+    def __init__(self, *args, wanted_page: int = 1, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_limit = max(self.count_limit, wanted_page * self.per_page)
 
     @cached_property
     def raw_count(self) -> int:
@@ -38,6 +44,11 @@ class BoundedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return min(self.raw_count, self.count_limit)
+
+    @cached_property
+    def num_pages(self) -> int:
+        # From the raw count, so there is a next page when more rows exist than were counted.
+        return max(1, math.ceil(self.raw_count / self.per_page))
 
     @property
     def count_exact(self) -> bool:
@@ -60,9 +71,18 @@ class PublicPageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and not (raw.isdigit() and int(raw) >= 1):
+        if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= 100_000):
             raise ValidationError({"page": ["Må være et positivt heltall."]})
-        return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        wanted = int(raw) if raw else 1
+        paginator = self.django_paginator_class(
+            queryset, self.get_page_size(request), wanted_page=wanted
+        )
+        try:
+            self.page = paginator.page(wanted)
+        except InvalidPage as exc:
+            raise NotFound(f"Side {wanted} finnes ikke.") from exc
+        return list(self.page)
 
     def get_paginated_response(self, data):
         return Response(
@@ -142,7 +162,10 @@ class PublicPagination(pagination.BasePagination):
             "type": "object",
             "required": ["next", "previous", "results"],
             "properties": {
-                "count": {"type": "integer", "description": "Antall treff, høyst 10 000."},
+                "count": {
+                    "type": "integer",
+                    "description": "Antall treff; eksakt når count_exact er true, ellers minst så mange.",
+                },
                 "count_exact": {"type": "boolean"},
                 "next": link,
                 "previous": link,

@@ -45,7 +45,10 @@ def test_count_is_bounded_on_huge_results(client, many, monkeypatch):
 
     monkeypatch.setattr(BoundedCountPaginator, "count_limit", 20)
     body = client.get("/api/v1/studies/").json()
-    assert body["count"] == 20 and body["count_exact"] is False
+    assert body["count"] == 20 and body["count_exact"] is False and body["next"]
+    # A deeper page is still reachable: the bound grows with the page asked for.
+    deep = client.get("/api/v1/studies/?page_size=5&page=5").json()
+    assert len(deep["results"]) == 5 and deep["count_exact"] is True and deep["next"] is None
 
 
 def test_a_cursor_walk_harvests_every_published_study_once(client, many):

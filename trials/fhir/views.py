@@ -63,7 +63,9 @@ def research_study_search(request: HttpRequest) -> JsonResponse:
         return _outcome(400, "value", "_count og _page må være heltall.")
     if not (1 <= count <= MAX_COUNT) or page_number < 1:
         return _outcome(400, "value", f"_count må være 1–{MAX_COUNT}, _page minst 1.")
-    paginator = BoundedCountPaginator(queryset.order_by("-updated_at", "-id"), count)
+    paginator = BoundedCountPaginator(
+        queryset.order_by("-updated_at", "-id"), count, wanted_page=page_number
+    )
     try:
         page = paginator.page(page_number)
     except EmptyPage:

@@ -354,6 +354,10 @@ class StudySite(models.Model):
             # "Open for inclusion" filters and per-organisation open-study counts.
             models.Index(fields=["organisation", "status"], name="studysite_org_status_idx"),
             models.Index(fields=["study", "status"], name="studysite_study_status_idx"),
+            # Public API `near`/`organisation`: studies open at given organisations, index-only.
+            models.Index(
+                fields=["organisation", "status", "study"], name="studysite_org_status_study_idx"
+            ),
             # Public API ETag/Last-Modified: the newest change to any study site.
             models.Index(fields=["updated_at"], name="studysite_updated_idx"),
         ]

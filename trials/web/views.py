@@ -132,9 +132,11 @@ def study_list(request: HttpRequest) -> HttpResponse:
                 filter_errors = filterset.errors
                 queryset = None
         if queryset is not None:
-            paginator = BoundedCountPaginator(queryset, PAGE_SIZE)
+            raw_page = request.GET.get("page", "1")
+            wanted = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 10_000 else 1
+            paginator = BoundedCountPaginator(queryset, PAGE_SIZE, wanted_page=wanted)
             try:
-                page = paginator.page(request.GET.get("page", 1))
+                page = paginator.page(wanted)
             except (EmptyPage, PageNotAnInteger):
                 page = paginator.page(1)
             rows = [_row(study, lang) for study in page.object_list]
