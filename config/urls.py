@@ -5,13 +5,28 @@ from rest_framework.routers import SimpleRouter
 
 from ops import views as ops_views
 from trials.api.feasibility import FeasibilityRequestIntakeView
-from trials.api.views import PublicStudyViewSet
+from trials.api.places import PublicOrganisationViewSet, PublicRegionViewSet
+from trials.api.views import PublicHealthCategoryViewSet, PublicStatisticsView, PublicStudyViewSet
 from trials.sponsor_views import feasibility_outcome
 
 router = SimpleRouter()
 router.register("studies", PublicStudyViewSet, basename="study")
+router.register("organisations", PublicOrganisationViewSet, basename="organisation")
+router.register("regions", PublicRegionViewSet, basename="region")
+router.register("hrcs-categories", PublicHealthCategoryViewSet, basename="hrcs-category")
 
 api_v1 = [
+    path(
+        "studies/export.csv",
+        PublicStudyViewSet.as_view({"get": "export_csv"}),
+        name="study-export-csv",
+    ),
+    path(
+        "studies/export.jsonl",
+        PublicStudyViewSet.as_view({"get": "export_jsonl"}),
+        name="study-export-jsonl",
+    ),
+    path("statistics/", PublicStatisticsView.as_view(), name="statistics"),
     path("", include(router.urls)),
     path(
         "feasibility-requests/",
@@ -29,6 +44,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("feasibility/outcome/<str:token>/", feasibility_outcome, name="feasibility-outcome"),
+    path("fhir/", include("trials.fhir.urls")),
+    path("", include("trials.web.urls")),
 ]
 
 handler403 = "ops.views.permission_denied"

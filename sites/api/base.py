@@ -1,19 +1,295 @@
-"""The one base for public, read-only API endpoints: permissions, throttling, pagination, renderers."""
+"""The one base for public, read-only API endpoints.
 
-from rest_framework import pagination, permissions, renderers, throttling, viewsets
+It fixes, for every public endpoint: anonymous access, throttling (429 with ``Retry-After``), JSON,
+pagination (page numbers for people, a cursor for harvesting), strict query parameters (an unknown
+or misspelt parameter is a 400, never silently ignored), the response language, and HTTP caching
+(``ETag``/``Last-Modified`` with 304, ``Cache-Control``, ``Vary``).
+"""
+
+import base64
+import hashlib
+import math
+from collections.abc import Callable
+from datetime import datetime
+from urllib.parse import parse_qs
+
+from django.core.paginator import InvalidPage, Paginator
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from rest_framework import generics, pagination, permissions, renderers, throttling, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+PUBLIC_LANGUAGES = ("nb", "nn", "en")
+CACHE_CONTROL = "public, max-age=60"
 
 
-class PublicPagination(pagination.PageNumberPagination):
+class BoundedCountPaginator(Paginator):
+    """Counts at most ``count_limit`` rows (more when a deeper page is asked for), so the first
+    pages of a huge result cost about as much as those of a small one."""
+
+    count_limit = 500
+
+    def __init__(self, *args, wanted_page: int = 1, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_limit = max(self.count_limit, wanted_page * self.per_page)
+
+    @cached_property
+    def raw_count(self) -> int:
+        # Without ORDER BY the database may stop as soon as it has seen count_limit + 1 rows.
+        return self.object_list.order_by()[: self.count_limit + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.raw_count, self.count_limit)
+
+    @cached_property
+    def num_pages(self) -> int:
+        # From the raw count, so there is a next page when more rows exist than were counted.
+        return max(1, math.ceil(self.raw_count / self.per_page))
+
+    @property
+    def count_exact(self) -> bool:
+        return self.raw_count <= self.count_limit
+
+
+class PublicPageNumberPagination(pagination.PageNumberPagination):
+    django_paginator_class = BoundedCountPaginator
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise ValidationError(
+                {"page_size": [f"Må være et heltall fra 1 til {self.max_page_size}."]}
+            )
+        return super().get_page_size(request)
 
-class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """Anonymous, throttled, JSON only. Subclasses supply a queryset from a ``public`` selector."""
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= 100_000):
+            raise ValidationError({"page": ["Må være et positivt heltall."]})
+        self.request = request
+        wanted = int(raw) if raw else 1
+        paginator = self.django_paginator_class(
+            queryset, self.get_page_size(request), wanted_page=wanted
+        )
+        try:
+            self.page = paginator.page(wanted)
+        except InvalidPage as exc:
+            raise NotFound(f"Side {wanted} finnes ikke.") from exc
+        return list(self.page)
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_exact": self.page.paginator.count_exact,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+
+class HarvestCursorPagination(pagination.CursorPagination):
+    """A stable walk over the whole list in public-id order, for harvesters."""
+
+    ordering = "public_id"
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+    def decode_cursor(self, request):
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded:
+            try:
+                text = base64.b64decode(encoded.encode("ascii"), validate=True).decode("ascii")
+                tokens = parse_qs(text, keep_blank_values=True, strict_parsing=True)
+            except (ValueError, UnicodeError) as exc:
+                raise ValidationError({"cursor": ["Ugyldig markør (cursor)."]}) from exc
+            if not tokens or set(tokens) - {"o", "r", "p"}:
+                raise ValidationError({"cursor": ["Ugyldig markør (cursor)."]})
+        try:
+            return super().decode_cursor(request)
+        except Exception as exc:
+            raise ValidationError({"cursor": ["Ugyldig markør (cursor)."]}) from exc
+
+    def get_paginated_response(self, data):
+        return Response(
+            {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+        )
+
+
+class PublicPagination(pagination.BasePagination):
+    """Page numbers by default; ``?cursor=`` (empty to start) switches to the harvesting cursor."""
+
+    def __init__(self) -> None:
+        self.pages = PublicPageNumberPagination()
+        self.cursor = HarvestCursorPagination()
+        self.active: pagination.BasePagination = self.pages
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.active = self.cursor if "cursor" in request.query_params else self.pages
+        return self.active.paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        return self.active.get_paginated_response(data)
+
+    def get_schema_operation_parameters(self, view):
+        params = self.pages.get_schema_operation_parameters(view)
+        cursor = self.cursor.get_schema_operation_parameters(view)
+        for param in cursor:
+            if param["name"] == "cursor":
+                param["description"] = (
+                    "Markør for høsting av hele listen i stabil rekkefølge; tom for å begynne."
+                )
+                params.append(param)
+        for param in params:
+            if param["name"] in ("page", "page_size"):
+                param["schema"] = {"type": "integer", "minimum": 1}
+                if param["name"] == "page_size":
+                    param["schema"]["maximum"] = 100
+        return params
+
+    def get_paginated_response_schema(self, schema):
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "description": "Antall treff; eksakt når count_exact er true, ellers minst så mange.",
+                },
+                "count_exact": {"type": "boolean"},
+                "next": link,
+                "previous": link,
+                "results": schema,
+            },
+        }
+
+
+class PublicAnonThrottle(throttling.AnonRateThrottle):
+    """Per-address rate limit for the public; DRF answers 429 with ``Retry-After``."""
+
+
+def public_language(request) -> str:
+    """``lang=`` if given (validated by the view), else the Accept-Language negotiation."""
+    lang = request.query_params.get("lang") if hasattr(request, "query_params") else None
+    if lang in PUBLIC_LANGUAGES:
+        return lang
+    current = (translation.get_language() or "nb").split("-")[0]
+    return current if current in PUBLIC_LANGUAGES else "nb"
+
+
+class NotModified(Exception):
+    """Raised before any work is done when the client's copy is current; answered with 304."""
+
+
+class PublicEndpointMixin:
+    """What every public endpoint shares; see the module docstring.
+
+    Set ``change_stamp`` to a function returning ``(last_modified, token)`` to answer conditional
+    requests with 304 before the endpoint does any work.
+    """
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [throttling.AnonRateThrottle]
+    throttle_classes = [PublicAnonThrottle]
     renderer_classes = [renderers.JSONRenderer]
+    change_stamp: Callable[[], tuple[datetime | None, str]] | None = None
+    filtered_actions: tuple[str, ...] = ("list",)
+    paginated_actions: tuple[str, ...] = ("list",)
+    extra_query_params: tuple[str, ...] = ()
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = {"lang", *self.extra_query_params}
+        action = getattr(self, "action", None)
+        paginator_class = getattr(self, "pagination_class", None)
+        if action in self.paginated_actions and paginator_class is not None:
+            allowed |= {"page", "page_size"}
+            if issubclass(paginator_class, PublicPagination):
+                allowed.add("cursor")
+        filterset_class = getattr(self, "filterset_class", None)
+        if action in self.filtered_actions and filterset_class is not None:
+            allowed |= set(filterset_class.base_filters)
+        return allowed
+
+    def check_query_params(self, request) -> None:
+        allowed_params = self.allowed_query_params()
+        unknown = sorted(set(request.query_params) - allowed_params)
+        if unknown:
+            allowed = ", ".join(sorted(allowed_params))
+            raise ValidationError(
+                {name: [f"Ukjent parameter. Tillatte parametere: {allowed}."] for name in unknown}
+            )
+        lang = request.query_params.get("lang")
+        if lang is not None and lang not in PUBLIC_LANGUAGES:
+            raise ValidationError({"lang": ["Må være nb, nn eller en."]})
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "lang": public_language(self.request)}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.check_query_params(request)
+        self._validators: tuple[str, datetime | None] | None = None
+        stamp_fn = type(self).change_stamp
+        if stamp_fn is not None and request.method in ("GET", "HEAD"):
+            last_modified, token = stamp_fn()
+            raw = f"{token}|{request.get_full_path()}|{public_language(request)}"
+            etag = '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+            self._validators = (etag, last_modified)
+            if self._not_modified(request):
+                raise NotModified
+
+    def _not_modified(self, request) -> bool:
+        if self._validators is None:
+            return False
+        etag, last_modified = self._validators
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match is not None:
+            tags = parse_etags(if_none_match)
+            return "*" in tags or etag in tags or etag.strip('"') in tags
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        return (
+            since is not None
+            and last_modified is not None
+            and int(last_modified.timestamp()) <= since
+        )
+
+    def handle_exception(self, exc):
+        if isinstance(exc, NotModified):
+            return Response(status=304)
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
+            validators = getattr(self, "_validators", None)
+            if validators is not None:
+                etag, last_modified = validators
+                response["ETag"] = etag
+                if last_modified is not None:
+                    response["Last-Modified"] = http_date(last_modified.timestamp())
+            response["Cache-Control"] = CACHE_CONTROL
+            response["Content-Language"] = public_language(request)
+        patch_vary_headers(response, ("Accept-Language",))
+        return response
+
+
+class PublicReadOnlyViewSet(PublicEndpointMixin, viewsets.ReadOnlyModelViewSet):
+    """Anonymous, throttled, JSON only. Subclasses supply a queryset from a ``public`` selector."""
+
     pagination_class = PublicPagination
+
+
+class PublicAPIView(PublicEndpointMixin, generics.GenericAPIView):
+    """A single public resource that is not a list of rows (statistics, …)."""
+
+    pagination_class = None

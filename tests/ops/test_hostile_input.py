@@ -37,9 +37,10 @@ def test_hostile_identifiers_get_404(client, reference_data, value):
     assert response.status_code in {404, 400}
 
 
-def test_a_huge_page_size_is_capped(client, reference_data):
+def test_a_huge_page_size_is_refused_with_a_message(client, reference_data):
     response = client.get("/api/v1/studies/", {"page_size": 10**12})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "page_size" in response.json()
 
 
 def test_an_oversized_body_is_refused(client, reference_data):

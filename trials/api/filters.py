@@ -1,11 +1,32 @@
-"""Query filters of the public study list; an unknown value is a 400, never silently ignored."""
+"""Query filters of the public study list; an invalid value is a 400, never silently ignored."""
 
 import django_filters
-from django.db.models import QuerySet
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from sites.models import Region
+from sites.models import Municipality, Organisation, Region
 
-from ..models import StudySite
+from .. import search
+from ..models import HealthCategory, Study, StudySite
+
+PUBLIC_STATUSES = [
+    (value, label)
+    for value, label in Study.Status.choices
+    if value not in (Study.Status.DRAFT, Study.Status.WITHDRAWN)
+]
+ORDERINGS = {
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+    "opened": ("opened_on", "id"),
+    "-opened": ("-opened_on", "-id"),
+    "title": ("lay_title_nb", "id"),
+    "-title": ("-lay_title_nb", "-id"),
+    "distance": ("distance_km", "id"),
+    "-distance": ("-distance_km", "-id"),
+}
 
 
 class StrictBooleanFilter(django_filters.TypedChoiceFilter):
@@ -17,23 +38,155 @@ class StrictBooleanFilter(django_filters.TypedChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class NearField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            lat, lon = (float(part) for part in value.split(","))
+        except ValueError as exc:
+            raise ValidationError(
+                "Skriv near som «breddegrad,lengdegrad», f.eks. 60.39,5.32."
+            ) from exc
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValidationError(
+                "Breddegrad må være mellom -90 og 90, lengdegrad mellom -180 og 180."
+            )
+        return (lat, lon)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class NearFilter(django_filters.Filter):
+    field_class = NearField
+
+
+def _sites_matching(condition: Q) -> Exists:
+    return Exists(StudySite.objects.filter(condition, study=OuterRef("pk")))
+
+
 class PublicStudyFilter(django_filters.FilterSet):
     open = StrictBooleanFilter(method="filter_open", label="Åpen for inklusjon på minst ett sted")
+    status = django_filters.ChoiceFilter(choices=PUBLIC_STATUSES, label="Studiens status")
     region = django_filters.ModelChoiceFilter(
         queryset=Region.objects.all(),
         to_field_name="code",
         method="filter_region",
-        label="Region (kode, f.eks. helse-vest)",
+        label="Region (kode, f.eks. helse-vest): minst ett studiested i regionen",
     )
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.filter(orgnr__isnull=False),
+        to_field_name="orgnr",
+        method="filter_organisation",
+        label="Organisasjonsnummer til et studiested",
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        queryset=Municipality.objects.all(),
+        to_field_name="code",
+        method="filter_municipality",
+        label="Kommunenummer (4 siffer) til et studiested",
+    )
+    hrcs = django_filters.ModelChoiceFilter(
+        queryset=HealthCategory.objects.all(),
+        to_field_name="code",
+        field_name="hrcs_categories",
+        label="HRCS helsekategori (kode 01–21)",
+    )
+    category = django_filters.ChoiceFilter(choices=Study.Category.choices, label="Kategori")
+    phase = django_filters.ChoiceFilter(choices=Study.Phase.choices, label="Fase")
+    sponsor_type = django_filters.ChoiceFilter(
+        choices=Study.SponsorType.choices, label="Sponsortype"
+    )
+    age = django_filters.NumberFilter(
+        method="filter_age", min_value=0, max_value=130, label="Kan delta i denne alderen (år)"
+    )
+    sex = django_filters.ChoiceFilter(
+        choices=[("female", "Kvinner"), ("male", "Menn")],
+        method="filter_sex",
+        label="Kan delta med dette kjønnet",
+    )
+    healthy_volunteers = StrictBooleanFilter(label="Friske frivillige")
+    decentralised = StrictBooleanFilter(label="Desentraliserte elementer")
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Endret siden (ISO 8601)"
+    )
+    q = django_filters.CharFilter(
+        method="filter_q", max_length=200, label="Fritekst i titler, sammendrag og tilstander"
+    )
+    near = NearFilter(
+        method="filter_noop", label="Nær et punkt: breddegrad,lengdegrad (studiested åpent)"
+    )
+    radius_km = django_filters.NumberFilter(
+        method="filter_noop", min_value=1, max_value=2000, label="Radius for near, km (20)"
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[(key, key) for key in ORDERINGS],
+        method="filter_noop",
+        label="Rekkefølge: updated, opened, title, distance (med near); minus for synkende",
+    )
+
+    class Meta:
+        model = Study
+        fields: list[str] = []
+
+    def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset  # applied together in filter_queryset
 
     def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        return queryset.filter(is_open=value)
+        open_site = _sites_matching(Q(status=StudySite.Status.OPEN))
+        return queryset.filter(open_site if value else ~open_site)
 
     def filter_region(self, queryset: QuerySet, name: str, value: Region | None) -> QuerySet:
+        return (
+            queryset.filter(_sites_matching(Q(organisation__region=value))) if value else queryset
+        )
+
+    def filter_organisation(self, queryset, name, value: Organisation | None) -> QuerySet:
+        return queryset.filter(_sites_matching(Q(organisation=value))) if value else queryset
+
+    def filter_municipality(self, queryset, name, value: Municipality | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(_sites_matching(Q(organisation__municipality=value)))
+
+    def filter_age(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value is None:
             return queryset
         return queryset.filter(
-            pk__in=StudySite.objects.filter(organisation__region=value).values("study_id")
+            Q(min_age__isnull=True) | Q(min_age__lte=value),
+            Q(max_age__isnull=True) | Q(max_age__gte=value),
         )
+
+    def filter_sex(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(sex__in=[Study.Sex.ALL, value]) if value else queryset
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search.study_filter_text(queryset=queryset, q=value) if value else queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        near = data.get("near")
+        radius = data.get("radius_km")
+        ordering = data.get("ordering")
+        if radius is not None and near is None:
+            raise ValidationError({"radius_km": "radius_km krever near."})
+        if ordering in ("distance", "-distance") and near is None:
+            raise ValidationError({"ordering": "Sortering etter avstand krever near."})
+        if near is not None:
+            point = search.NearPoint(lat=near[0], lon=near[1], radius_km=float(radius or 20))
+            queryset = search.study_filter_near(queryset=queryset, near=point)
+            ordering = ordering or "distance"
+        return queryset.order_by(*ORDERINGS[ordering or "-updated"])
+
+    @property
+    def qs(self):
+        # Turn a Django ValidationError raised while filtering into a 400 with field errors.
+        try:
+            return super().qs
+        except ValidationError as exc:
+            from rest_framework.exceptions import ValidationError as APIValidationError
+
+            raise APIValidationError(exc.message_dict) from exc

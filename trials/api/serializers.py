@@ -1,19 +1,46 @@
-"""Output serializers written for the public: only fields in the published contract leave."""
+"""Output serializers written for the public: only fields in the published contract leave.
 
+Texts come in the requested language (``lang`` in the serializer context) and fall back to Bokmål;
+``language`` says which language the lay texts are actually in.
+"""
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Study, StudySite
+from ..models import HealthCategory, Study, StudySite
+
+
+def _lang(serializer: serializers.Serializer) -> str:
+    return serializer.context.get("lang", "nb")
+
+
+class PublicContactSerializer(serializers.Serializer):
+    name = serializers.CharField(source="contact_name")
+    email = serializers.CharField(source="contact_email")
+    phone = serializers.CharField(source="contact_phone")
 
 
 class PublicStudySiteSerializer(serializers.Serializer):
     organisation = serializers.CharField(source="organisation.name")
     organisation_orgnr = serializers.CharField(source="organisation.orgnr", allow_null=True)
     region = serializers.CharField(source="organisation.region.code", allow_null=True, default=None)
+    region_name = serializers.CharField(
+        source="organisation.region.name", allow_null=True, default=None
+    )
     municipality = serializers.CharField(
         source="organisation.municipality.code", allow_null=True, default=None
     )
+    municipality_name = serializers.CharField(
+        source="organisation.municipality.name", allow_null=True, default=None
+    )
+    latitude = serializers.FloatField(source="organisation.latitude", allow_null=True)
+    longitude = serializers.FloatField(source="organisation.longitude", allow_null=True)
     status = serializers.ChoiceField(choices=StudySite.Status.choices)
     is_open = serializers.SerializerMethodField()
+    is_decentralised = serializers.BooleanField()
+    target_enrolment = serializers.IntegerField(allow_null=True)
+    local_investigator = serializers.CharField()
+    contact = PublicContactSerializer(source="*")
 
     def get_is_open(self, site: StudySite) -> bool:
         return site.status == StudySite.Status.OPEN
@@ -27,29 +54,169 @@ class PublicStudyIdentifiersSerializer(serializers.Serializer):
     isrctn = serializers.CharField()
 
 
+class PublicEligibilitySerializer(serializers.Serializer):
+    min_age = serializers.IntegerField(allow_null=True)
+    max_age = serializers.IntegerField(allow_null=True)
+    sex = serializers.ChoiceField(choices=Study.Sex.choices)
+    healthy_volunteers = serializers.BooleanField()
+    criteria = serializers.CharField(source="eligibility_criteria")
+
+
+class PublicSponsorSerializer(serializers.Serializer):
+    name = serializers.CharField(source="sponsor.name", allow_null=True, default=None)
+    type = serializers.ChoiceField(source="sponsor_type", choices=Study.SponsorType.choices)
+
+
+class PublicHealthCategorySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.SerializerMethodField()
+
+    def get_label(self, category: HealthCategory) -> str:
+        return category.label_en if _lang(self) == "en" else category.label_nb
+
+
+def lay_text(study: Study, field: str, lang: str) -> tuple[str, str]:
+    """The lay text in ``lang`` if written, else in Bokmål; returns (text, language)."""
+    text = getattr(study, f"{field}_{lang}", "") if lang in ("nn", "en") else ""
+    return (text, lang) if text else (getattr(study, f"{field}_nb"), "nb")
+
+
 class PublicStudySerializer(serializers.Serializer):
     id = serializers.CharField(source="public_id")
+    url = serializers.SerializerMethodField()
     identifiers = PublicStudyIdentifiersSerializer(source="*")
     scientific_title = serializers.CharField()
-    lay_title = serializers.CharField(source="lay_title_nb")
-    lay_summary = serializers.CharField(source="lay_summary_nb")
+    lay_title = serializers.SerializerMethodField()
+    lay_summary = serializers.SerializerMethodField()
+    language = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=Study.Status.choices)
+    is_open = serializers.SerializerMethodField()
     category = serializers.ChoiceField(choices=Study.Category.choices)
     phase = serializers.ChoiceField(choices=Study.Phase.choices)
-    hrcs_categories = serializers.SerializerMethodField()
-    sponsor_type = serializers.ChoiceField(choices=Study.SponsorType.choices)
-    is_open = serializers.BooleanField()
+    hrcs_categories = PublicHealthCategorySerializer(many=True)
+    conditions = serializers.ListField(source="condition_list", child=serializers.CharField())
+    eligibility = PublicEligibilitySerializer(source="*")
+    sponsor = PublicSponsorSerializer(source="*")
+    decentralised = serializers.BooleanField()
     target_enrolment = serializers.IntegerField(allow_null=True)
     enrolled = serializers.SerializerMethodField(
         help_text="Deltakere inkludert så langt (n av n/N); null når 1–4 (små tall vises ikke)."
     )
+    opened_on = serializers.DateField(allow_null=True)
     planned_recruitment_end_on = serializers.DateField(allow_null=True)
     sites = PublicStudySiteSerializer(many=True)
     updated_at = serializers.DateTimeField()
+    distance_km = serializers.SerializerMethodField()
 
+    @extend_schema_field({"type": "integer", "nullable": True})
     def get_enrolled(self, study: Study) -> int | None:
-        n = getattr(study, "enrolled", 0)
-        return None if 0 < n < 5 else n
+        return enrolled_public(study)
 
-    def get_hrcs_categories(self, study: Study) -> list[str]:
-        return [c.code for c in study.hrcs_categories.all()]
+    def get_is_open(self, study: Study) -> bool:
+        """Open for inclusion at one site or more (read from the prefetched sites)."""
+        return any(site.status == StudySite.Status.OPEN for site in study.sites.all())
+
+    def get_url(self, study: Study) -> str:
+        return f"/api/v1/studies/{study.public_id}/"
+
+    def get_lay_title(self, study: Study) -> str:
+        return lay_text(study, "lay_title", _lang(self))[0]
+
+    def get_lay_summary(self, study: Study) -> str:
+        return lay_text(study, "lay_summary", _lang(self))[0]
+
+    def get_language(self, study: Study) -> str:
+        return lay_text(study, "lay_summary", _lang(self))[1]
+
+    @extend_schema_field({"type": "number", "nullable": True})
+    def get_distance_km(self, study: Study) -> float | None:
+        distance = getattr(study, "distance_km", None)
+        return None if distance is None else round(distance, 1)
+
+
+def _site_dict(site: StudySite) -> dict:
+    org = site.organisation
+    region = org.region
+    municipality = org.municipality
+    return {
+        "organisation": org.name,
+        "organisation_orgnr": org.orgnr,
+        "region": region.code if region else None,
+        "region_name": region.name if region else None,
+        "municipality": municipality.code if municipality else None,
+        "municipality_name": municipality.name if municipality else None,
+        "latitude": None if org.latitude is None else float(org.latitude),
+        "longitude": None if org.longitude is None else float(org.longitude),
+        "status": site.status,
+        "is_open": site.status == StudySite.Status.OPEN,
+        "is_decentralised": site.is_decentralised,
+        "target_enrolment": site.target_enrolment,
+        "local_investigator": site.local_investigator,
+        "contact": {
+            "name": site.contact_name,
+            "email": site.contact_email,
+            "phone": site.contact_phone,
+        },
+    }
+
+
+def public_study_dict(study: Study, *, lang: str = "nb") -> dict:
+    """The same output as ``PublicStudySerializer`` (a test holds them equal), built directly:
+    the DRF field machinery costs more than the database on a page of 100 studies."""
+    title = lay_text(study, "lay_title", lang)[0]
+    summary, language = lay_text(study, "lay_summary", lang)
+    sites = [_site_dict(site) for site in study.sites.all()]
+    distance = getattr(study, "distance_km", None)
+    return {
+        "id": study.public_id,
+        "url": f"/api/v1/studies/{study.public_id}/",
+        "identifiers": {
+            "rek": study.rek_number,
+            "eu_ct": study.eu_ct_number,
+            "eudract": study.eudract_number,
+            "nct": study.nct_id,
+            "isrctn": study.isrctn,
+        },
+        "scientific_title": study.scientific_title,
+        "lay_title": title,
+        "lay_summary": summary,
+        "language": language,
+        "status": study.status,
+        "is_open": any(site["is_open"] for site in sites),
+        "category": study.category,
+        "phase": study.phase,
+        "hrcs_categories": [
+            {"code": c.code, "label": c.label_en if lang == "en" else c.label_nb}
+            for c in study.hrcs_categories.all()
+        ],
+        "conditions": study.condition_list,
+        "eligibility": {
+            "min_age": study.min_age,
+            "max_age": study.max_age,
+            "sex": study.sex,
+            "healthy_volunteers": study.healthy_volunteers,
+            "criteria": study.eligibility_criteria,
+        },
+        "sponsor": {
+            "name": study.sponsor.name if study.sponsor_id else None,
+            "type": study.sponsor_type,
+        },
+        "decentralised": study.decentralised,
+        "target_enrolment": study.target_enrolment,
+        "enrolled": enrolled_public(study),
+        "opened_on": study.opened_on.isoformat() if study.opened_on else None,
+        "planned_recruitment_end_on": (
+            study.planned_recruitment_end_on.isoformat()
+            if study.planned_recruitment_end_on
+            else None
+        ),
+        "sites": sites,
+        "updated_at": serializers.DateTimeField().to_representation(study.updated_at),
+        "distance_km": None if distance is None else round(distance, 1),
+    }
+
+
+def enrolled_public(study: Study) -> int | None:
+    """Participants included so far; counts of 1–4 are not shown (null), as in every public figure."""
+    n = getattr(study, "enrolled", 0) or 0
+    return None if 0 < n < 5 else n

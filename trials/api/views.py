@@ -1,10 +1,73 @@
-from sites.api.base import PublicReadOnlyViewSet
+"""Public, read-only endpoints over published studies. Thin: selectors do the reading."""
 
-from .. import selectors
+import csv
+import io
+import json
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import renderers, serializers
+from rest_framework.response import Response
+
+from sites.api.base import PublicAPIView, PublicReadOnlyViewSet
+
+from .. import search, selectors, statistics
+from ..models import HealthCategory
 from .filters import PublicStudyFilter
-from .serializers import PublicStudySerializer
+from .serializers import PublicStudySerializer, public_study_dict
+
+LANG_PARAM = OpenApiParameter(
+    "lang",
+    str,
+    enum=["nb", "nn", "en"],
+    description="Språk for populærtekster (ellers Accept-Language; faller tilbake til bokmål).",
+)
+EXPORT_CHUNK = 500
+CSV_COLUMNS = [
+    "id", "rek", "eu_ct", "eudract", "nct", "isrctn", "lay_title", "scientific_title", "status",
+    "is_open", "category", "phase", "hrcs_categories", "conditions", "min_age", "max_age", "sex",
+    "healthy_volunteers", "sponsor_name", "sponsor_type", "decentralised", "target_enrolment",
+    "opened_on", "planned_recruitment_end_on", "regions", "open_sites", "updated_at", "language",
+    "lay_summary",
+]  # fmt: skip
 
 
+class CSVRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+
+class JSONLinesRenderer(renderers.BaseRenderer):
+    media_type = "application/jsonl"
+    format = "jsonl"
+    charset = "utf-8"
+
+
+def _csv_cell(value) -> str:
+    """Spreadsheet-safe text: a cell may not start a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_row(row: dict) -> list[str]:
+    sites = row["sites"]
+    flat = {
+        **row,
+        **{k: v for k, v in row["identifiers"].items()},
+        **{k: v for k, v in row["eligibility"].items() if k != "criteria"},
+        "hrcs_categories": ";".join(c["code"] for c in row["hrcs_categories"]),
+        "conditions": "; ".join(row["conditions"]),
+        "sponsor_name": row["sponsor"]["name"],
+        "sponsor_type": row["sponsor"]["type"],
+        "regions": ";".join(sorted({s["region"] for s in sites if s["region"]})),
+        "open_sites": "; ".join(s["organisation"] for s in sites if s["is_open"]),
+    }
+    return [_csv_cell(flat.get(column)) for column in CSV_COLUMNS]
+
+
+@extend_schema(parameters=[LANG_PARAM])
 class PublicStudyViewSet(PublicReadOnlyViewSet):
     """Published studies in the Norwegian health service."""
 
@@ -12,6 +75,157 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
     filterset_class = PublicStudyFilter
     lookup_field = "public_id"
     lookup_value_regex = "KS[0-9A-Z]{8}"
+    change_stamp = staticmethod(search.public_change_stamp)
+    filtered_actions = ("list", "export_csv", "export_jsonl")
 
     def get_queryset(self):
+        if self.action == "retrieve":
+            return selectors.study_public_detail()
         return selectors.study_public_list().order_by("-updated_at", "-id")
+
+    def get_renderers(self):
+        if getattr(self, "action", None) == "export_csv":
+            return [CSVRenderer()]
+        if getattr(self, "action", None) == "export_jsonl":
+            return [JSONLinesRenderer()]
+        return super().get_renderers()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.action in ("export_csv", "export_jsonl") and isinstance(response, Response):
+            # Errors and 304s of an export are plain JSON, like everywhere else in the API.
+            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_media_type = "application/json"
+        return response
+
+    def list(self, request, *args, **kwargs):
+        lang = self.get_serializer_context()["lang"]
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([public_study_dict(s, lang=lang) for s in page])
+
+    def retrieve(self, request, *args, **kwargs):
+        lang = self.get_serializer_context()["lang"]
+        return Response(public_study_dict(self.get_object(), lang=lang))
+
+    def _export_rows(self):
+        queryset = self.filter_queryset(self.get_queryset()).order_by("public_id")
+        lang = self.get_serializer_context()["lang"]
+        for study in queryset.iterator(chunk_size=EXPORT_CHUNK):
+            yield public_study_dict(study, lang=lang)
+
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
+        description="Alle studier som filteret treffer, som CSV (strømmes).",
+    )
+    def export_csv(self, request, *args, **kwargs):
+        rows = self._export_rows()
+
+        def stream():
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(CSV_COLUMNS)
+            for row in rows:
+                writer.writerow(_csv_row(row))
+                if buffer.tell() > 64_000:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+            yield buffer.getvalue()
+
+        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="studier.csv"'
+        return response
+
+    @extend_schema(
+        responses={(200, "application/jsonl"): OpenApiResponse(OpenApiTypes.STR)},
+        description="Alle studier som filteret treffer, én JSON-linje per studie (strømmes).",
+    )
+    def export_jsonl(self, request, *args, **kwargs):
+        lines = (
+            json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in self._export_rows()
+        )
+        response = StreamingHttpResponse(lines, content_type="application/jsonl; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="studier.jsonl"'
+        return response
+
+
+class PublicHealthCategoryOutput(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    label_en = serializers.CharField()
+    open_studies = serializers.IntegerField()
+
+
+@extend_schema(parameters=[LANG_PARAM])
+class PublicHealthCategoryViewSet(PublicReadOnlyViewSet):
+    """The 21 HRCS health categories, with the number of studies open for inclusion in each."""
+
+    serializer_class = PublicHealthCategoryOutput
+    pagination_class = None
+    lookup_field = "code"
+    lookup_value_regex = "[0-9]{2}"
+    change_stamp = staticmethod(search.public_change_stamp)
+
+    def get_queryset(self):
+        return HealthCategory.objects.order_by("code")
+
+    def _rows(self, categories):
+        counts = statistics.open_study_counts_by_hrcs()
+        lang = self.get_serializer_context()["lang"]
+        return [
+            {
+                "code": c.code,
+                "label": c.label_en if lang == "en" else c.label_nb,
+                "label_en": c.label_en,
+                "open_studies": counts.get(c.pk, 0),
+            }
+            for c in categories
+        ]
+
+    def list(self, request, *args, **kwargs):
+        return Response(PublicHealthCategoryOutput(self._rows(self.get_queryset()), many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(PublicHealthCategoryOutput(self._rows([self.get_object()])[0]).data)
+
+
+class _RegionCount(serializers.Serializer):
+    region = serializers.CharField()
+    name = serializers.CharField()
+    open_studies = serializers.IntegerField()
+    participants = serializers.IntegerField(
+        allow_null=True, help_text="Deltakere; null når færre enn 5 (skjermet)."
+    )
+
+
+class _HrcsCount(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    open_studies = serializers.IntegerField()
+
+
+class _CategoryCount(serializers.Serializer):
+    category = serializers.CharField()
+    label = serializers.CharField()
+    open_studies = serializers.IntegerField()
+
+
+class PublicStatisticsOutput(serializers.Serializer):
+    open_studies = serializers.IntegerField()
+    suppression_threshold = serializers.IntegerField()
+    by_region = _RegionCount(many=True)
+    by_hrcs_category = _HrcsCount(many=True)
+    by_category = _CategoryCount(many=True)
+
+
+@extend_schema(parameters=[LANG_PARAM], responses=PublicStatisticsOutput)
+class PublicStatisticsView(PublicAPIView):
+    """Studies open for inclusion by region, HRCS category and category; small counts of people
+    are suppressed."""
+
+    serializer_class = PublicStatisticsOutput
+    change_stamp = staticmethod(search.public_change_stamp)
+
+    def get(self, request, *args, **kwargs):
+        lang = self.get_serializer_context()["lang"]
+        return Response(PublicStatisticsOutput(statistics.public_statistics(lang=lang)).data)

@@ -18,6 +18,7 @@ from ..validators import (
     validate_rek,
 )
 from .hrcs import HealthCategory, ResearchActivity
+from .search import PostgresOnlyGinIndex, study_search_vector
 
 _PUBLIC_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 
@@ -286,12 +287,15 @@ class Study(models.Model):
             models.Index(
                 fields=["is_published", "-updated_at"], name="study_published_updated_idx"
             ),
-            # Admin changelist: newest changes first (with the pk tiebreak the admin adds).
+            # Admin changelist (newest changes first, with the pk tiebreak the admin adds) and the
+            # public API's ETag/Last-Modified (max updated_at).
             models.Index(fields=["-updated_at", "-id"], name="study_updated_idx"),
             # Nightly job: open studies whose planned recruitment end has passed.
             models.Index(
                 fields=["status", "planned_recruitment_end_on"], name="study_status_end_idx"
             ),
+            # Public API `q`: Norwegian full-text search (PostgreSQL only; SQLite uses icontains).
+            PostgresOnlyGinIndex(study_search_vector(), name="study_search_gin_idx"),
         ]
 
     def __str__(self) -> str:
@@ -360,6 +364,12 @@ class StudySite(models.Model):
             # "Open for inclusion" filters and per-organisation open-study counts.
             models.Index(fields=["organisation", "status"], name="studysite_org_status_idx"),
             models.Index(fields=["study", "status"], name="studysite_study_status_idx"),
+            # Public API `near`/`organisation`: studies open at given organisations, index-only.
+            models.Index(
+                fields=["organisation", "status", "study"], name="studysite_org_status_study_idx"
+            ),
+            # Public API ETag/Last-Modified: the newest change to any study site.
+            models.Index(fields=["updated_at"], name="studysite_updated_idx"),
         ]
 
     def __str__(self) -> str:

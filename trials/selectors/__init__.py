@@ -40,7 +40,11 @@ def study_public_queryset() -> QuerySet[Study]:
 
 
 def study_public_list() -> QuerySet[Study]:
-    """Published studies with everything a public list row needs, in a constant number of queries."""
+    """Published studies with everything a public list row needs, in a constant number of queries.
+
+    "Open for inclusion" is read from the prefetched sites by the serializer
+    rather than annotated, so PostgreSQL never hashes every open site to build one page.
+    """
     sites = StudySite.objects.select_related(
         "organisation__region", "organisation__municipality"
     ).order_by("organisation__name")
@@ -48,8 +52,13 @@ def study_public_list() -> QuerySet[Study]:
         study_public_queryset()
         .select_related("sponsor")
         .prefetch_related(Prefetch("sites", queryset=sites), "hrcs_categories")
-        .annotate(is_open=study_open_site_exists(), enrolled=study_enrolled_count())
+        .annotate(enrolled=study_enrolled_count())
     )
+
+
+def study_public_detail() -> QuerySet[Study]:
+    """One published study with everything its public page needs (same shape as the list)."""
+    return study_public_list()
 
 
 def study_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Study]:

@@ -1,0 +1,78 @@
+"""The textbook DRF endpoint we compare against: ModelViewSet, nested ModelSerializers,
+page-number pagination with a full count, icontains search, joins + distinct for site filters."""
+
+from django.db.models import Q
+from rest_framework import pagination, serializers, viewsets
+
+from sites.models import Organisation
+from trials.models import HealthCategory, Study, StudySite
+from trials.selectors import study_public_queryset
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["name", "orgnr", "region", "municipality", "latitude", "longitude"]
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    organisation = OrganisationSerializer()
+
+    class Meta:
+        model = StudySite
+        fields = ["organisation", "status", "contact_name", "contact_email", "contact_phone"]
+
+
+class HrcsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HealthCategory
+        fields = ["code", "label_nb"]
+
+
+class StudySerializer(serializers.ModelSerializer):
+    sites = SiteSerializer(many=True)
+    hrcs_categories = HrcsSerializer(many=True)
+
+    class Meta:
+        model = Study
+        fields = [
+            "public_id", "scientific_title", "lay_title_nb", "lay_summary_nb", "status",
+            "category", "phase", "conditions", "min_age", "max_age", "sex", "sponsor_type",
+            "target_enrolment", "updated_at", "sites", "hrcs_categories",
+        ]  # fmt: skip
+
+
+class Pages(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+
+
+class NaiveStudyViewSet(viewsets.ModelViewSet):
+    serializer_class = StudySerializer
+    pagination_class = Pages
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    def get_queryset(self):
+        qs = study_public_queryset().order_by("-updated_at")
+        p = self.request.query_params
+        if p.get("open") == "true":
+            qs = qs.filter(sites__status="open")
+        if p.get("region"):
+            qs = qs.filter(sites__organisation__region__code=p["region"])
+        if p.get("hrcs"):
+            qs = qs.filter(hrcs_categories__code=p["hrcs"])
+        if p.get("age"):
+            age = int(p["age"])
+            qs = qs.filter(Q(min_age__isnull=True) | Q(min_age__lte=age)).filter(
+                Q(max_age__isnull=True) | Q(max_age__gte=age)
+            )
+        if p.get("q"):
+            q = p["q"]
+            qs = qs.filter(
+                Q(lay_title_nb__icontains=q)
+                | Q(scientific_title__icontains=q)
+                | Q(lay_summary_nb__icontains=q)
+                | Q(conditions__icontains=q)
+            )
+        return qs.distinct()

@@ -1,0 +1,151 @@
+"""Time the public study list on a generated portfolio (see bench/generate.py).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_i4 DJANGO_SECRET_KEY=bench \
+        .venv/bin/python bench/run.py --iterations 60
+
+Server time is measured in-process (Django test client through the whole middleware stack,
+no network). For each scenario it also times the bare SQL the endpoint issued for the same page
+(executed directly on the connection) and prints the ratio, and times a naive DRF
+implementation of the same endpoint (bench/naive.py) where one exists.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("API_ANON_RATE", "100000000/min")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+
+from trials.models import Study  # noqa: E402
+
+WORDS = ["hjertesvikt", "brystkreft", "diabetes", "astma", "depresjon", "trening", "slag"]
+SCENARIOS = {
+    "open in a region": (
+        "/api/v1/studies/?open=true&region=helse-vest",
+        "open=true&region=helse-vest",
+    ),
+    "HRCS + age": ("/api/v1/studies/?hrcs=03&age=45", "hrcs=03&age=45"),
+    "full text": ("/api/v1/studies/?q={word}", "q={word}"),
+    "near (Oslo, 25 km)": ("/api/v1/studies/?near=59.91,10.75&radius_km=25", None),
+}
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def timed(fn, iterations: int) -> list[float]:
+    for i in range(3):
+        fn(i)
+    out = []
+    for i in range(iterations):
+        start = time.perf_counter()
+        fn(i)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def bare_sql(statements: list[str], iterations: int) -> list[float]:
+    def run(_):
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+    return timed(run, iterations)
+
+
+def report(name: str, ms: list[float], extra: str = "") -> None:
+    print(f"{name:28s} p50 {pct(ms, 50):7.1f} ms  p95 {pct(ms, 95):7.1f} ms  {extra}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--iterations", type=int, default=50)
+    parser.add_argument("--naive-iterations", type=int, default=10)
+    args = parser.parse_args()
+    n = args.iterations
+    client = Client()
+    published = Study.objects.filter(is_published=True).count()
+    print(f"{connection.vendor}: {Study.objects.count()} studies ({published} published), "
+          f"{Study.sites.rel.related_model.objects.count()} study sites; {n} iterations\n")  # fmt: skip
+
+    for name, (url, naive_query) in SCENARIOS.items():
+
+        def get(i, url=url):
+            response = client.get(url.format(word=WORDS[i % len(WORDS)]))
+            assert response.status_code == 200, response.content[:300]
+            return response
+
+        ms = timed(get, n)
+        with CaptureQueriesContext(connection) as ctx:
+            get(0)
+        statements = [q["sql"] for q in ctx.captured_queries]
+        sql_ms = bare_sql(statements, n)
+        ratio = pct(ms, 50) / pct(sql_ms, 50)
+        extra = (
+            f"bare SQL p50 {pct(sql_ms, 50):.1f} ms, ratio {ratio:.2f}x ({len(statements)} queries)"
+        )
+        if naive_query is not None:
+            with override_settings(ROOT_URLCONF="bench.urls"):
+                naive = timed(
+                    lambda i, q=naive_query: Client().get(
+                        "/bench/naive/studies/?" + q.format(word=WORDS[i % len(WORDS)])
+                    ),
+                    args.naive_iterations,
+                )
+            extra += f"; naive DRF p50 {pct(naive, 50):.0f} ms -> ours {pct(naive, 50) / pct(ms, 50):.0f}x faster"
+        report(name, ms, extra)
+
+    # Page 500 of a cursor walk: walk there once, then time that page.
+    url = "/api/v1/studies/?cursor=&page_size=20"
+    page = 1
+    while page < 500:
+        following = client.get(url).json()["next"]
+        if following is None:
+            break
+        url, page = following, page + 1
+    ms = timed(lambda i: client.get(url), n)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    sql_ms = bare_sql([q["sql"] for q in ctx.captured_queries], n)
+    report(
+        f"cursor walk, page {page}",
+        ms,
+        f"bare SQL p50 {pct(sql_ms, 50):.1f} ms, ratio {pct(ms, 50) / pct(sql_ms, 50):.2f}x",
+    )
+
+    # A 304 revalidation.
+    first = client.get("/api/v1/studies/?open=true&region=helse-vest")
+    etag = first["ETag"]
+    ms = timed(
+        lambda i: client.get(
+            "/api/v1/studies/?open=true&region=helse-vest", HTTP_IF_NONE_MATCH=etag
+        ),
+        n,
+    )
+    assert (
+        client.get(
+            "/api/v1/studies/?open=true&region=helse-vest", HTTP_IF_NONE_MATCH=etag
+        ).status_code
+        == 304
+    )
+    report("304 revalidation", ms)
+    print(f"\nDEBUG={settings.DEBUG}")
+
+
+if __name__ == "__main__":
+    main()

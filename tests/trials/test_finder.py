@@ -1,0 +1,109 @@
+"""The study finder pages, rendered on the server (no JavaScript needed)."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import StudySiteFactory, hf
+from trials.models import Study, StudySite
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def studies(reference_data):
+    heart = StudySiteFactory(
+        study__lay_title_nb="Ny behandling av hjertesvikt",
+        study__lay_title_en="New treatment for heart failure",
+        study__conditions="Hjertesvikt",
+        study__min_age=40,
+        study__max_age=80,
+        study__hrcs=["03"],
+        contact_name="Studiesykepleier Kari",
+        contact_email="studie@example.org",
+    ).study
+    children = StudySiteFactory(
+        study__lay_title_nb="Astma hos barn",
+        study__min_age=2,
+        study__max_age=12,
+        study__responsible_organisation=hf("Nord-Norge"),
+    ).study
+    closed = StudySiteFactory(
+        study__lay_title_nb="Avsluttet studie",
+        study__status=Study.Status.CLOSED,
+        status=StudySite.Status.CLOSED,
+    ).study
+    hidden = StudySiteFactory(study__lay_title_nb="Hemmelig", study__is_published=False).study
+    return heart, children, closed, hidden
+
+
+def page(url: str) -> str:
+    response = Client().get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_front_page_lists_published_studies_with_where_and_whether_open(studies):
+    html = page("/")
+    assert '<html lang="nb">' in html
+    assert "Ny behandling av hjertesvikt" in html and "Astma hos barn" in html
+    assert "Hemmelig" not in html
+    assert "Tar inn deltakere" in html and "Tar ikke inn deltakere nå" in html
+    assert "Bergen" in html and "Tromsø" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "not_shown"),
+    [
+        ("q=hjertesvikt", "hjertesvikt", "Astma"),
+        ("open=on", "Astma", "Avsluttet studie"),
+        ("region=helse-nord", "Astma", "hjertesvikt"),
+        ("hrcs=03", "hjertesvikt", "Astma"),
+        ("age=8", "Astma", "hjertesvikt"),
+        ("municipality=5501&radius_km=25", "Astma", "hjertesvikt"),  # Tromsø
+    ],
+)
+def test_filters_narrow_the_list(studies, query, shown, not_shown):
+    html = page(f"/?{query}")
+    assert shown in html and not_shown not in html
+
+
+def test_bad_input_is_explained_not_a_crash(studies):
+    html = page("/?age=-4")
+    assert 'class="errors"' in html
+
+
+def test_study_page_shows_summary_eligibility_sites_and_contacts(studies):
+    html = page(f"/studier/{studies[0].public_id}/")
+    assert "Fra 40 til 80 år." in html
+    assert "studie@example.org" in html and "Studiesykepleier Kari" in html
+    assert "Hvor foregår studien" in html
+
+
+def test_unpublished_study_page_is_404(studies):
+    assert Client().get(f"/studier/{studies[3].public_id}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "title"),
+    [
+        ("nb", "Finn en klinisk studie", "Ny behandling av hjertesvikt"),
+        ("nn", "Finn ein klinisk studie", "Ny behandling av hjertesvikt"),
+        ("en", "Find a clinical study", "New treatment for heart failure"),
+    ],
+)
+def test_language_switch(studies, lang, heading, title):
+    html = page(f"/?lang={lang}")
+    assert f'<html lang="{lang}">' in html and heading in html and title in html
+
+
+def test_list_page_query_count_does_not_grow_with_rows(reference_data):
+    def count(n: int) -> int:
+        for _ in range(n):
+            StudySiteFactory()
+        with CaptureQueriesContext(connection) as ctx:
+            Client().get("/")
+        return len(ctx.captured_queries)
+
+    assert count(2) == count(15)

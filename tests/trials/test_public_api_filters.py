@@ -1,0 +1,212 @@
+"""Every filter of the public study list, checked against the rows it should and should not return."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from sites.models import Organisation
+from tests.factories import SponsorFactory, StudySiteFactory, hf
+from trials.models import Study, StudySite
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    cache.clear()
+
+
+@pytest.fixture
+def client() -> APIClient:
+    return APIClient()
+
+
+def org(name: str) -> Organisation:
+    return Organisation.objects.filter(name__icontains=name).order_by("id").first()
+
+
+@pytest.fixture
+def studies(reference_data):
+    """A small portfolio with one distinguishing trait per study."""
+    heart = StudySiteFactory(
+        study__lay_title_nb="Ny behandling av hjertesvikt",
+        study__conditions="Hjertesvikt",
+        study__hrcs=["03"],
+        study__min_age=40,
+        study__max_age=80,
+        study__sponsor=SponsorFactory(name="Pharma AS"),
+        study__sponsor_type=Study.SponsorType.INDUSTRY,
+        study__phase=Study.Phase.PHASE_2,
+        organisation=hf("Bergen"),
+    ).study
+    children = StudySiteFactory(
+        study__lay_title_nb="Astma hos barn",
+        study__conditions="Astma",
+        study__hrcs=["15"],
+        study__min_age=2,
+        study__max_age=12,
+        study__category=Study.Category.OBSERVATIONAL,
+        study__phase=Study.Phase.NOT_APPLICABLE,
+        study__responsible_organisation=hf("Nord-Norge"),
+    ).study
+    women = StudySiteFactory(
+        study__lay_title_nb="Brystkreft og trening",
+        study__conditions="Brystkreft",
+        study__hrcs=["06"],
+        study__sex=Study.Sex.FEMALE,
+        study__healthy_volunteers=True,
+        study__decentralised=True,
+        study__responsible_organisation=hf("Oslo universitetssykehus"),
+    ).study
+    closed = StudySiteFactory(
+        study__lay_title_nb="Avsluttet studie om hjertet",
+        study__status=Study.Status.COMPLETED,
+        study__hrcs=["03"],
+        status=StudySite.Status.CLOSED,
+        organisation=hf("Bergen"),
+    ).study
+    Study.objects.filter(pk=closed.pk).update(updated_at=timezone.now() - dt.timedelta(days=30))
+    hidden = StudySiteFactory(
+        study__lay_title_nb="Hjertesvikt upublisert",
+        study__conditions="Hjertesvikt",
+        study__is_published=False,
+    ).study
+    return {
+        "heart": heart,
+        "children": children,
+        "women": women,
+        "closed": closed,
+        "hidden": hidden,
+    }
+
+
+def ids(client, query: str) -> list[str]:
+    response = client.get(f"/api/v1/studies/?{query}")
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]]
+
+
+def as_ids(studies, *names) -> set[str]:
+    return {studies[n].public_id for n in names}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("open=true", {"heart", "children", "women"}),
+        ("open=false", {"closed"}),
+        ("status=completed", {"closed"}),
+        ("region=helse-nord", {"children"}),
+        ("municipality=4601", {"heart", "closed"}),  # Bergen
+        ("hrcs=03", {"heart", "closed"}),
+        ("hrcs=03&open=true", {"heart"}),
+        ("category=observational", {"children"}),
+        ("phase=2", {"heart"}),
+        ("sponsor_type=industry", {"heart"}),
+        ("age=10", {"children", "women", "closed"}),
+        ("age=50", {"heart", "women", "closed"}),
+        ("sex=male", {"heart", "children", "closed"}),
+        ("sex=female", {"heart", "children", "women", "closed"}),
+        ("healthy_volunteers=true", {"women"}),
+        ("decentralised=true", {"women"}),
+        ("q=hjertesvikt", {"heart"}),
+        ("q=astma barn", {"children"}),
+    ],
+)
+def test_filter_returns_exactly_the_matching_published_studies(client, studies, query, expected):
+    assert set(ids(client, query)) == as_ids(studies, *expected)
+
+
+def test_organisation_filter_uses_the_organisation_number(client, studies):
+    orgnr = hf("Nord-Norge").orgnr
+    assert set(ids(client, f"organisation={orgnr}")) == as_ids(studies, "children")
+
+
+def test_updated_since_excludes_older_changes(client, studies):
+    since = (timezone.now() - dt.timedelta(days=1)).isoformat().replace("+00:00", "Z")
+    assert studies["closed"].public_id not in ids(client, f"updated_since={since}")
+    assert studies["heart"].public_id in ids(client, f"updated_since={since}")
+
+
+def test_near_finds_open_sites_within_the_radius_nearest_first(client, studies):
+    StudySiteFactory(study=studies["women"], organisation=hf("Stavanger"))
+    bergen = "60.39,5.32"
+    body = client.get(f"/api/v1/studies/?near={bergen}&radius_km=200").json()
+    found = [(row["id"], row["distance_km"]) for row in body["results"]]
+    assert [f[0] for f in found] == [studies["heart"].public_id, studies["women"].public_id]
+    assert found[0][1] < 10 < found[1][1] < 200  # Bergen, then Stavanger (~160 km)
+    assert ids(client, f"near={bergen}&radius_km=5") == [studies["heart"].public_id]
+
+
+@pytest.mark.parametrize(
+    ("ordering", "first"),
+    [("-updated", "women"), ("updated", "closed"), ("title", "children"), ("-title", "heart")],
+)
+def test_ordering(client, studies, ordering, first):
+    assert ids(client, f"ordering={ordering}")[0] == studies[first].public_id
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "open=kanskje",
+        "status=draft",
+        "region=helse-atlantis",
+        "organisation=123",
+        "municipality=9999",
+        "hrcs=99",
+        "category=magic",
+        "phase=7",
+        "sponsor_type=alien",
+        "age=-1",
+        "age=abc",
+        "sex=other",
+        "updated_since=yesterday",
+        "near=north",
+        "near=95,10",
+        "radius_km=10",
+        "ordering=distance",
+        "ordering=popularity",
+        "regon=helse-vest",
+        "page_size=101",
+        "page=0",
+        "lang=de",
+        "cursor=%%%",
+        "cursor=bm9wZQ",
+    ],
+)
+def test_invalid_parameters_are_a_400_with_a_message(client, studies, query):
+    response = client.get(f"/api/v1/studies/?{query}")
+    assert response.status_code == 400, (query, response.status_code, response.content)
+    assert response.json()
+
+
+def test_lay_texts_follow_the_requested_language_and_fall_back_to_bokmal(client, studies):
+    Study.objects.filter(pk=studies["heart"].pk).update(
+        lay_title_en="New treatment for heart failure", lay_summary_en="We test a new drug."
+    )
+    url = f"/api/v1/studies/{studies['heart'].public_id}/"
+    en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert (en["lay_title"], en["language"]) == ("New treatment for heart failure", "en")
+    assert client.get(url + "?lang=en").json()["lay_summary"] == "We test a new drug."
+    nn = client.get(url + "?lang=nn").json()
+    assert (nn["lay_title"], nn["language"]) == ("Ny behandling av hjertesvikt", "nb")
+    assert client.get(url).json()["lay_title"] == "Ny behandling av hjertesvikt"
+
+
+def test_detail_carries_the_public_contract(client, studies):
+    StudySite.objects.filter(study=studies["heart"]).update(
+        contact_name="Studiesykepleier Kari", contact_email="studie@helse-bergen.no"
+    )
+    body = client.get(f"/api/v1/studies/{studies['heart'].public_id}/").json()
+    assert body["sponsor"] == {"name": "Pharma AS", "type": "industry"}
+    assert body["eligibility"]["min_age"] == 40 and body["eligibility"]["max_age"] == 80
+    assert body["conditions"] == ["Hjertesvikt"]
+    assert body["hrcs_categories"][0]["code"] == "03"
+    site = body["sites"][0]
+    assert site["region"] == "helse-vest" and site["municipality"] == "4601"
+    assert site["latitude"] and site["longitude"]
+    assert site["contact"]["email"] == "studie@helse-bergen.no"

@@ -1,0 +1,191 @@
+"""HTTP behaviour of the public API: paging, harvesting, export, caching, throttling, CORS."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from sites.api.base import PublicAnonThrottle
+from tests.factories import StudySiteFactory, hf
+from trials.models import Study, StudySite
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    cache.clear()
+
+
+@pytest.fixture
+def client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def many(reference_data) -> list[Study]:
+    studies = [StudySiteFactory(study__hrcs=["02"]).study for _ in range(25)]
+    StudySiteFactory(study__is_published=False)
+    return studies
+
+
+def test_pages_are_numbered_for_people_with_a_count(client, many):
+    body = client.get("/api/v1/studies/?page_size=10&page=3").json()
+    assert body["count"] == 25 and body["count_exact"] is True
+    assert len(body["results"]) == 5 and body["next"] is None and "page=2" in body["previous"]
+
+
+def test_count_is_bounded_on_huge_results(client, many, monkeypatch):
+    from sites.api.base import BoundedCountPaginator
+
+    monkeypatch.setattr(BoundedCountPaginator, "count_limit", 20)
+    body = client.get("/api/v1/studies/").json()
+    assert body["count"] == 20 and body["count_exact"] is False and body["next"]
+    # A deeper page is still reachable: the bound grows with the page asked for.
+    deep = client.get("/api/v1/studies/?page_size=5&page=5").json()
+    assert len(deep["results"]) == 5 and deep["count_exact"] is True and deep["next"] is None
+
+
+def test_a_cursor_walk_harvests_every_published_study_once(client, many):
+    seen: list[str] = []
+    url = "/api/v1/studies/?cursor=&page_size=7"
+    while url:
+        body = client.get(url).json()
+        assert "count" not in body
+        seen += [row["id"] for row in body["results"]]
+        url = body["next"]
+    assert len(seen) == len(set(seen)) == 25
+    assert set(seen) == {s.public_id for s in many}
+    assert seen == sorted(seen)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "open=true&region=helse-vest&hrcs=02&age=30", "cursor=", "near=60.39,5.32&radius_km=50"],
+)
+def test_list_query_count_is_constant_whatever_the_page_size(client, many, query):
+    counts = []
+    for page_size in (1, 25):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/api/v1/studies/?page_size={page_size}&{query}").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    # stamps (3) + lookups of filter values + count + rows + sites + HRCS: never per row
+    assert counts[0] == counts[1] <= 10
+
+
+def test_query_count_does_not_depend_on_page_size(client, many):
+    counts = []
+    for size in (1, 25):
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(f"/api/v1/studies/?page_size={size}&near=60.39,5.32&radius_km=50")
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_csv_export_streams_everything_the_filter_matches(client, many):
+    other = StudySiteFactory(
+        study__lay_title_nb="=HYPERLINK(evil)", study__responsible_organisation=hf("Nord-Norge")
+    ).study
+    response = client.get("/api/v1/studies/export.csv?region=helse-nord")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [r["id"] for r in rows] == [other.public_id]
+    assert rows[0]["lay_title"] == "'=HYPERLINK(evil)"  # no formula reaches a spreadsheet
+    everything = client.get("/api/v1/studies/export.csv")
+    lines = b"".join(everything.streaming_content).decode().strip().splitlines()
+    assert len(lines) == 1 + 26
+
+
+def test_json_lines_export_has_one_public_study_per_line(client, many):
+    response = client.get("/api/v1/studies/export.jsonl?hrcs=02")
+    assert response["Content-Type"].startswith("application/jsonl")
+    rows = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    assert {r["id"] for r in rows} == {s.public_id for s in many}
+
+
+def test_export_query_count_does_not_grow_with_rows(client, reference_data):
+    def count(n: int) -> int:
+        for _ in range(n):
+            StudySiteFactory()
+        with CaptureQueriesContext(connection) as ctx:
+            b"".join(client.get("/api/v1/studies/export.jsonl").streaming_content)
+        return len(ctx.captured_queries)
+
+    assert count(2) == count(12)
+
+
+def test_etag_and_last_modified_give_304_until_something_changes(client, many):
+    first = client.get("/api/v1/studies/?open=true")
+    assert first.status_code == 200
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    assert first["Cache-Control"] == "public, max-age=60"
+    assert "Accept-Language" in first["Vary"]
+
+    again = client.get("/api/v1/studies/?open=true", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again["ETag"] == etag and not again.content
+    assert (
+        client.get("/api/v1/studies/?open=true", HTTP_IF_MODIFIED_SINCE=last_modified).status_code
+        == 304
+    )
+    # Another query or language is another representation.
+    assert client.get("/api/v1/studies/?open=false", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert (
+        client.get("/api/v1/studies/?open=true&lang=en", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    )
+    # Unpublishing a study changes the list.
+    study = many[0]
+    study.is_published = False
+    study.save()
+    changed = client.get("/api/v1/studies/?open=true", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_detail_answers_conditional_requests(client, many):
+    url = f"/api/v1/studies/{many[0].public_id}/"
+    etag = client.get(url)["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    site = StudySite.objects.filter(study=many[0]).first()
+    site.contact_phone = "55 97 50 00"
+    site.save()
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_304_does_not_query_the_studies(client, many):
+    etag = client.get("/api/v1/studies/")["ETag"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/api/v1/studies/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert len(ctx.captured_queries) == 3  # the three max(updated_at) stamps
+
+
+def test_anonymous_clients_are_throttled_with_retry_after(client, reference_data, monkeypatch):
+    monkeypatch.setattr(PublicAnonThrottle, "THROTTLE_RATES", {"anon": "3/min"})
+    statuses = [client.get("/api/v1/regions/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = client.get("/api/v1/regions/")
+    assert limited.status_code == 429 and 0 < int(limited["Retry-After"]) <= 60
+
+
+def test_cors_is_open_for_get_on_the_api_only(client, reference_data):
+    api = client.get("/api/v1/regions/", HTTP_ORIGIN="https://example.org")
+    assert api["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options(
+        "/api/v1/studies/",
+        HTTP_ORIGIN="https://example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+    )
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+    assert "POST" not in preflight["Access-Control-Allow-Methods"]
+    page = client.get("/", HTTP_ORIGIN="https://example.org")
+    assert "Access-Control-Allow-Origin" not in page
+    admin = client.get("/admin/login/", HTTP_ORIGIN="https://example.org")
+    assert "Access-Control-Allow-Origin" not in admin
+
+
+def test_the_api_is_read_only(client, many):
+    assert client.post("/api/v1/studies/", {}, format="json").status_code == 405
+    assert client.delete(f"/api/v1/studies/{many[0].public_id}/").status_code == 405

@@ -1,0 +1,1 @@
+"""The public study finder: server-rendered pages that work without JavaScript."""
