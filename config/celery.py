@@ -18,4 +18,10 @@ app.conf.beat_schedule = {
         "task": "trials.tasks.close_expired_recruitment",
         "schedule": crontab(hour=1, minute=15),
     },
+    # 05:30 on the 1st of every month: last month's indicators, then the monthly reports. DST changes
+    # happen at 02:00/03:00 on Sundays at the end of March and October, so 05:30 always exists once.
+    "monthly-indicator-reports": {
+        "task": "indicators.tasks.monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=5, minute=30),
+    },
 }
