@@ -3,10 +3,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from indicators.api.views import PublicIndicatorViewSet
 from trials.api.views import PublicStudyViewSet
 
 router = SimpleRouter()
 router.register("studies", PublicStudyViewSet, basename="study")
+router.register("indicators", PublicIndicatorViewSet, basename="indicator")
 
 api_v1 = [
     path("", include(router.urls)),
