@@ -207,7 +207,9 @@ class ReportRunAdmin(admin.ModelAdmin):
     def snapshot_ids(self, obj):
         ids = list(obj.snapshots.values_list("pk", flat=True))
         url = reverse("admin:indicators_indicatorsnapshot_changelist")
-        return format_html('<a href="{}?id__in={}">{} verdier</a>', url, ",".join(map(str, ids)), len(ids))
+        return format_html(
+            '<a href="{}?id__in={}">{} verdier</a>', url, ",".join(map(str, ids)), len(ids)
+        )
 
     def attachment_view(self, request, pk):
         if not self.has_view_permission(request):

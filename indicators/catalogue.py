@@ -237,7 +237,10 @@ def within(field_name: str, period: Period) -> Q:
     return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lt": period.end})
 
 
-ENROLMENT_SCOPE = {"region": "site__organisation__region_id", "organisation": "site__organisation_id"}
+ENROLMENT_SCOPE = {
+    "region": "site__organisation__region_id",
+    "organisation": "site__organisation_id",
+}
 SITE_SCOPE = {"region": "organisation__region_id", "organisation": "organisation_id"}
 STUDY_SCOPE = {
     "region": "responsible_organisation__region_id",
@@ -426,7 +429,17 @@ def kbs_share_specialist(period: Period) -> list[Row]:
         n = numerators.get(row.scope_key)
         value, num, den = share(n.value if n else 0, row.value)
         result.append(
-            Row(row.scope_kind, row.scope_key, row.region_id, row.organisation_id, "", "", value, num, den)
+            Row(
+                row.scope_kind,
+                row.scope_key,
+                row.region_id,
+                row.organisation_id,
+                "",
+                "",
+                value,
+                num,
+                den,
+            )
         )
     return result
 
@@ -444,7 +457,10 @@ def kbs_count(period: Period) -> list[Row]:
         **SITE_SCOPE,
         aggregates={"n": Count("study", distinct=True)},
         to_value=lambda r: count(r["n"]),
-        breakdowns={"hrcs": F("study__hrcs_categories__code"), "sponsor_type": F("study__sponsor_type")},
+        breakdowns={
+            "hrcs": F("study__hrcs_categories__code"),
+            "sponsor_type": F("study__sponsor_type"),
+        },
     )
 
 
@@ -617,7 +633,9 @@ def open_within_60(period: Period) -> list[Row]:
 
     approved = Coalesce("study__dmp_approved_on", "study__rek_approved_on")
     return by_scope(
-        StudySite.objects.filter(within("activated_on", period), study__rek_approved_on__isnull=False),
+        StudySite.objects.filter(
+            within("activated_on", period), study__rek_approved_on__isnull=False
+        ),
         **SITE_SCOPE,
         aggregates={
             "num": Count("pk", filter=Q(activated_on__lte=approved + timedelta(days=60))),
@@ -991,8 +1009,9 @@ CATALOGUE: dict[str, Definition] = {
             FOCUS_CONDUCT,
             "%",
             compute=commercial_fpi_150,
-            studies=lambda p: within("first_patient_in_on", p)
-            & Q(sponsor_type=Study.SponsorType.INDUSTRY),
+            studies=lambda p: (
+                within("first_patient_in_on", p) & Q(sponsor_type=Study.SponsorType.INDUSTRY)
+            ),
             study_scope="responsible_organisation",
         ),
         Definition(

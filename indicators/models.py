@@ -3,7 +3,6 @@ snapshots, manually reported figures, and the monthly report runs."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sites.models import Organisation, Region

@@ -81,9 +81,7 @@ def scope_allows(outer: Scope, key: str) -> bool:
         return True
     if key.startswith("org:") and outer.region is not None:
         pk = key.partition(":")[2]
-        return (
-            pk.isdigit() and Organisation.objects.filter(pk=pk, region=outer.region).exists()
-        )
+        return pk.isdigit() and Organisation.objects.filter(pk=pk, region=outer.region).exists()
     return False
 
 
@@ -116,7 +114,9 @@ class IndicatorLine:
         return self.value >= target
 
 
-def indicator_lines(*, period: Period, scope_key: str, trend_months: int = 0) -> list[IndicatorLine]:
+def indicator_lines(
+    *, period: Period, scope_key: str, trend_months: int = 0
+) -> list[IndicatorLine]:
     """Every indicator's total for one scope: value, last month's value and optionally a trend.
 
     Two queries (three with a trend), whatever the number of indicators.
@@ -169,7 +169,9 @@ def _float(snapshot: IndicatorSnapshot | None) -> float | None:
 def league_table(*, period: Period, region: Region | None = None) -> tuple[list, list[Indicator]]:
     """Organisations side by side on the key indicators: two queries."""
     key_codes = [d.code for d in CATALOGUE.values() if d.key]
-    indicators = sorted(Indicator.objects.filter(code__in=key_codes), key=lambda i: key_codes.index(i.code))
+    indicators = sorted(
+        Indicator.objects.filter(code__in=key_codes), key=lambda i: key_codes.index(i.code)
+    )
     snapshots = snapshot_current().filter(
         period_kind=period.kind,
         period_start=period.start,

@@ -45,7 +45,9 @@ class PublicValueSerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField()
 
     def get_period(self, obj: IndicatorSnapshot) -> str:
-        return f"{obj.period_start:%Y-%m}" if obj.period_kind == "month" else f"{obj.period_start:%Y}"
+        return (
+            f"{obj.period_start:%Y-%m}" if obj.period_kind == "month" else f"{obj.period_start:%Y}"
+        )
 
     def get_suppressed(self, obj: IndicatorSnapshot) -> bool:
         if not obj.indicator.counts_people:
@@ -57,7 +59,9 @@ class PublicValueSerializer(serializers.Serializer):
     def _number(self, obj, value):
         if value is None or self.get_suppressed(obj):
             return None
-        return str(value.normalize()) if value == value.to_integral_value() else str(round(value, 2))
+        return (
+            str(value.normalize()) if value == value.to_integral_value() else str(round(value, 2))
+        )
 
     def get_value(self, obj) -> str | None:
         return self._number(obj, obj.value)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -87,7 +87,8 @@ def report_runs_prepare(*, period: Period) -> list[int]:
     ReportRun.objects.bulk_create(runs, ignore_conflicts=True)
     return list(
         ReportRun.objects.filter(
-            period_start=period.start, status__in=[ReportRun.Status.PENDING, ReportRun.Status.FAILED]
+            period_start=period.start,
+            status__in=[ReportRun.Status.PENDING, ReportRun.Status.FAILED],
         )
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -163,7 +164,9 @@ def report_send(*, run_id: int) -> str:
     run = ReportRun.objects.select_related("region", "recipient").get(pk=run_id)
     period = Period.month(run.period_start.year, run.period_start.month)
     scope = (
-        selectors.NATIONAL_SCOPE if run.scope_key == "national" else selectors.scope_for_region(run.region)
+        selectors.NATIONAL_SCOPE
+        if run.scope_key == "national"
+        else selectors.scope_for_region(run.region)
     )
     try:
         with transaction.atomic():
@@ -229,7 +232,9 @@ def reports_send_monthly(*, period: Period, dry_run: bool = False) -> MonthlyRes
             is_active=True,
         ).exclude(email="")
         existing = dict(
-            ReportRun.objects.filter(period_start=period.start).values_list("recipient_id", "status")
+            ReportRun.objects.filter(period_start=period.start).values_list(
+                "recipient_id", "status"
+            )
         )
         planned = [
             (u.email, u.scope.get_role_display(), existing.get(u.pk, "ny"))

@@ -54,9 +54,7 @@ def sparkline(trend, width: int = 220, height: int = 48, target=None):
             f'<line x1="0" x2="{width}" y1="{ty}" y2="{ty}" stroke="#c0392b" '
             f'stroke-dasharray="4 3" stroke-width="1"/>'
         )
-    parts.append(
-        f'<polyline fill="none" stroke="#1f4e79" stroke-width="2" points="{path}"/>'
-    )
+    parts.append(f'<polyline fill="none" stroke="#1f4e79" stroke-width="2" points="{path}"/>')
     last_i, last_v = points[-1]
     parts.append(f'<circle cx="{round(last_i * step, 1)}" cy="{y(last_v)}" r="3" fill="#1f4e79"/>')
     parts.append("</svg>")

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from consents.models import Participant
-from sites.models import Organisation, OrganisationCapacity
+from sites.models import OrganisationCapacity
 from tests.factories import SponsorFactory, StudyFactory, StudySiteFactory, hf
 from trials.models import (
     Agreement,
@@ -189,3 +189,48 @@ def world(reference_data):
     request("R2", aware(2026, 9, 20, 12), aware(2026, 10, 20, 8), "email", 5, aware(2026, 10, 26))
     request("R3", aware(2026, 10, 5, 12), None, "email")
     return {"bergen": bergen, "stavanger": stavanger, "unn": unn, "a": a, "c": c}
+
+
+class RecordingHandler:
+    """An aiosmtpd handler that keeps every accepted message; ``hold`` makes it wait before replying."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.messages: list = []
+        self.hold = threading.Event()
+        self.hold.set()
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        while not self.hold.is_set():
+            await asyncio.sleep(0.05)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free local port; Django's mail settings point at it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    handler.port = port
+    handler.controller = controller
+    yield handler
+    controller.stop()
+
+
+def recipients(handler) -> list[str]:
+    return sorted(m["To"] for m in handler.messages)

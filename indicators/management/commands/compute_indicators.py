@@ -6,7 +6,9 @@ from indicators.periods import Period, previous_month
 
 
 class Command(BaseCommand):
-    help = "Beregner indikatorverdier for en periode (ÅÅÅÅ-MM eller ÅÅÅÅ), eller de siste N månedene."
+    help = (
+        "Beregner indikatorverdier for en periode (ÅÅÅÅ-MM eller ÅÅÅÅ), eller de siste N månedene."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--period", help="ÅÅÅÅ-MM eller ÅÅÅÅ (standard: forrige måned)")

@@ -21,7 +21,9 @@ class Command(BaseCommand):
             raise CommandError("Månedsrapporter gjelder en måned: bruk ÅÅÅÅ-MM.")
         if dry_run:
             result = services.reports_send_monthly(period=target, dry_run=True)
-            self.stdout.write(f"Månedsrapport {target} (tørrkjøring) – {len(result.planned)} mottakere:")
+            self.stdout.write(
+                f"Månedsrapport {target} (tørrkjøring) – {len(result.planned)} mottakere:"
+            )
             for email, role, status in result.planned:
                 self.stdout.write(f"  {email:<40} {role:<28} {status}")
             return
