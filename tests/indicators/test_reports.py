@@ -1,6 +1,7 @@
 """Snapshots, freezing and the monthly reports over a real (local) SMTP server."""
 
 import io
+import time
 
 import pytest
 from django.core.management import call_command
@@ -102,9 +103,9 @@ def test_a_coordinator_gets_their_regions_report_once_with_html_text_and_xlsx(
 
     # A manual re-run, the beat task and the same task delivered twice: nobody gets a second copy.
     call_command("send_monthly_reports", period="2026-10", stdout=io.StringIO())
-    tasks.monthly_reports.delay("2026-10")
+    tasks.monthly_reports.apply(args=["2026-10"]).get()
     run = ReportRun.objects.get(recipient=vest)
-    assert tasks.send_report.delay(run.pk).get() == "skipped"
+    assert tasks.send_report.apply(args=[run.pk]).get() == "skipped"
     assert len(smtp_server.messages) == 3
     assert set(ReportRun.objects.values_list("status", flat=True)) == {"sent"}
 
@@ -142,14 +143,26 @@ def test_dry_run_lists_recipients_and_sends_nothing(world, recipients_set, smtp_
     assert smtp_server.messages == [] and not ReportRun.objects.exists()
 
 
-@pytest.mark.django_db
-def test_send_again_is_an_explicit_second_copy(world, recipients_set, smtp_server, admin_client):
+@pytest.mark.django_db(transaction=True)
+def test_send_again_is_an_explicit_second_copy(
+    world, recipients_set, smtp_server, admin_client, broker_configured
+):
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
     call_command("send_monthly_reports", period="2026-10", stdout=io.StringIO())
     run = ReportRun.objects.get(email="koordinator-nord@example.no")
-    response = admin_client.post(
-        "/admin/indicators/reportrun/",
-        {"action": "send_again", "_selected_action": [run.pk]},
-    )
+    action = {"action": "send_again", "_selected_action": [run.pk]}
+    if broker_configured:
+        app.control.purge()
+        with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
+            response = admin_client.post("/admin/indicators/reportrun/", action)
+            deadline = time.monotonic() + 60
+            while len(smtp_server.messages) < 4 and time.monotonic() < deadline:
+                time.sleep(0.1)
+    else:
+        response = admin_client.post("/admin/indicators/reportrun/", action)
     assert response.status_code == 302
     assert recipients(smtp_server).count("koordinator-nord@example.no") == 2
     xlsx = admin_client.get(f"/admin/indicators/reportrun/{run.pk}/vedlegg/")
