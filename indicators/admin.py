@@ -30,6 +30,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_filter = ["focus_area", "method", "direction"]
     search_fields = ["code", "name_nb", "name_en"]
     readonly_fields = ["code", "method", "breakdowns", "counts_people"]
+    change_list_template = "indicators/admin/indicator_change_list.html"
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -167,6 +167,10 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
             content_type__app_label__in=["trials", "sites"],
             codename__regex=r"^view_(region|municipality|healthcategory|researchactivity)$",
         )
+        # Indicators: the dashboards and definitions (issue 7).
+        | Permission.objects.filter(
+            content_type__app_label="indicators", codename__in=["view_indicator"]
+        )
     )
     user_model = get_user_model()
     rows: list[tuple[str, str, str]] = []

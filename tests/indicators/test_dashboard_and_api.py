@@ -40,10 +40,14 @@ def test_a_coordinator_cannot_look_at_another_regions_organisation(
 ):
     client.force_login(coordinator_vest)
     unn = computed["unn"]
-    response = client.get(f"/admin/indicators/indicator/oversikt/?period=2026-10&scope=org:{unn.pk}")
+    response = client.get(
+        f"/admin/indicators/indicator/oversikt/?period=2026-10&scope=org:{unn.pk}"
+    )
     assert response.status_code == 404
     own = computed["bergen"]
-    response = client.get(f"/admin/indicators/indicator/oversikt/?period=2026-10&scope=org:{own.pk}")
+    response = client.get(
+        f"/admin/indicators/indicator/oversikt/?period=2026-10&scope=org:{own.pk}"
+    )
     assert response.status_code == 200
 
 
@@ -64,9 +68,9 @@ def test_league_table_and_drill_down_to_the_studies_behind_a_number(
 def test_public_api_lists_indicators_and_values_and_suppresses_small_counts(computed, client):
     listing = client.get("/api/v1/indicators/?page_size=100").json()
     assert {i["code"] for i in listing["results"]} == set(CATALOGUE)
-    values = client.get(
-        "/api/v1/indicators/participants-active/values/?period=2026-10"
-    ).json()["results"]
+    values = client.get("/api/v1/indicators/participants-active/values/?period=2026-10").json()[
+        "results"
+    ]
     total = next(v for v in values if v["breakdown"] == "")
     assert total["value"] is None and total["suppressed"] is True  # 3 people
     studies = client.get("/api/v1/indicators/kbs-count/values/?period=2026-10&region=helse-vest")
