@@ -96,7 +96,12 @@ class Definition:
     studies: Callable[[Period], Q] | None = None
     study_scope: str = "sites__organisation"
     key: bool = False  # shown in the league table
+    national_only: bool = False  # computed or reported for the whole country only
     needs: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.method == "manual":
+            object.__setattr__(self, "national_only", True)
 
 
 def _dec(value) -> Decimal | None:
@@ -942,6 +947,7 @@ CATALOGUE: dict[str, Definition] = {
             "dager",
             direction="lower",
             compute=feasibility_days,
+            national_only=True,
         ),
         Definition(
             "feasibility-satisfaction",
@@ -950,6 +956,7 @@ CATALOGUE: dict[str, Definition] = {
             FOCUS_INDUSTRY,
             "skår",
             compute=feasibility_satisfaction,
+            national_only=True,
         ),
         Definition(
             "feasibility-portal-share",
@@ -958,6 +965,7 @@ CATALOGUE: dict[str, Definition] = {
             FOCUS_INDUSTRY,
             "%",
             compute=feasibility_portal_share,
+            national_only=True,
         ),
         # 4 Efficient, safe conduct
         _manual(
@@ -1053,6 +1061,7 @@ CATALOGUE: dict[str, Definition] = {
             FOCUS_INTERNATIONAL,
             "per million",
             compute=studies_per_million,
+            national_only=True,
             description="Aktive studier / folketall (manuelt rapportert) × 1 000 000.",
         ),
         _manual(

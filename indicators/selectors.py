@@ -91,6 +91,7 @@ class IndicatorLine:
     snapshot: IndicatorSnapshot | None
     previous: IndicatorSnapshot | None
     trend: list[tuple[Period, float | None]] = field(default_factory=list)
+    national: bool = False  # a national-only figure shown in a regional or local view
 
     @property
     def value(self):
@@ -126,13 +127,14 @@ def indicator_lines(
     snapshots = (
         snapshot_current()
         .filter(
-            scope_key=scope_key,
+            scope_key__in={scope_key, NATIONAL},
             breakdown="",
             period_kind=period.kind,
             period_start__in=[p.start for p in periods] + [period.previous().start],
         )
         .only(
             "pk",
+            "scope_key",
             "indicator_id",
             "period_start",
             "value",
@@ -143,18 +145,23 @@ def indicator_lines(
             "computed_at",
         )
     )
-    by_key = {(s.indicator_id, s.period_start): s for s in snapshots}
+    by_key = {(s.indicator_id, s.period_start): s for s in snapshots if s.scope_key == scope_key}
+    national = {(s.indicator_id, s.period_start): s for s in snapshots if s.scope_key == NATIONAL}
     lines = []
     order = {code: i for i, code in enumerate(CATALOGUE)}
     for indicator in sorted(indicators, key=lambda i: (i.focus_area_order, order[i.code])):
+        source = by_key
+        if scope_key != NATIONAL and CATALOGUE[indicator.code].national_only:
+            source = national
         line = IndicatorLine(
             indicator=indicator,
-            snapshot=by_key.get((indicator.pk, period.start)),
-            previous=by_key.get((indicator.pk, period.previous().start)),
+            snapshot=source.get((indicator.pk, period.start)),
+            previous=source.get((indicator.pk, period.previous().start)),
+            national=source is national,
         )
         if trend_months:
             line.trend = [
-                (p, _float(by_key.get((indicator.pk, p.start)))) for p in periods[-trend_months:]
+                (p, _float(source.get((indicator.pk, p.start)))) for p in periods[-trend_months:]
             ]
         lines.append(line)
     return lines

@@ -80,6 +80,8 @@ def test_a_coordinator_gets_their_regions_report_once_with_html_text_and_xlsx(
     html = message.get_body(("html",)).get_content()
     assert "Pasienter som deltar i kliniske studier, hele helsetjenesten: 2" in text
     assert "Datakvalitet" in text and "Datakvalitet" in html
+    # National-only figures appear in a regional report, marked as national.
+    assert "Tid til ferdig mulighetsvurdering (median): 20 dager (nasjonalt)" in text
     attachment = next(message.iter_attachments())
     workbook = load_workbook(io.BytesIO(attachment.get_content()))
     assert workbook.sheetnames[:6] == [
