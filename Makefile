@@ -9,7 +9,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production ALLOW_SYNT
 	PSEUDONYM_KEY=test-only-pseudonym-key-0123456789abcdef \
 	EXPORT_PSEUDONYM_KEY=test-only-export-pseudonym-key-0123456789abcdef
 
-.PHONY: demo demo-data test lint migrations-check venv clean backup restore security-check
+.PHONY: demo demo-data test lint migrations-check venv clean backup restore security-check mail reports
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -27,10 +27,21 @@ demo-data: venv
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo_data
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo_participation
 	$(DEMO_ENV) $(BIN)/python manage.py create_demo_users
+	$(DEMO_ENV) $(BIN)/python manage.py load_indicator_demo_data
+	$(DEMO_ENV) $(BIN)/python manage.py compute_indicators --months 24
 
 demo: demo-data
 	@echo "Admin: http://127.0.0.1:$(PORT)/admin/   Offentlig API: http://127.0.0.1:$(PORT)/api/v1/"
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# A local SMTP server that prints every message (the demo sends its e-mail to 127.0.0.1:1025).
+mail: venv
+	@echo "SMTP på 127.0.0.1:1025 – meldinger skrives her. Send rapporter med: make reports"
+	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:1025 -c aiosmtpd.handlers.Debugging stdout
+
+# Compute the last 24 months of indicators and send last month's reports to the demo users.
+reports: demo-data
+	$(DEMO_ENV) $(BIN)/python manage.py send_monthly_reports $(if $(PERIOD),--period $(PERIOD))
 
 test: venv
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)

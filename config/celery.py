@@ -50,6 +50,12 @@ app.conf.beat_schedule = {
         "task": "consents.tasks.erase_due_participants",
         "schedule": crontab(hour=2, minute=45),
     },
+    # 05:30 on the 1st of every month: last month's indicators, then the monthly reports. DST changes
+    # happen at 02:00/03:00 on Sundays at the end of March and October, so 05:30 always exists once.
+    "monthly-indicator-reports": {
+        "task": "indicators.tasks.monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=5, minute=30),
+    },
 }
 
 

@@ -205,6 +205,10 @@ CORS_ALLOW_CREDENTIALS = False
 # Synthetic national-ID test numbers (month + 40/+80) are accepted only when this is on.
 ALLOW_SYNTHETIC_NATIONAL_IDS = env_bool("ALLOW_SYNTHETIC_NATIONAL_IDS", False)
 
+# Monthly reports: SMTP failures are retried with exponential backoff (seconds × 2^attempt).
+INDICATORS_REPORT_RETRY_SECONDS = env_int("INDICATORS_REPORT_RETRY_SECONDS", 60)
+INDICATORS_REPORT_MAX_RETRIES = env_int("INDICATORS_REPORT_MAX_RETRIES", 5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

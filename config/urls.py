@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from indicators.api.views import PublicIndicatorViewSet
 from ops import views as ops_views
 from trials.api.feasibility import FeasibilityRequestIntakeView
 from trials.api.places import PublicOrganisationViewSet, PublicRegionViewSet
@@ -14,6 +15,7 @@ router.register("studies", PublicStudyViewSet, basename="study")
 router.register("organisations", PublicOrganisationViewSet, basename="organisation")
 router.register("regions", PublicRegionViewSet, basename="region")
 router.register("hrcs-categories", PublicHealthCategoryViewSet, basename="hrcs-category")
+router.register("indicators", PublicIndicatorViewSet, basename="indicator")
 
 api_v1 = [
     path(

@@ -1,6 +1,17 @@
-from django.contrib import admin
+"""Indicator definitions, manually reported figures, snapshots, report runs and the dashboards."""
 
-from .models import Indicator
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors, services
+from .catalogue import CATALOGUE
+from .models import Indicator, IndicatorSnapshot, ReportedFigure, ReportRun
+from .periods import Period, previous_month
 
 
 @admin.register(Indicator)
@@ -14,6 +25,211 @@ class IndicatorAdmin(admin.ModelAdmin):
         "target_value",
         "target_year",
         "method",
+        "method_version",
     ]
     list_filter = ["focus_area", "method", "direction"]
     search_fields = ["code", "name_nb", "name_en"]
+    readonly_fields = ["code", "method", "breakdowns", "counts_people"]
+    change_list_template = "indicators/admin/indicator_change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("oversikt/", view(self.overview_view), name="indicators_overview"),
+            path("liga/", view(self.league_view), name="indicators_league"),
+            path("studier/<slug:code>/", view(self.drilldown_view), name="indicators_drilldown"),
+            *super().get_urls(),
+        ]
+
+    def _scope_and_period(self, request):
+        outer = selectors.scope_for_user(request.user)
+        if outer is None:
+            raise PermissionDenied
+        scope = outer
+        if request.GET.get("scope"):
+            if not selectors.scope_allows(outer, request.GET["scope"]):
+                raise Http404
+            scope = selectors.scope_parse(request.GET["scope"]) or outer
+        try:
+            period = Period.parse(request.GET["period"]) if request.GET.get("period") else None
+        except Exception as exc:
+            raise Http404 from exc
+        return outer, scope, period or previous_month()
+
+    def overview_view(self, request):
+        outer, scope, period = self._scope_and_period(request)
+        lines = selectors.indicator_lines(period=period, scope_key=scope.key, trend_months=24)
+        areas = []
+        for value, label in Indicator.FocusArea.choices:
+            area_lines = [line for line in lines if line.indicator.focus_area == value]
+            areas.append({"label": label, "lines": area_lines})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Indikatoroversikt"),
+            "scope": scope,
+            "outer": outer,
+            "period": period,
+            "areas": areas,
+            "drillable": {c for c, d in CATALOGUE.items() if d.studies},
+        }
+        return TemplateResponse(request, "indicators/admin/overview.html", context)
+
+    def league_view(self, request):
+        outer, _scope, period = self._scope_and_period(request)
+        table, indicators = selectors.league_table(
+            period=period, region=None if outer.is_national else outer.region
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Ligatabell"),
+            "period": period,
+            "table": table,
+            "indicators": indicators,
+            "scope": outer,
+        }
+        return TemplateResponse(request, "indicators/admin/league.html", context)
+
+    def drilldown_view(self, request, code):
+        _outer, scope, period = self._scope_and_period(request)
+        studies = selectors.drilldown_studies(code=code, period=period, scope=scope)
+        if studies is None:
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "title": CATALOGUE[code].name_nb,
+            "period": period,
+            "scope": scope,
+            "studies": studies[:500],
+        }
+        return TemplateResponse(request, "indicators/admin/drilldown.html", context)
+
+
+@admin.register(ReportedFigure)
+class ReportedFigureAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "period_kind", "period_start", "value", "source", "entered_by"]
+    list_filter = ["indicator__focus_area", "period_kind"]
+    list_select_related = ["indicator", "entered_by"]
+    readonly_fields = ["entered_by", "entered_at"]
+    autocomplete_fields = ["indicator"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(IndicatorSnapshot)
+class IndicatorSnapshotAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "indicator",
+        "period_start",
+        "scope_key",
+        "breakdown",
+        "breakdown_value",
+        "value",
+        "version",
+        "frozen_at",
+    ]
+    list_filter = ["period_kind", "scope_kind", "indicator__focus_area"]
+    list_select_related = ["indicator"]
+    search_fields = ["=id", "indicator__code", "scope_key"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "period_start",
+        "kind",
+        "scope_key",
+        "email",
+        "status",
+        "attempts",
+        "claimed_at",
+        "sent_at",
+        "download",
+    ]
+    list_filter = ["status", "kind", "period_start"]
+    list_select_related = ["recipient"]
+    search_fields = ["email"]
+    exclude = ["attachment", "snapshots"]
+    readonly_fields = [
+        "kind",
+        "period_start",
+        "scope_key",
+        "region",
+        "recipient",
+        "email",
+        "status",
+        "attempts",
+        "claimed_at",
+        "sent_at",
+        "subject",
+        "last_error",
+        "download",
+        "snapshot_ids",
+    ]
+    actions = ["send_again"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("attachment")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/vedlegg/", view(self.attachment_view), name="indicators_report_xlsx"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("vedlegg"))
+    def download(self, obj):
+        if obj.status == ReportRun.Status.PENDING:
+            return "–"
+        url = reverse("admin:indicators_report_xlsx", args=[obj.pk])
+        return format_html('<a href="{}">XLSX</a>', url)
+
+    @admin.display(description=_("indikatorverdier i rapporten"))
+    def snapshot_ids(self, obj):
+        ids = list(obj.snapshots.values_list("pk", flat=True))
+        url = reverse("admin:indicators_indicatorsnapshot_changelist")
+        return format_html(
+            '<a href="{}?id__in={}">{} verdier</a>', url, ",".join(map(str, ids)), len(ids)
+        )
+
+    def attachment_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        run = ReportRun.objects.filter(pk=pk).first()
+        if run is None or not run.attachment:
+            raise Http404
+        response = HttpResponse(
+            bytes(run.attachment),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="rapport-{run.pk}.xlsx"'
+        return response
+
+    @admin.action(description=_("Send på nytt"), permissions=["change"])
+    def send_again(self, request, queryset):
+        from .tasks import send_report
+
+        ids = services.report_resend(run_ids=list(queryset.values_list("pk", flat=True)))
+        for run_id in ids:
+            send_report.delay(run_id)
+        self.message_user(request, f"{len(ids)} rapporter lagt i kø for ny sending.", messages.INFO)

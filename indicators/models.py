@@ -1,7 +1,11 @@
-"""Indicator definitions of the national action plan for clinical studies 2025–2035."""
+"""Indicator definitions of the national action plan for clinical studies 2025–2035, their computed
+snapshots, manually reported figures, and the monthly report runs."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from sites.models import Organisation, Region
 
 
 class Indicator(models.Model):
@@ -37,6 +41,14 @@ class Indicator(models.Model):
         _("metode"), max_length=10, choices=Method.choices, default=Method.COMPUTED
     )
     method_version = models.PositiveSmallIntegerField(_("metodeversjon"), default=1)
+    breakdowns = models.JSONField(_("nedbrytinger"), default=list, blank=True)
+    source = models.CharField(_("kilde"), max_length=200, blank=True)
+    description = models.TextField(_("beregningsmåte"), blank=True)
+    counts_people = models.BooleanField(
+        _("teller personer"),
+        default=False,
+        help_text=_("Tall under 5 skjules i offentlige aggregater."),
+    )
 
     class Meta:
         verbose_name = _("indikator")
@@ -45,3 +57,188 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name_nb
+
+    @property
+    def focus_area_order(self) -> int:
+        return list(self.FocusArea.values).index(self.focus_area)
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("Måned")
+    YEAR = "year", _("År")
+
+
+class ScopeKind(models.TextChoices):
+    NATIONAL = "national", _("Nasjonalt")
+    REGION = "region", _("Region")
+    ORGANISATION = "organisation", _("Organisasjon")
+
+
+class IndicatorSnapshot(models.Model):
+    """One computed value: indicator × period × scope × breakdown, in a numbered version.
+
+    A snapshot that a report has used is frozen; recomputing then adds a new version instead of
+    changing what the report said.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indikator"), on_delete=models.PROTECT, related_name="snapshots"
+    )
+    period_kind = models.CharField(_("periodetype"), max_length=5, choices=PeriodKind.choices)
+    period_start = models.DateField(_("periode fra"))
+    scope_kind = models.CharField(_("omfang"), max_length=12, choices=ScopeKind.choices)
+    scope_key = models.CharField(_("omfangsnøkkel"), max_length=40)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisasjon"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    breakdown = models.CharField(_("nedbryting"), max_length=20, blank=True)
+    breakdown_value = models.CharField(_("verdi for nedbryting"), max_length=60, blank=True)
+    value = models.DecimalField(_("verdi"), max_digits=16, decimal_places=4, null=True)
+    numerator = models.DecimalField(_("teller"), max_digits=16, decimal_places=4, null=True)
+    denominator = models.DecimalField(_("nevner"), max_digits=16, decimal_places=4, null=True)
+    method_version = models.PositiveSmallIntegerField(_("metodeversjon"))
+    version = models.PositiveIntegerField(_("versjon"), default=1)
+    computed_at = models.DateTimeField(_("beregnet"))
+    frozen_at = models.DateTimeField(_("låst (rapportert)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("indikatorverdi")
+        verbose_name_plural = _("indikatorverdier")
+        ordering = ["indicator_id", "-period_start", "scope_key", "breakdown", "breakdown_value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "indicator",
+                    "period_kind",
+                    "period_start",
+                    "scope_key",
+                    "breakdown",
+                    "breakdown_value",
+                    "version",
+                ],
+                name="snapshot_unique_version",
+            ),
+        ]
+        indexes = [
+            # Reports, dashboards and the API read one period (all scopes) or one scope's trend.
+            models.Index(
+                fields=["period_kind", "period_start", "scope_key"], name="snapshot_period_idx"
+            ),
+            models.Index(
+                fields=["scope_key", "indicator", "period_kind", "period_start"],
+                name="snapshot_scope_trend_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_start} {self.scope_key} v{self.version}"
+
+
+class ReportedFigure(models.Model):
+    """A figure reported manually (e.g. DMP case-processing time, population, EU programme share)."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indikator"),
+        on_delete=models.PROTECT,
+        related_name="reported_figures",
+        limit_choices_to={"method": Indicator.Method.MANUAL},
+    )
+    period_kind = models.CharField(
+        _("periodetype"), max_length=5, choices=PeriodKind.choices, default=PeriodKind.YEAR
+    )
+    period_start = models.DateField(
+        _("periode fra"), help_text=_("Første dag i måneden eller året.")
+    )
+    value = models.DecimalField(_("verdi"), max_digits=16, decimal_places=4)
+    source = models.CharField(_("kilde"), max_length=300)
+    note = models.TextField(_("merknad"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrert av"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("registrert"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("manuelt rapportert tall")
+        verbose_name_plural = _("manuelt rapporterte tall")
+        ordering = ["indicator_id", "-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_kind", "period_start"],
+                name="reported_figure_one_per_period",
+                violation_error_message=_("Det finnes allerede et tall for denne perioden."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_start}"
+
+
+class ReportRun(models.Model):
+    """One monthly report to one recipient; the unique constraint makes each send happen once."""
+
+    class Kind(models.TextChoices):
+        MONTHLY_REGION = "monthly_region", _("Månedsrapport for region")
+        MONTHLY_NATIONAL = "monthly_national", _("Nasjonal månedsrapport")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Venter")
+        SENDING = "sending", _("Sendes")
+        SENT = "sent", _("Sendt")
+        FAILED = "failed", _("Feilet")
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    period_start = models.DateField(_("periode"))
+    scope_key = models.CharField(_("omfang"), max_length=40)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mottaker"),
+        on_delete=models.PROTECT,
+        related_name="report_runs",
+    )
+    email = models.EmailField(_("e-post"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("forsøk"), default=0)
+    created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("startet sending"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+    last_error = models.TextField(_("siste feil"), blank=True)
+    subject = models.CharField(_("emne"), max_length=200, blank=True)
+    attachment = models.BinaryField(_("vedlegg (XLSX)"), null=True, blank=True)
+    snapshots = models.ManyToManyField(
+        IndicatorSnapshot, verbose_name=_("indikatorverdier"), blank=True, related_name="reports"
+    )
+
+    class Meta:
+        verbose_name = _("rapportutsending")
+        verbose_name_plural = _("rapportutsendinger")
+        ordering = ["-period_start", "kind", "scope_key", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "scope_key", "recipient"],
+                name="reportrun_once_per_recipient",
+            ),
+        ]
+        indexes = [
+            # The monthly run claims the pending and failed rows of one period.
+            models.Index(fields=["period_start", "status"], name="reportrun_period_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start:%Y-%m} {self.email}"

@@ -184,6 +184,10 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
             content_type__app_label__in=["trials", "consents"],
             codename__regex=r"^(view|add|change)_(enrolment|participant|consentform|consentevent|reservation)$",
         )
+        # Indicators: the dashboards and definitions (issue 7).
+        | Permission.objects.filter(
+            content_type__app_label="indicators", codename__in=["view_indicator"]
+        )
     )
     user_model = get_user_model()
     rows: list[tuple[str, str, str]] = []

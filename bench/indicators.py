@@ -1,0 +1,176 @@
+"""Benchmark: indicators and monthly reports at national scale (PostgreSQL only).
+
+1 000 000 enrolments, 50 000 studies, 100 organisations (sites), 500 000 participants. Measures
+computing every indicator for one month (national + 4 regions + every organisation) and preparing,
+building and sending every monthly report (to a local SMTP sink started by the script).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_i7 DJANGO_SECRET_KEY=bench \\
+        .venv/bin/python bench/indicators.py
+
+The data is generated once (SQL generate_series) and reused on later runs.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("ALLOW_SYNTHETIC_NATIONAL_IDS", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+STUDIES, ENROLMENTS, PARTICIPANTS, ORGS = 50_000, 1_000_000, 500_000, 100
+
+
+def populate() -> None:
+    from sites.models import Organisation
+    from trials.models import Study
+
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    from trials.models import Enrolment
+
+    if Enrolment.objects.count() >= ENROLMENTS:
+        return
+    orgs = list(
+        Organisation.objects.filter(region__isnull=False)
+        .exclude(kind=Organisation.Kind.RHF)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:ORGS]
+    )
+    print(f"generating data on {len(orgs)} organisations …", flush=True)
+    t = time.perf_counter()
+    categories = [c for c, _ in Study.Category.choices]
+    done = Study.objects.count() >= STUDIES
+    Study.objects.bulk_create(
+        [
+            Study(
+                scientific_title=f"Benchmark study {i}",
+                category=categories[i % len(categories)],
+                sponsor_type="industry" if i % 4 == 0 else "public",
+                status="open",
+                is_published=i % 3 != 0,
+                responsible_organisation_id=orgs[i % len(orgs)],
+                rek_approved_on=f"{2022 + i % 4}-{1 + i % 12:02d}-01",
+                opened_on=f"{2022 + i % 4}-{1 + i % 12:02d}-20",
+                first_patient_in_on=f"{2023 + i % 4}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                application_submitted_on=f"{2022 + i % 4}-{1 + (i + 5) % 12:02d}-01",
+                target_enrolment=20 + i % 50,
+            )
+            for i in range(0 if done else STUDIES)
+        ],
+        batch_size=5000,
+    )
+    org_array = "ARRAY[" + ",".join(map(str, orgs)) + "]"
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            INSERT INTO trials_studysite (study_id, organisation_id, status, activated_on, closed_on,
+                local_investigator, contact_name, contact_email, contact_phone, target_enrolment,
+                is_satellite, is_decentralised, created_at, updated_at)
+            SELECT s.id, ({org_array})[1 + ((s.id + k) % {len(orgs)})], 'open',
+                   DATE '2023-01-01' + ((s.id * 7 + k * 13) % 1000)::int,
+                   NULL, '', '', '', '', 20, false, (s.id % 10 = 0), now(), now()
+            FROM trials_study s CROSS JOIN generate_series(0, 1) k
+            ON CONFLICT DO NOTHING
+            """  # noqa: S608 - integers only
+        )
+        cur.execute(
+            "DELETE FROM consents_participant WHERE id NOT IN "
+            "(SELECT participant_id FROM trials_enrolment)"
+        )
+        cur.execute(
+            f"""
+            INSERT INTO consents_participant (pseudonym, birth_year, sex, home_municipality_id,
+                created_at)
+            SELECT md5('p' || g), 1930 + (g % 90),
+                   (ARRAY['female','male','unknown'])[1 + g % 3],
+                   (SELECT id FROM sites_municipality ORDER BY id OFFSET (g % 357) LIMIT 1), now()
+            FROM generate_series(1, {PARTICIPANTS}) g
+            """  # noqa: S608
+        )
+        cur.execute(
+            f"""
+            WITH sites AS (SELECT id, study_id, activated_on, row_number() OVER (ORDER BY id) rn
+                           FROM trials_studysite),
+                 n AS (SELECT count(*) c FROM sites),
+                 p AS (SELECT min(id) lo FROM consents_participant)
+            INSERT INTO trials_enrolment (participant_id, study_id, site_id, included_on, status,
+                ended_on, end_reason, created_at, updated_at)
+            SELECT p.lo + (g % 499979), sites.study_id, sites.id,
+                   sites.activated_on + (g % 700)::int, CASE WHEN g % 4 = 0 THEN 'completed'
+                   ELSE 'included' END,
+                   CASE WHEN g % 4 = 0 THEN sites.activated_on + (g % 700)::int + 60 END,
+                   '', now(), now()
+            FROM generate_series(1, {ENROLMENTS}) g, n, p
+            JOIN sites ON true
+            WHERE sites.rn = 1 + (g % n.c)
+            ON CONFLICT DO NOTHING
+            """  # noqa: S608
+        )
+        cur.execute("ANALYZE")
+    print(f"data generated in {time.perf_counter() - t:.0f} s", flush=True)
+
+
+def main() -> None:
+    from django.conf import settings
+
+    from indicators import services
+    from indicators.catalogue import CATALOGUE
+    from indicators.models import ReportRun
+    from indicators.periods import Period
+    from sites.models import UserScope
+    from sites.services import demo_users_ensure
+    from trials.models import Enrolment, Study
+
+    populate()
+    period = Period.month(2025, 10)
+    print(
+        f"studies {Study.objects.count()}, enrolments {Enrolment.objects.count()}, "
+        f"site organisations {Study.objects.values('sites__organisation').distinct().count()}"
+    )
+    reset_queries()
+    with CaptureQueriesContext(connection) as ctx:
+        t = time.perf_counter()
+        result = services.snapshots_compute(period=period)
+        compute_s = time.perf_counter() - t
+    print(
+        f"compute all {len(CATALOGUE)} indicators for {period}: {compute_s:.1f} s, "
+        f"{result.created} snapshots, {len(ctx.captured_queries)} queries"
+    )
+
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        count = 0
+
+        async def handle_DATA(self, server, session, envelope):
+            Sink.count += 1
+            return "250 OK"
+
+    controller = Controller(Sink(), hostname="127.0.0.1", port=1026)
+    controller.start()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1026
+    demo_users_ensure()
+    ReportRun.objects.filter(period_start=period.start).delete()
+    t = time.perf_counter()
+    monthly = services.reports_send_monthly(period=period)
+    send_s = time.perf_counter() - t
+    controller.stop()
+    recipients = UserScope.objects.count()
+    print(
+        f"generate and send all monthly reports: {send_s:.1f} s "
+        f"({monthly.sent} sent, {Sink.count} received by SMTP, {recipients} scoped users)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Synthetic participation and capacity figures so the demo's indicators and reports have content.
+
+Idempotent: enrolments are only created when there are none, capacity and manual figures only where
+missing. Everything is synthetic (random pseudonyms, no national identity numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from consents.models import Participant
+from sites.models import Municipality, Organisation, OrganisationCapacity
+from trials.models import Enrolment, StudySite
+
+from .models import Indicator, ReportedFigure
+from .services import indicator_catalogue_sync
+
+# Population on 1 January (SSB table 07459); the other figures are demo values.
+MANUAL_FIGURES = {
+    "population": [(2025, 5_594_340), (2026, 5_620_000)],
+    "dmp-case-days-phase-1-2": [(2025, 38)],
+    "dmp-guidance-sessions": [(2025, 64)],
+    "dmp-faster-than-required": [(2025, 72)],
+    "hds-tailored-deliveries": [(2025, 140)],
+    "hds-delivery-median-days": [(2025, 95)],
+    "industry-rd-investment": [(2025, 4200)],
+    "europe-studies-per-million-top3": [(2025, 95)],
+    "eu-programme-return-share": [(2025, 2.4)],
+    "eu-projects-norwegian-coordinator": [(2025, 7)],
+}
+
+
+@transaction.atomic
+def demo_activity_load(*, seed: int = 2025, max_per_site: int = 40) -> dict[str, int]:
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    created = {"participants": 0, "enrolments": 0, "capacity": 0, "figures": 0}
+    if not Enrolment.objects.exists():
+        municipalities = list(Municipality.objects.values_list("pk", flat=True))
+        participants, plan = [], []
+        sites = StudySite.objects.filter(activated_on__isnull=False, activated_on__lte=today)
+        for site in sites.only("pk", "study_id", "activated_on", "closed_on"):
+            end = min(site.closed_on or today, today)
+            span = max((end - site.activated_on).days, 1)
+            for _ in range(rng.randint(0, max_per_site)):
+                participants.append(
+                    Participant(
+                        pseudonym=secrets.token_hex(32),
+                        birth_year=rng.randint(1930, 2020),
+                        sex=rng.choice(["female", "male", "female", "male", "unknown"]),
+                        home_municipality_id=rng.choice(municipalities) if municipalities else None,
+                    )
+                )
+                included = site.activated_on + dt.timedelta(days=rng.randint(0, span))
+                ended = None
+                if rng.random() < 0.3:
+                    ended = min(included + dt.timedelta(days=rng.randint(30, 400)), today)
+                plan.append((site, included, ended))
+        Participant.objects.bulk_create(participants, batch_size=2000)
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(
+                    participant=p,
+                    study_id=site.study_id,
+                    site=site,
+                    included_on=included,
+                    ended_on=ended,
+                    status="completed" if ended else "included",
+                )
+                for p, (site, included, ended) in zip(participants, plan, strict=True)
+            ],
+            batch_size=2000,
+        )
+        created["participants"] = created["enrolments"] = len(participants)
+
+    organisations = Organisation.objects.filter(
+        kind__in=[Organisation.Kind.HF, Organisation.Kind.PRIVATE_NONPROFIT]
+    )
+    capacity = []
+    for org in organisations.order_by("pk"):
+        size = rng.randint(40, 400)
+        for year in (today.year - 1, today.year):
+            capacity.append(
+                OrganisationCapacity(
+                    organisation=org,
+                    year=year,
+                    patients_treated=size * 500,
+                    research_person_years=Decimal(size) / 2,
+                    phd_by_profession={
+                        "lege": size // 2,
+                        "sykepleier": size // 10,
+                        "psykolog": size // 20,
+                    },
+                    shared_research_clinic_positions=size // 8,
+                    gcp_trained_staff=size,
+                )
+            )
+    before = OrganisationCapacity.objects.count()
+    OrganisationCapacity.objects.bulk_create(capacity, ignore_conflicts=True)
+    created["capacity"] = OrganisationCapacity.objects.count() - before
+
+    indicators = indicator_catalogue_sync()
+    for code, figures in MANUAL_FIGURES.items():
+        for year, value in figures:
+            _figure, was_created = ReportedFigure.objects.get_or_create(
+                indicator=indicators[code],
+                period_kind="year",
+                period_start=dt.date(year, 1, 1),
+                defaults={
+                    "value": Decimal(str(value)),
+                    "source": indicators[code].source or "Demo",
+                    "note": "Demoverdi" if code != "population" else "",
+                },
+            )
+            created["figures"] += was_created
+    assert Indicator.objects.exists()
+    return created

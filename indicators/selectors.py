@@ -1,0 +1,294 @@
+"""Reads: current snapshots, trends, league tables, report contents and what a user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from sites.models import Organisation, Region, UserScope
+from trials.models import Study, StudySite
+
+from .catalogue import CATALOGUE, NATIONAL, enrolment_active, site_active
+from .models import Indicator, IndicatorSnapshot
+from .periods import Period
+
+
+def snapshot_current() -> QuerySet[IndicatorSnapshot]:
+    """Only the newest version of every (indicator, period, scope, breakdown)."""
+    newer = IndicatorSnapshot.objects.filter(
+        indicator=OuterRef("indicator"),
+        period_kind=OuterRef("period_kind"),
+        period_start=OuterRef("period_start"),
+        scope_key=OuterRef("scope_key"),
+        breakdown=OuterRef("breakdown"),
+        breakdown_value=OuterRef("breakdown_value"),
+        version__gt=OuterRef("version"),
+    )
+    return IndicatorSnapshot.objects.filter(~Exists(newer))
+
+
+@dataclass(frozen=True)
+class Scope:
+    key: str
+    label: str
+    region: Region | None = None
+
+    @property
+    def is_national(self) -> bool:
+        return self.key == NATIONAL
+
+
+NATIONAL_SCOPE = Scope(NATIONAL, "Hele landet")
+
+
+def scope_for_region(region: Region) -> Scope:
+    return Scope(f"region:{region.pk}", region.name, region)
+
+
+def scope_for_user(user) -> Scope | None:
+    """The widest indicator scope a back-office user may see; None if they may see none."""
+    if not user.is_active or not user.is_staff:
+        return None
+    role_scope = UserScope.objects.select_related("region").filter(user=user).first()
+    if role_scope is None:
+        return NATIONAL_SCOPE if user.is_superuser else None
+    if role_scope.role in (UserScope.Role.NATIONAL_ADMIN, UserScope.Role.NORTRIALS):
+        return NATIONAL_SCOPE
+    if role_scope.role == UserScope.Role.OBSERVER:
+        return NATIONAL_SCOPE if role_scope.region is None else scope_for_region(role_scope.region)
+    if role_scope.region is not None:
+        return scope_for_region(role_scope.region)
+    return None
+
+
+def scope_parse(key: str) -> Scope | None:
+    if key == NATIONAL:
+        return NATIONAL_SCOPE
+    kind, _sep, pk = key.partition(":")
+    if kind == "region" and pk.isdigit():
+        region = Region.objects.filter(pk=pk).first()
+        return scope_for_region(region) if region else None
+    if kind == "org" and pk.isdigit():
+        org = Organisation.objects.select_related("region").filter(pk=pk).first()
+        return Scope(key, org.name, org.region) if org else None
+    return None
+
+
+def scope_allows(outer: Scope, key: str) -> bool:
+    """May someone with ``outer`` see values for the scope ``key``?"""
+    if outer.is_national or key == outer.key:
+        return True
+    if key.startswith("org:") and outer.region is not None:
+        pk = key.partition(":")[2]
+        return pk.isdigit() and Organisation.objects.filter(pk=pk, region=outer.region).exists()
+    return False
+
+
+@dataclass
+class IndicatorLine:
+    indicator: Indicator
+    snapshot: IndicatorSnapshot | None
+    previous: IndicatorSnapshot | None
+    trend: list[tuple[Period, float | None]] = field(default_factory=list)
+    national: bool = False  # a national-only figure shown in a regional or local view
+
+    @property
+    def value(self):
+        return self.snapshot.value if self.snapshot else None
+
+    @property
+    def change(self):
+        if self.snapshot is None or self.previous is None:
+            return None
+        if self.snapshot.value is None or self.previous.value is None:
+            return None
+        return self.snapshot.value - self.previous.value
+
+    @property
+    def on_track(self) -> bool | None:
+        target = self.indicator.target_value
+        if target is None or self.value is None:
+            return None
+        if self.indicator.direction == Indicator.Direction.LOWER:
+            return self.value <= target
+        return self.value >= target
+
+
+def indicator_lines(
+    *, period: Period, scope_key: str, trend_months: int = 0
+) -> list[IndicatorLine]:
+    """Every indicator's total for one scope: value, last month's value and optionally a trend.
+
+    Two queries (three with a trend), whatever the number of indicators.
+    """
+    indicators = list(Indicator.objects.filter(code__in=list(CATALOGUE)))
+    periods = period.months_back(max(trend_months, 2)) if period.kind == "month" else [period]
+    snapshots = (
+        snapshot_current()
+        .filter(
+            scope_key__in={scope_key, NATIONAL},
+            breakdown="",
+            period_kind=period.kind,
+            period_start__in=[p.start for p in periods] + [period.previous().start],
+        )
+        .only(
+            "pk",
+            "scope_key",
+            "indicator_id",
+            "period_start",
+            "value",
+            "numerator",
+            "denominator",
+            "version",
+            "frozen_at",
+            "computed_at",
+        )
+    )
+    by_key = {(s.indicator_id, s.period_start): s for s in snapshots if s.scope_key == scope_key}
+    national = {(s.indicator_id, s.period_start): s for s in snapshots if s.scope_key == NATIONAL}
+    lines = []
+    order = {code: i for i, code in enumerate(CATALOGUE)}
+    for indicator in sorted(indicators, key=lambda i: (i.focus_area_order, order[i.code])):
+        source = by_key
+        if scope_key != NATIONAL and CATALOGUE[indicator.code].national_only:
+            source = national
+        line = IndicatorLine(
+            indicator=indicator,
+            snapshot=source.get((indicator.pk, period.start)),
+            previous=source.get((indicator.pk, period.previous().start)),
+            national=source is national,
+        )
+        if trend_months:
+            line.trend = [
+                (p, _float(source.get((indicator.pk, p.start)))) for p in periods[-trend_months:]
+            ]
+        lines.append(line)
+    return lines
+
+
+def _float(snapshot: IndicatorSnapshot | None) -> float | None:
+    if snapshot is None or snapshot.value is None:
+        return None
+    return float(snapshot.value)
+
+
+def league_table(*, period: Period, region: Region | None = None) -> tuple[list, list[Indicator]]:
+    """Organisations side by side on the key indicators: two queries."""
+    key_codes = [d.code for d in CATALOGUE.values() if d.key]
+    indicators = sorted(
+        Indicator.objects.filter(code__in=key_codes), key=lambda i: key_codes.index(i.code)
+    )
+    snapshots = snapshot_current().filter(
+        period_kind=period.kind,
+        period_start=period.start,
+        scope_kind="organisation",
+        breakdown="",
+        indicator__code__in=key_codes,
+    )
+    if region is not None:
+        snapshots = snapshots.filter(organisation__region=region)
+    rows: dict[int, dict] = {}
+    for snap in snapshots.select_related("organisation").only(
+        "pk", "indicator_id", "value", "organisation__name", "organisation__short_name"
+    ):
+        row = rows.setdefault(
+            snap.organisation_id, {"organisation": snap.organisation, "values": {}}
+        )
+        row["values"][snap.indicator_id] = snap
+    table = []
+    for row in rows.values():
+        row["cells"] = [row["values"].get(i.pk) for i in indicators]
+        table.append(row)
+    first = indicators[0].pk if indicators else None
+    table.sort(key=lambda r: -(float(r["values"][first].value or 0) if first in r["values"] else 0))
+    return table, indicators
+
+
+def scope_study_filter(scope: Scope, path: str = "sites__organisation") -> Q:
+    if scope.is_national:
+        return Q()
+    if scope.key.startswith("org:"):
+        return Q(**{f"{path}_id": int(scope.key.partition(":")[2])})
+    return Q(**{f"{path}__region": scope.region})
+
+
+def drilldown_studies(*, code: str, period: Period, scope: Scope) -> QuerySet[Study] | None:
+    """The studies behind one indicator value; None when the indicator has no study drill-down."""
+    definition = CATALOGUE.get(code)
+    if definition is None or definition.studies is None:
+        return None
+    ids = Study.objects.filter(definition.studies(period)).filter(
+        scope_study_filter(scope, definition.study_scope)
+    )
+    return (
+        Study.objects.filter(pk__in=ids.values("pk"))
+        .select_related("responsible_organisation", "sponsor")
+        .order_by("scientific_title")
+    )
+
+
+def report_studies(*, period: Period, scope: Scope) -> QuerySet[Study]:
+    """Studies active in the scope in the period, with their enrolments in the period."""
+    active = StudySite.objects.filter(site_active(period))
+    if not scope.is_national:
+        active = active.filter(organisation__region=scope.region)
+    return (
+        Study.objects.filter(pk__in=active.values("study_id"))
+        .select_related("responsible_organisation")
+        .annotate(
+            participants=Count(
+                "enrolments", filter=enrolment_active(period, "enrolments__"), distinct=True
+            )
+        )
+        .order_by("responsible_organisation__name", "scientific_title")
+    )
+
+
+@dataclass
+class QualityFlag:
+    code: str
+    label: str
+    count: int
+    examples: list[str]
+
+
+def data_quality_flags(*, period: Period, scope: Scope, examples: int = 10) -> list[QualityFlag]:
+    """Things a coordinator should fix; one query per check."""
+    in_scope = Study.objects.filter(scope_study_filter(scope, "responsible_organisation"))
+    open_site = StudySite.objects.filter(study=OuterRef("pk"), status=StudySite.Status.OPEN)
+    checks = [
+        (
+            "open-without-open-site",
+            "Åpne studier uten åpent studiested",
+            in_scope.filter(status=Study.Status.OPEN).filter(~Exists(open_site)),
+        ),
+        (
+            "recruitment-end-passed",
+            "Åpne studier der planlagt rekrutteringsslutt er passert",
+            in_scope.filter(status=Study.Status.OPEN, planned_recruitment_end_on__lt=period.end),
+        ),
+        (
+            "missing-hrcs",
+            "Studier uten HRCS-helsekategori",
+            in_scope.exclude(status__in=[Study.Status.DRAFT, Study.Status.WITHDRAWN]).filter(
+                hrcs_categories__isnull=True
+            ),
+        ),
+        (
+            "published-without-lay-summary",
+            "Publiserte studier uten populærvitenskapelig sammendrag",
+            in_scope.filter(is_published=True, lay_summary_nb=""),
+        ),
+        (
+            "first-patient-date-missing",
+            "Studier med inklusjoner, men uten dato for første pasient",
+            in_scope.filter(first_patient_in_on__isnull=True, enrolments__isnull=False),
+        ),
+    ]
+    flags = []
+    for code, label, qs in checks:
+        ids = list(qs.order_by("public_id").values_list("public_id", flat=True).distinct()[:500])
+        if ids:
+            flags.append(QualityFlag(code, label, len(ids), ids[:examples]))
+    return flags

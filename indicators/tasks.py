@@ -1,0 +1,32 @@
+"""Thin Celery tasks for indicators and monthly reports."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+
+from . import services
+from .periods import Period, previous_month
+
+
+@shared_task(name="indicators.tasks.monthly_reports")
+def monthly_reports(period: str | None = None) -> dict:
+    """1st of the month: compute last month's snapshots, then queue one send per recipient."""
+    target = Period.parse(period) if period else previous_month()
+    result = services.snapshots_compute(period=target)
+    run_ids = services.report_runs_prepare(period=target)
+    for run_id in run_ids:
+        transaction.on_commit(lambda run_id=run_id: send_report.delay(run_id))
+    return {"period": str(target), "snapshots": result.created, "queued": len(run_ids)}
+
+
+@shared_task(name="indicators.tasks.send_report", bind=True, acks_late=True, max_retries=None)
+def send_report(self, run_id: int) -> str:
+    """Claim and send one report; idempotent, so late acknowledgement and redelivery are safe."""
+    try:
+        return services.report_send(run_id=run_id)
+    except services.ReportDeliveryError as exc:
+        retries = settings.INDICATORS_REPORT_MAX_RETRIES
+        if self.request.is_eager or self.request.retries >= retries:
+            return "failed"
+        countdown = settings.INDICATORS_REPORT_RETRY_SECONDS * 2**self.request.retries
+        raise self.retry(exc=exc, countdown=countdown) from exc
