@@ -37,7 +37,7 @@ app.conf.beat_schedule = {
     },
     # Every minute: send work that was kept in the database while Redis was down.
     "flush-pending-tasks": {
-        "task": "ops.tasks.flush_pending_tasks",
+        "task": "sites.tasks.flush_pending_tasks",
         "schedule": 60.0,
     },
     # 03:30 on the 5th of every month: last month's participation export to NPR, per organisation.
@@ -61,6 +61,6 @@ app.conf.beat_schedule = {
 
 @signals.worker_init.connect
 def _refuse_unsafe_production(**kwargs) -> None:
-    from ops.checks import refuse_unsafe_production
+    from sites.operations.checks import refuse_unsafe_production
 
     refuse_unsafe_production()

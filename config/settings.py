@@ -29,7 +29,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
-    "accounts.apps.PortfolioAdminConfig",  # django.contrib.admin with the 2FA admin site
+    "sites.apps.PortfolioAdminConfig",  # django.contrib.admin with the 2FA admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,8 +43,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
-    "accounts",
-    "ops",
     "corsheaders",
     "sites",
     "trials",
@@ -54,7 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "ops.middleware.SecurityHeadersMiddleware",
+    "sites.operations.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.SessionTimeoutMiddleware",
+    "sites.security.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -110,7 +108,7 @@ if CACHE_URL:
     CACHES = {
         "default": {
             # Redis down means "no cache" (throttling is lenient for a while), not failed requests.
-            "BACKEND": "ops.cache.TolerantRedisCache",
+            "BACKEND": "sites.operations.cache.TolerantRedisCache",
             "LOCATION": CACHE_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -214,7 +212,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "accounts.log_format.JsonFormatter"},
+        "json": {"()": "sites.security.log_format.JsonFormatter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
@@ -289,14 +287,14 @@ OTP_TOTP_ISSUER = "Kliniske studier – portefølje"
 
 # Sign-in lockout (django-axes): per username and address, until an administrator unlocks it.
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.LockoutBackend",
+    "sites.security.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = None
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "sites.security.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
@@ -304,7 +302,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 AXES_VERBOSE = False
 
-# Fail fast when Redis is unreachable; work is then kept as ops.PendingTask (see ops.services).
+# Fail fast when Redis is unreachable; work is then kept as sites.PendingTask (see sites.operations.services).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 5

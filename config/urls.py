@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from indicators.api.views import PublicIndicatorViewSet
-from ops import views as ops_views
+from sites.operations import views as ops_views
 from trials.api.feasibility import FeasibilityRequestIntakeView
 from trials.api.places import PublicOrganisationViewSet, PublicRegionViewSet
 from trials.api.views import PublicHealthCategoryViewSet, PublicStatisticsView, PublicStudyViewSet
@@ -50,5 +50,5 @@ urlpatterns = [
     path("", include("trials.web.urls")),
 ]
 
-handler403 = "ops.views.permission_denied"
-handler500 = "ops.views.server_error"
+handler403 = "sites.operations.views.permission_denied"
+handler500 = "sites.operations.views.server_error"

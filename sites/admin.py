@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Municipality, Organisation, Region, UserScope
+from .models import Municipality, Organisation, PendingTask, Region, UserScope
 from .scoped_admin import ReferenceAdminMixin, ScopedAdminMixin
 from .selectors import organisation_visible_to
 
@@ -54,3 +54,17 @@ class UserScopeAdmin(SimpleHistoryAdmin):
     list_filter = ["role", "region"]
     search_fields = ["user__username", "user__email"]
     autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(PendingTask)
+class PendingTaskAdmin(admin.ModelAdmin):
+    """Read-only: pending work is sent by the flush task, not edited by hand."""
+
+    list_display = ["task_name", "created_at", "attempts", "last_error"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

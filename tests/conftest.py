@@ -69,7 +69,7 @@ def broker_configured() -> bool:
 def _plain_http_test_client(settings):
     """Tests run with production settings, but the test client speaks plain HTTP, serves static
     files without a collected manifest, and signs in without a second factor. Tests of those
-    features (tests/accounts, tests/ops) switch them back on."""
+    features (tests/sites/security, tests/sites/operations) switch them back on."""
     settings.SECURE_SSL_REDIRECT = False
     settings.REQUIRE_2FA = False
     settings.STORAGES = {

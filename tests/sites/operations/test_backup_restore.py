@@ -9,7 +9,7 @@ from django.db import connection
 
 from tests.factories import StudySiteFactory
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 KEY_TABLES = [
     "sites_region",
     "sites_organisation",

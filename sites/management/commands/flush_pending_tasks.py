@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ops.services import pending_tasks_flush
+from sites.operations.services import pending_tasks_flush
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ from django.db import connection
 from .conftest import free_port
 from .tcp_proxy import TcpProxy
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 pytestmark = [pytest.mark.django_db]
 
 

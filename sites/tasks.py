@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from . import services
+from .operations import services
 
 
-@shared_task(name="ops.tasks.flush_pending_tasks")
+@shared_task(name="sites.tasks.flush_pending_tasks")
 def flush_pending_tasks() -> int:
     """Every minute: send work that was kept while the broker was down."""
     return services.pending_tasks_flush()

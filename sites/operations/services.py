@@ -10,7 +10,7 @@ import logging
 from celery import current_app
 from django.db import transaction
 
-from .models import PendingTask
+from ..models import PendingTask
 
 logger = logging.getLogger(__name__)
 

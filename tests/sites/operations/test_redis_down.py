@@ -3,8 +3,8 @@
 import pytest
 import redis
 
-from ops.models import PendingTask
-from ops.services import pending_tasks_flush, task_enqueue
+from sites.models import PendingTask
+from sites.operations.services import pending_tasks_flush, task_enqueue
 
 from .conftest import celery_broker
 
@@ -25,7 +25,7 @@ def test_without_redis_everything_answers_and_work_is_kept_then_sent_when_it_ret
 ):
     settings.CACHES = {
         "default": {
-            "BACKEND": "ops.cache.TolerantRedisCache",
+            "BACKEND": "sites.operations.cache.TolerantRedisCache",
             "LOCATION": throwaway_redis.url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

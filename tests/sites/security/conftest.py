@@ -4,7 +4,7 @@ import logging
 import pytest
 from django.contrib.auth import get_user_model
 
-from accounts.log_format import JsonFormatter
+from sites.security.log_format import JsonFormatter
 
 PASSWORD = "pw-for-tests-only-1"
 

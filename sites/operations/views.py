@@ -7,7 +7,7 @@ from django.db import Error as DatabaseError  # also InterfaceError: connection 
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from accounts.security_log import security_event
+from sites.security.security_log import security_event
 
 from . import selectors
 

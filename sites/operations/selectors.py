@@ -4,7 +4,7 @@ from celery import current_app
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from .models import PendingTask
+from ..models import PendingTask
 
 _migrations_applied = False  # once true it stays true for the life of the process
 
