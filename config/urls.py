@@ -44,6 +44,7 @@ urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("feasibility/outcome/<str:token>/", feasibility_outcome, name="feasibility-outcome"),
     path("fhir/", include("trials.fhir.urls")),
