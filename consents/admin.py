@@ -5,20 +5,59 @@ forms; it is turned into a pseudonym at once and never stored or shown. Register
 withdrawing consent is the same one form.
 """
 
+import csv
+import logging
+
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from trials import selectors as trials_selectors
 from trials.models import Enrolment, Study, StudySite
 
 from . import selectors, services
 from .models import ConsentEvent, ConsentForm, IntegrationClient, Participant, Reservation
 
+logger = logging.getLogger(__name__)
+
 _sensitive = method_decorator(sensitive_post_parameters("national_id"))
+
+
+RECRUITMENT_PAGE_SIZE = 100
+RECRUITMENT_STUDY_CHOICES = 50
+RECRUITMENT_CSV_HEADER = ["pseudonym", "fodselsar", "kjonn", "kommunenummer", "kommune"]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _recruitment_csv(study: Study, rows) -> StreamingHttpResponse:
+    """The recruitment list as CSV (UTF-8 with BOM for Excel), streamed in bounded memory."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    values = rows.values_list(
+        "pseudonym", "birth_year", "sex", "home_municipality__code", "home_municipality__name"
+    )
+
+    def lines():
+        yield "\ufeff" + writer.writerow(RECRUITMENT_CSV_HEADER)
+        for pseudonym, birth_year, sex, code, name in values.iterator(chunk_size=2000):
+            yield writer.writerow([pseudonym, birth_year or "", sex, code or "", name or ""])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rekruttering-{study.public_id}.csv"'
+    return response
 
 
 class NoEchoTextInput(forms.TextInput):
@@ -66,6 +105,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
 @admin.register(Participant)
 class ParticipantAdmin(ScopedAdmin):
+    change_list_template = "admin/consents/participant/change_list.html"
     list_display = ["__str__", "birth_year", "sex", "home_municipality", "created_at", "erased_at"]
     list_select_related = ["home_municipality"]
     list_filter = ["sex"]
@@ -83,6 +123,71 @@ class ParticipantAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # Participants come into being through an enrolment, consent or reservation.
+
+    # --- the recruitment list: who may be asked to join a study --------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "rekruttering/",
+                self.admin_site.admin_view(self.recruitment_view),
+                name="consents_participant_recruitment",
+            ),
+            *super().get_urls(),
+        ]
+
+    def recruitment_view(self, request):
+        """Pseudonym, birth year, sex and home municipality of the persons who may be asked to
+        join a study the user may see; reserved persons never appear. ``?format=csv`` exports."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        visible = selectors.study_visible_to(request.user)
+        study_id = request.GET.get("study", "")
+        if not study_id:
+            return self._recruitment_study_search(request, visible)
+        if not study_id.isdigit():
+            raise Http404
+        study = get_object_or_404(visible, pk=study_id)
+        rows = selectors.participant_recruitment_list_for(user=request.user, study=study)
+        rows = rows.select_related("home_municipality")
+        logger.info("recruitment list: user=%s study=%s", request.user.pk, study.pk)
+        if request.GET.get("format") == "csv":
+            return _recruitment_csv(study, rows)
+        page = Paginator(rows, RECRUITMENT_PAGE_SIZE).get_page(request.GET.get("p"))
+        return TemplateResponse(
+            request,
+            "admin/consents/participant/recruitment.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Rekrutteringsliste"),
+                "study": study,
+                "page": page,
+            },
+        )
+
+    def _recruitment_study_search(self, request, visible):
+        q = request.GET.get("q", "").strip()
+        studies = visible.filter(status=Study.Status.OPEN)
+        if q:
+            studies = studies.filter(
+                Q(public_id__icontains=q)
+                | Q(lay_title_nb__icontains=q)
+                | Q(scientific_title__icontains=q)
+            )
+        return TemplateResponse(
+            request,
+            "admin/consents/participant/recruitment.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Rekrutteringsliste"),
+                "q": q,
+                "studies": studies.order_by("lay_title_nb", "pk").only(
+                    "pk", "public_id", "lay_title_nb", "scientific_title"
+                )[:RECRUITMENT_STUDY_CHOICES],
+            },
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False  # Erasure goes through a withdrawal with scope "delete my data".
@@ -117,6 +222,7 @@ class EnrolmentAdmin(ScopedAdmin):
     search_fields = ["study__public_id", "study__lay_title_nb", "=participant__pseudonym"]
     fields = ["participant", "study", "site", "included_on", "status", "ended_on", "end_reason"]
     readonly_fields = ["participant", "study", "site", "included_on"]
+    autocomplete_fields = ["site"]
 
     def scoped(self, request, qs):
         return qs.filter(study__in=selectors.study_visible_to(request.user).values("pk"))
@@ -141,6 +247,9 @@ class EnrolmentAdmin(ScopedAdmin):
                 status=StudySite.Status.OPEN,
                 study__in=selectors.study_visible_to(request.user).values("pk"),
             ).select_related("study", "organisation")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = trials_selectors.studysite_label
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @_sensitive
@@ -214,7 +323,22 @@ class ConsentEventAddForm(NationalIdFormMixin, forms.ModelForm):
                 self.add_error("channel", _("Velg kanal."))
         elif kind == ConsentEvent.Kind.WITHDRAWN and not cleaned.get("scope"):
             self.add_error("scope", _("Velg hva tilbaketrekkingen omfatter."))
+        if not self.errors:
+            self._check_rules(cleaned)
         return cleaned
+
+    def _check_rules(self, cleaned) -> None:
+        """The service's rules, so a refusal comes back on this form with what the user typed."""
+        participant = Participant.objects.filter(pseudonym=cleaned["national_id"]).first()
+        participant = participant or Participant(pseudonym=cleaned["national_id"])
+        if cleaned["kind"] == ConsentEvent.Kind.GIVEN:
+            services.consent_give_check(
+                participant=participant, form=cleaned["form"], occurred_at=cleaned["occurred_at"]
+            )
+        else:
+            services.consent_withdraw_check(
+                participant=participant, study=cleaned["study"], occurred_at=cleaned["occurred_at"]
+            )
 
     def _post_clean(self):
         pass  # The service validates and saves; the ledger model is append-only.

@@ -6,6 +6,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from sites.selectors import organisation_scope_q
 from trials import selectors as trials_selectors
 from trials.models import Enrolment, Study
 
@@ -120,6 +121,18 @@ def participant_recruitment_list(*, study: Study) -> QuerySet[Participant]:
     if study.max_age is not None:
         qs = qs.filter(birth_year__gte=year - study.max_age)
     return qs.order_by("pk")
+
+
+def participant_recruitment_list_for(*, user, study: Study) -> QuerySet[Participant]:
+    """The recruitment list of a study as a back-office user may see it: persons known in the
+    user's scope (``participant_visible_to``) who may be asked; everyone for national roles.
+
+    The caller has already checked that the user may see the study (a foreign study is a 404).
+    """
+    candidates = participant_recruitment_list(study=study)
+    if organisation_scope_q(user=user) is not None:
+        candidates = candidates.filter(pk__in=participant_visible_to(user).values("pk"))
+    return candidates
 
 
 def study_enrolment_counts(*, study_ids) -> dict[int, int]:

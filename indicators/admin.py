@@ -76,8 +76,9 @@ class IndicatorAdmin(admin.ModelAdmin):
 
     def league_view(self, request):
         outer, _scope, period = self._scope_and_period(request)
+        level = "trust" if request.GET.get("niva") == "hf" else "organisation"
         table, indicators = selectors.league_table(
-            period=period, region=None if outer.is_national else outer.region
+            period=period, region=None if outer.is_national else outer.region, level=level
         )
         context = {
             **self.admin_site.each_context(request),
@@ -86,6 +87,7 @@ class IndicatorAdmin(admin.ModelAdmin):
             "table": table,
             "indicators": indicators,
             "scope": outer,
+            "level": level,
         }
         return TemplateResponse(request, "indicators/admin/league.html", context)
 

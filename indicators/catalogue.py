@@ -29,13 +29,15 @@ from django.db.models.functions import Cast
 
 from consents.models import ConsentEvent
 from sites.models import Organisation, OrganisationCapacity
+from sites.selectors import organisation_health_trust
 from trials.models import Agreement, Enrolment, FeasibilityRequest, Milestone, Study, StudySite
 
 from .aggregates import DaysBetween, Median
 from .periods import Period
 
-NATIONAL, REGION, ORGANISATION = "national", "region", "organisation"
-ALL_LEVELS = (NATIONAL, REGION, ORGANISATION)
+NATIONAL, REGION, TRUST, ORGANISATION = "national", "region", "trust", "organisation"
+ALL_LEVELS = (NATIONAL, REGION, TRUST, ORGANISATION)
+"""``TRUST`` rolls hospitals up to their health trust (HF): see ``organisation_health_trust``."""
 
 FOCUS_OVERALL = "overall"
 FOCUS_PATIENTS = "patients"
@@ -59,6 +61,8 @@ def scope_key(level: str, region_id: int | None = None, organisation_id: int | N
         return f"region:{region_id}"
     if level == ORGANISATION:
         return f"org:{organisation_id}"
+    if level == TRUST:
+        return f"hf:{organisation_id}"
     return NATIONAL
 
 
@@ -179,17 +183,26 @@ def by_scope(
     breakdowns: dict | None = None,
     levels: Iterable[str] = ALL_LEVELS,
 ) -> list[Row]:
-    """Aggregate ``qs`` for the national scope, per region and per organisation, with breakdowns.
+    """Aggregate ``qs`` for the national scope, per region, per health trust (hospitals rolled up to
+    their HF) and per organisation, with breakdowns.
 
-    One query per (level × breakdown); the loop runs over aggregated rows, never source rows.
+    One query per (level × breakdown); the loop runs over aggregated rows, never source rows. The
+    trust level is aggregated in the database, not summed from organisations, so a person at two
+    hospitals of one HF counts once there.
     """
     rows: list[Row] = []
     for level in levels:
-        keys = {NATIONAL: [], REGION: [region], ORGANISATION: [organisation]}[level]
+        keys = {NATIONAL: [], REGION: [region], TRUST: ["_trust"], ORGANISATION: [organisation]}[
+            level
+        ]
         for name, expression in [("", None), *(breakdowns or {}).items()]:
             if name and level not in BREAKDOWN_LEVELS.get(name, ALL_LEVELS):
                 continue
             query = qs.order_by()
+            if level == TRUST:
+                # "site__organisation_id" → the organisation at "site__organisation__".
+                path = organisation.removesuffix("_id") + "__"
+                query = query.annotate(_trust=organisation_health_trust(path))
             fields = list(keys)
             if expression is not None:
                 query = query.annotate(_breakdown=expression)
@@ -200,7 +213,10 @@ def by_scope(
                 results = [query.aggregate(**aggregates)]
             for result in results:
                 region_id = result.get(region) if level == REGION else None
-                organisation_id = result.get(organisation) if level == ORGANISATION else None
+                organisation_id = {
+                    ORGANISATION: result.get(organisation),
+                    TRUST: result.get("_trust"),
+                }.get(level)
                 if level != NATIONAL and region_id is None and organisation_id is None:
                     continue
                 value, numerator, denominator = to_value(result)

@@ -71,6 +71,7 @@ class PeriodKind(models.TextChoices):
 class ScopeKind(models.TextChoices):
     NATIONAL = "national", _("Nasjonalt")
     REGION = "region", _("Region")
+    TRUST = "trust", _("Helseforetak (med sykehusene under)")
     ORGANISATION = "organisation", _("Organisasjon")
 
 

@@ -72,6 +72,9 @@ def scope_parse(key: str) -> Scope | None:
     if kind == "org" and pk.isdigit():
         org = Organisation.objects.select_related("region").filter(pk=pk).first()
         return Scope(key, org.name, org.region) if org else None
+    if kind == "hf" and pk.isdigit():
+        org = Organisation.objects.select_related("region").filter(pk=pk).first()
+        return Scope(key, f"{org.name} (med sykehusene under)", org.region) if org else None
     return None
 
 
@@ -79,7 +82,7 @@ def scope_allows(outer: Scope, key: str) -> bool:
     """May someone with ``outer`` see values for the scope ``key``?"""
     if outer.is_national or key == outer.key:
         return True
-    if key.startswith("org:") and outer.region is not None:
+    if key.startswith(("org:", "hf:")) and outer.region is not None:
         pk = key.partition(":")[2]
         return pk.isdigit() and Organisation.objects.filter(pk=pk, region=outer.region).exists()
     return False
@@ -173,8 +176,11 @@ def _float(snapshot: IndicatorSnapshot | None) -> float | None:
     return float(snapshot.value)
 
 
-def league_table(*, period: Period, region: Region | None = None) -> tuple[list, list[Indicator]]:
-    """Organisations side by side on the key indicators: two queries."""
+def league_table(
+    *, period: Period, region: Region | None = None, level: str = "organisation"
+) -> tuple[list, list[Indicator]]:
+    """Organisations (``level="organisation"``) or health trusts with their hospitals rolled up
+    (``level="trust"``) side by side on the key indicators: two queries."""
     key_codes = [d.code for d in CATALOGUE.values() if d.key]
     indicators = sorted(
         Indicator.objects.filter(code__in=key_codes), key=lambda i: key_codes.index(i.code)
@@ -182,7 +188,7 @@ def league_table(*, period: Period, region: Region | None = None) -> tuple[list,
     snapshots = snapshot_current().filter(
         period_kind=period.kind,
         period_start=period.start,
-        scope_kind="organisation",
+        scope_kind=level,
         breakdown="",
         indicator__code__in=key_codes,
     )
@@ -210,6 +216,13 @@ def scope_study_filter(scope: Scope, path: str = "sites__organisation") -> Q:
         return Q()
     if scope.key.startswith("org:"):
         return Q(**{f"{path}_id": int(scope.key.partition(":")[2])})
+    if scope.key.startswith("hf:"):
+        trust = int(scope.key.partition(":")[2])
+        return (
+            Q(**{f"{path}_id": trust})
+            | Q(**{f"{path}__parent_id": trust})
+            | Q(**{f"{path}__parent__parent_id": trust})
+        )
     return Q(**{f"{path}__region": scope.region})
 
 

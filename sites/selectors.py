@@ -12,7 +12,7 @@ belongs only to Helse Vest. The rules, by ``UserScope.role``:
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from .models import Organisation, UserScope
 
@@ -88,3 +88,24 @@ def organisation_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QueryS
     if q == Q(pk__in=[]):
         return queryset.none()
     return queryset.filter(q)
+
+
+HEALTH_TRUST_KINDS = ("hf", "private_nonprofit")
+"""Units that stand on their own at health-trust level: the HFs, and the private non-profit
+hospitals (which have an agreement with an RHF and are compared beside the HFs)."""
+
+
+def organisation_health_trust(prefix: str = "") -> Case:
+    """An expression for the health trust (HF) an organisation belongs to, for roll-ups.
+
+    ``prefix`` is the lookup path to the organisation (``"site__organisation__"``). An HF or private
+    non-profit hospital is its own trust; a hospital (or a unit under a hospital) rolls up to the HF
+    above it; an RHF, support enterprise, municipality service or university has none (NULL).
+    """
+    return Case(
+        When(**{f"{prefix}kind__in": HEALTH_TRUST_KINDS}, then=F(f"{prefix}pk")),
+        When(**{f"{prefix}parent__kind": "hf"}, then=F(f"{prefix}parent_id")),
+        When(**{f"{prefix}parent__parent__kind": "hf"}, then=F(f"{prefix}parent__parent_id")),
+        default=Value(None),
+        output_field=IntegerField(),
+    )

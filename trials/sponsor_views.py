@@ -29,10 +29,21 @@ class OutcomeForm(forms.Form):
 
     def __init__(self, *args, responses: list[FeasibilityResponse], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["selected"].choices = [
-            (str(r.organisation_id), f"{r.organisation.name} ({r.get_answer_display().lower()})")
-            for r in responses
-        ]
+        self.fields["selected"].choices = [(str(r.organisation_id), _label(r)) for r in responses]
+
+
+ANSWER_EN = {FeasibilityResponse.Answer.YES: "yes", FeasibilityResponse.Answer.MAYBE: "maybe"}
+
+
+def _label(response: FeasibilityResponse) -> str:
+    """The page is in English for international sponsors: the answer and the patient base."""
+    answer = ANSWER_EN.get(response.answer, response.answer)
+    if response.eligible_patients_per_year is None:
+        return f"{response.organisation.name} ({answer})"
+    return (
+        f"{response.organisation.name} ({answer}, "
+        f"{response.eligible_patients_per_year} eligible patients a year)"
+    )
 
 
 @never_cache

@@ -17,23 +17,18 @@ from .participants import participant_request_erasure
 
 logger = logging.getLogger(__name__)
 
+_ACTIVE = (ConsentEvent.Kind.GIVEN, ConsentEvent.Kind.RECONSENTED)
+
 
 def _check_not_erased(participant: Participant) -> None:
     if participant.erased_at or participant.erasure_due_on:
         raise ValidationError(_("Deltakeren har bedt om sletting og kan ikke registreres på nytt."))
 
 
-@transaction.atomic
-def consent_give(
-    *,
-    participant: Participant,
-    form: ConsentForm,
-    channel: str,
-    occurred_at: dt.datetime,
-    user: AbstractBaseUser | None = None,
-    client: IntegrationClient | None = None,
-) -> ConsentEvent:
-    """Record consent on a form version. A later version after an earlier consent is a re-consent."""
+def consent_give_check(
+    *, participant: Participant, form: ConsentForm, occurred_at: dt.datetime
+) -> None:
+    """The rules for recording consent, without writing (forms call it to show errors in place)."""
     _check_not_erased(participant)
     if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("Tidspunktet kan ikke være fram i tid.")})
@@ -53,6 +48,20 @@ def consent_give(
                 % {"v": form.version_label, "new": current_form.version_label}
             }
         )
+
+
+@transaction.atomic
+def consent_give(
+    *,
+    participant: Participant,
+    form: ConsentForm,
+    channel: str,
+    occurred_at: dt.datetime,
+    user: AbstractBaseUser | None = None,
+    client: IntegrationClient | None = None,
+) -> ConsentEvent:
+    """Record consent on a form version. A later version after an earlier consent is a re-consent."""
+    consent_give_check(participant=participant, form=form, occurred_at=occurred_at)
     current = consent_current_event(participant=participant, study=form.study)
     if current is not None and current.kind in (
         ConsentEvent.Kind.GIVEN,
@@ -77,6 +86,31 @@ def consent_give(
     event.save()
     logger.info("consent %s: participant=%s study=%s", kind, participant.pk, form.study_id)
     return event
+
+
+def _withdraw_rules(*, has_consent: bool, has_enrolment: bool, occurred_at: dt.datetime) -> None:
+    if not has_consent and not has_enrolment:
+        raise ValidationError(_("Deltakeren har ikke noe gjeldende samtykke i denne studien."))
+    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("Tidspunktet kan ikke være fram i tid.")})
+
+
+def consent_withdraw_check(
+    *, participant: Participant, study: Study, occurred_at: dt.datetime
+) -> None:
+    """The rules for a withdrawal, without writing (forms call it to show errors in place)."""
+    current = consent_current_event(participant=participant, study=study)
+    has_enrolment = (
+        participant.pk is not None
+        and Enrolment.objects.filter(
+            participant=participant, study=study, status=Enrolment.Status.INCLUDED
+        ).exists()
+    )
+    _withdraw_rules(
+        has_consent=current is not None and current.kind in _ACTIVE,
+        has_enrolment=has_enrolment,
+        occurred_at=occurred_at,
+    )
 
 
 @transaction.atomic
@@ -105,10 +139,9 @@ def consent_withdraw(
         ConsentEvent.Kind.GIVEN,
         ConsentEvent.Kind.RECONSENTED,
     )
-    if not has_consent and active_enrolment is None:
-        raise ValidationError(_("Deltakeren har ikke noe gjeldende samtykke i denne studien."))
-    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationError({"occurred_at": _("Tidspunktet kan ikke være fram i tid.")})
+    _withdraw_rules(
+        has_consent=has_consent, has_enrolment=active_enrolment is not None, occurred_at=occurred_at
+    )
     event = ConsentEvent(
         participant=participant,
         study=study,

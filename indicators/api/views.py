@@ -17,13 +17,14 @@ class PublicIndicatorViewSet(PublicReadOnlyViewSet):
 
     serializer_class = PublicIndicatorSerializer
     lookup_field = "code"
-    extra_query_params = ("period", "region", "organisation", "breakdown")
+    extra_query_params = ("period", "region", "organisation", "health_trust", "breakdown")
     pagination_class = PublicPageNumberPagination  # A short catalogue: no harvesting cursor.
     queryset = Indicator.objects.order_by("focus_area", "code")
 
     @action(detail=True, methods=["get"], serializer_class=PublicValueSerializer)
     def values(self, request, code=None):
-        """Values by ``period`` (ÅÅÅÅ-MM or ÅÅÅÅ), ``region`` (code) or ``organisation`` (orgnr)."""
+        """Values by ``period`` (ÅÅÅÅ-MM or ÅÅÅÅ), ``region`` (code), ``organisation`` (orgnr) or
+        ``health_trust`` (orgnr of an HF: its hospitals rolled up)."""
         indicator = get_object_or_404(Indicator, code=code)
         qs = (
             selectors.snapshot_current()
@@ -44,6 +45,9 @@ class PublicIndicatorViewSet(PublicReadOnlyViewSet):
         elif params.get("organisation"):
             org = get_object_or_404(Organisation, orgnr=params["organisation"])
             qs = qs.filter(scope_key=f"org:{org.pk}")
+        elif params.get("health_trust"):
+            trust = get_object_or_404(Organisation, orgnr=params["health_trust"])
+            qs = qs.filter(scope_key=f"hf:{trust.pk}")
         else:
             qs = qs.filter(scope_key="national")
         if "breakdown" in params:

@@ -1,6 +1,7 @@
 """The admin site: as Django's, but staff must have signed in with a second factor."""
 
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,15 @@ from django.views.decorators.csrf import csrf_protect
 
 from . import services, views
 from .forms import AdminLoginForm
+
+
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """Autocomplete results named by the target admin's ``autocomplete_label(obj)`` if it has one
+    (a study site's ``__str__`` is ids only; a picker needs the study and the organisation)."""
+
+    def serialize_result(self, obj, to_field_name):
+        label = getattr(self.model_admin, "autocomplete_label", str)
+        return {"id": str(getattr(obj, to_field_name)), "text": label(obj)}
 
 
 class PortfolioAdminSite(admin.AdminSite):
@@ -35,6 +45,9 @@ class PortfolioAdminSite(admin.AdminSite):
         ):
             return redirect("admin:totp_enrol")
         return super().login(request, extra_context)
+
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_urls(self):
         return [

@@ -12,12 +12,15 @@ from indicators.services import indicator_catalogue_sync
 OCTOBER = Period.month(2026, 10)
 
 
-def values(code, breakdown=""):
-    """{scope_key: value} (or {(scope_key, breakdown_value): value}) as floats, rounded."""
+def values(code, breakdown="", trusts=False):
+    """{scope_key: value} (or {(scope_key, breakdown_value): value}) as floats, rounded.
+
+    Health-trust roll-ups ("hf:…") are left out unless ``trusts``: here every site is at an HF
+    itself, so they repeat the organisation rows; ``test_trust_rollup.py`` works them out."""
     rows = CATALOGUE[code].compute(OCTOBER)
     out = {}
     for row in rows:
-        if row.breakdown != breakdown:
+        if row.breakdown != breakdown or (row.scope_key.startswith("hf:") and not trusts):
             continue
         key = (row.scope_key, row.breakdown_value) if breakdown else row.scope_key
         out[key] = None if row.value is None else round(float(row.value), 2)

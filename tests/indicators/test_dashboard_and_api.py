@@ -94,3 +94,16 @@ def test_the_values_endpoint_uses_a_constant_number_of_queries(computed, client)
     with CaptureQueriesContext(connection) as more:
         client.get(url.replace("?period=2026-10&", "?"))
     assert len(few.captured_queries) == len(more.captured_queries)
+
+
+def test_the_trend_chart_breaks_at_missing_months_and_says_what_it_shows():
+    from indicators.templatetags.indicator_tags import sparkline
+
+    months = [Period.month(2026, m) for m in range(1, 7)]
+    svg = sparkline(list(zip(months, [1.0, 2.0, None, 4.0, 5.0, 6.0], strict=True)), target=5)
+    assert svg.count("<polyline") == 2  # Jan–Feb and Apr–Jun, not a line across March
+    assert 'aria-label="Utvikling siste 6 måneder: lavest 1, høyest 6, sist 6, mål 5"' in svg
+    assert ">jan 26<" in svg and ">jun 26<" in svg and "spark-target" in svg
+    flat = sparkline([(months[0], 3.0), (months[1], 3.0)])
+    assert flat.count("<text") == 3  # one value label when every value is the same
+    assert sparkline([(months[0], None)]) == '<span class="quiet">ingen data</span>'

@@ -6,7 +6,13 @@ from .feasibility import (
     FeasibilityResponseAdmin,
     SponsorContactAdmin,
 )
-from .studies import HealthCategoryAdmin, ResearchActivityAdmin, SponsorAdmin, StudyAdmin
+from .studies import (
+    HealthCategoryAdmin,
+    ResearchActivityAdmin,
+    SponsorAdmin,
+    StudyAdmin,
+    StudySiteAdmin,
+)
 
 __all__ = [
     "AgreementAdmin",
@@ -20,4 +26,5 @@ __all__ = [
     "SponsorAdmin",
     "SponsorContactAdmin",
     "StudyAdmin",
+    "StudySiteAdmin",
 ]

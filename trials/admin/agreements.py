@@ -1,7 +1,15 @@
 """Admin for industry agreements and milestones: overdue milestones flagged, the "delivered
 according to agreement" verdict per agreement, and summaries per organisation and region."""
 
-from django.contrib import admin
+from collections.abc import Callable, Iterable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +25,80 @@ from ..selectors.agreements import (
     milestone_is_overdue,
 )
 from ..selectors.industry import industry_organisation_filter
+from ..services.agreements import agreement_cancel, milestone_mark_met, milestone_mark_missed
+
+ACTION_TEMPLATE = "admin/trials/action_with_form.html"
+
+
+class AgreementCancelForm(forms.Form):
+    on = forms.DateField(label=_("Kansellert dato"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(
+        label=_("Årsak"), choices=[("", "---------"), *Agreement.CancellationReason.choices]
+    )
+
+
+class MilestoneMetForm(forms.Form):
+    on = forms.DateField(
+        label=_("Faktisk dato"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Datoen milepælen ble nådd."),
+    )
+
+
+def _apply_each(
+    request, model_admin, objects: Iterable[Model], apply: Callable[[Model], object], done: str
+) -> None:
+    """Run a service on each selected row; report how many changed and each refusal with why."""
+    changed = 0
+    for obj in objects:
+        try:
+            apply(obj)
+        except ValidationError as exc:
+            model_admin.message_user(
+                request,
+                _("Ikke endret: «%(obj)s»: %(why)s") % {"obj": obj, "why": " ".join(exc.messages)},
+                messages.WARNING,
+            )
+        else:
+            changed += 1
+    if changed:
+        model_admin.message_user(request, done % {"n": changed}, messages.SUCCESS)
+
+
+def _action_with_form(
+    request,
+    model_admin,
+    queryset: QuerySet,
+    *,
+    form_class: type[forms.Form],
+    initial: dict,
+    title: str,
+    intro: str,
+    submit_label: str,
+    run: Callable[[forms.Form], None],
+    describe: Callable[[Model], str] = str,
+):
+    """An admin action that first asks for values (a date, a reason), then calls a service.
+
+    The first POST (from the change list) shows the form; the second (``apply``) runs it. A form
+    with errors is shown again with what the user typed.
+    """
+    form = form_class(request.POST if "apply" in request.POST else None, initial=initial)
+    if form.is_bound and form.is_valid():
+        run(form)
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": title,
+        "intro": intro,
+        "submit_label": submit_label,
+        "form": form,
+        "objects": [{"pk": obj.pk, "label": describe(obj)} for obj in queryset],
+        "action": request.POST.get("action"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, ACTION_TEMPLATE, context)
 
 
 def _verdict(delivered: bool | None):
@@ -68,6 +150,7 @@ class AgreementAdmin(ScopePermissionMixin, SimpleHistoryAdmin):
         "sponsor",
         "organisation",
         "kind",
+        "amends_link",
         "status",
         "signed_on",
         "recruitment",
@@ -89,10 +172,77 @@ class AgreementAdmin(ScopePermissionMixin, SimpleHistoryAdmin):
         "sponsor__name",
         "organisation__name",
     ]
-    autocomplete_fields = ["study", "sponsor", "organisation"]
-    readonly_fields = ["delivery", "created_at", "updated_at"]
+    autocomplete_fields = ["study", "sponsor", "organisation", "amends"]
+    readonly_fields = ["delivery", "amendment_list", "created_at", "updated_at"]
     show_full_result_count = False
     inlines = [MilestoneInline]
+    actions = ["cancel_agreements"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Cancelling goes through the action (a date and a reason from the list), never the form.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "cancelled_on", "cancellation_reason"] if obj else fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status":
+            kwargs["choices"] = [
+                c for c in Agreement.Status.choices if c[0] != Agreement.Status.CANCELLED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.action(description=_("Kanseller valgte avtaler"), permissions=["change"])
+    def cancel_agreements(self, request, queryset):
+        queryset = queryset.select_related("study", "organisation")
+
+        def run(form):
+            _apply_each(
+                request,
+                self,
+                queryset,
+                lambda a: agreement_cancel(
+                    agreement=a,
+                    on=form.cleaned_data["on"],
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                ),
+                _("%(n)s avtaler kansellert."),
+            )
+
+        return _action_with_form(
+            request,
+            self,
+            queryset,
+            form_class=AgreementCancelForm,
+            initial={"on": timezone.localdate()},
+            title=_("Kanseller avtaler"),
+            intro=_("Disse avtalene blir kansellert og telles som kansellerte i indikatorene:"),
+            submit_label=_("Kanseller"),
+            run=run,
+            describe=lambda a: f"{a} – {a.study.scientific_title} – {a.organisation.name}",
+        )
+
+    @admin.display(description=_("endrer"))
+    def amends_link(self, obj: Agreement):
+        if obj.amends_id is None:
+            return "–"
+        url = reverse("admin:trials_agreement_change", args=[obj.amends_id])
+        return format_html('<a href="{}">#{}</a>', url, obj.amends_id)
+
+    @admin.display(description=_("tilleggsavtaler"))
+    def amendment_list(self, obj: Agreement):
+        if not obj.pk:
+            return "–"
+        rows = [
+            format_html(
+                '<a href="{}">{} {} ({})</a>',
+                reverse("admin:trials_agreement_change", args=[a.pk]),
+                _("Tilleggsavtale"),
+                a.amendment_number,
+                a.get_status_display(),
+            )
+            for a in obj.amendments.order_by("amendment_number")
+        ]
+        return format_html("{}", ", ".join(rows)) if rows else "–"
 
     def get_queryset(self, request):
         scoped = super().get_queryset(request).filter(industry_organisation_filter(request.user))
@@ -155,6 +305,45 @@ class MilestoneAdmin(ScopePermissionMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["agreement"]
     readonly_fields = ["reminded_at"]
     show_full_result_count = False
+    actions = ["mark_met", "mark_missed"]
+
+    @admin.action(description=_("Registrer valgte milepæler som nådd"), permissions=["change"])
+    def mark_met(self, request, queryset):
+        queryset = queryset.select_related("agreement")
+
+        def run(form):
+            _apply_each(
+                request,
+                self,
+                queryset,
+                lambda m: milestone_mark_met(
+                    milestone=m, on=form.cleaned_data["on"], user=request.user
+                ),
+                _("%(n)s milepæler registrert som nådd."),
+            )
+
+        return _action_with_form(
+            request,
+            self,
+            queryset,
+            form_class=MilestoneMetForm,
+            initial={"on": timezone.localdate()},
+            title=_("Registrer milepæler som nådd"),
+            intro=_("Disse milepælene registreres som nådd på datoen du oppgir:"),
+            submit_label=_("Registrer som nådd"),
+            run=run,
+            describe=lambda m: f"{m} ({_('planlagt')} {m.planned_on:%d.%m.%Y}) – {m.agreement}",
+        )
+
+    @admin.action(description=_("Registrer valgte milepæler som ikke nådd"), permissions=["change"])
+    def mark_missed(self, request, queryset):
+        _apply_each(
+            request,
+            self,
+            queryset.select_related("agreement"),
+            lambda m: milestone_mark_missed(milestone=m, user=request.user),
+            _("%(n)s milepæler registrert som ikke nådd."),
+        )
 
     def get_queryset(self, request):
         return (

@@ -141,6 +141,49 @@ class QualityFlagFilter(admin.SimpleListFilter):
 # --- participating sites, edited inline ----------------------------------------------------------
 
 
+@admin.register(StudySite)
+class StudySiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Sites are edited inline in their study; this admin only serves the site pickers
+    (autocomplete) elsewhere, e.g. the enrolment form, with the same scoping as the study list."""
+
+    search_fields = [
+        "study__public_id",
+        "study__lay_title_nb",
+        "study__scientific_title",
+        "organisation__name",
+    ]
+    list_display = ["__str__", "status"]
+    show_full_result_count = False
+
+    def scoped_queryset(self, request):
+        return selectors.studysite_visible_to(user=request.user).select_related(
+            "study", "organisation"
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        source = (request.GET.get("app_label"), request.GET.get("model_name"))
+        if source == ("trials", "enrolment"):
+            # Participants are enrolled only at sites open for inclusion.
+            queryset = queryset.filter(status=StudySite.Status.OPEN)
+        return queryset, may_have_duplicates
+
+    def autocomplete_label(self, site: StudySite) -> str:
+        return selectors.studysite_label(site)
+
+    def has_module_permission(self, request):
+        return False  # edited inline in the study
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class StudySiteInline(admin.TabularInline):
     model = StudySite
     formset = StudySiteFormSet

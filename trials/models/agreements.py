@@ -1,5 +1,6 @@
 """Industry agreements between a sponsor and an organisation for a study, and their milestones."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,15 @@ class Agreement(models.Model):
         related_name="agreements",
     )
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    amends = models.ForeignKey(
+        "self",
+        verbose_name=_("endrer avtale"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        help_text=_("For tilleggsavtaler: avtalen som endres (samme studie og organisasjon)."),
+    )
     amendment_number = models.PositiveSmallIntegerField(
         _("nummer (tilleggsavtale)"), null=True, blank=True
     )
@@ -92,12 +102,21 @@ class Agreement(models.Model):
                     "En tilleggsavtale må ha et løpenummer; andre avtaletyper skal ikke ha det."
                 ),
             ),
+            models.CheckConstraint(
+                name="agreement_amendment_has_parent",
+                condition=(Q(kind="amendment") & Q(amends__isnull=False))
+                | (~Q(kind="amendment") & Q(amends__isnull=True)),
+                violation_error_message=_(
+                    "En tilleggsavtale må vise til avtalen den endrer; andre avtaletyper skal "
+                    "ikke gjøre det."
+                ),
+            ),
             models.UniqueConstraint(
-                fields=["study", "organisation", "amendment_number"],
+                fields=["amends", "amendment_number"],
                 condition=Q(kind="amendment"),
                 name="agreement_amendment_number_unique",
                 violation_error_message=_(
-                    "Det finnes allerede en tilleggsavtale med dette nummeret."
+                    "Avtalen har allerede en tilleggsavtale med dette nummeret."
                 ),
             ),
             models.CheckConstraint(
@@ -114,7 +133,29 @@ class Agreement(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.kind == self.Kind.AMENDMENT:
+            return f"{self.get_kind_display()} {self.amendment_number} til #{self.amends_id}"
         return f"{self.get_kind_display()} {self.study_id}/{self.organisation_id}"
+
+    def clean(self) -> None:
+        """An amendment changes a main agreement of the same study at the same organisation."""
+        super().clean()
+        parent = self.amends
+        if parent is None:
+            return
+        errors = []
+        if self.pk and parent.pk == self.pk:
+            errors.append(_("En avtale kan ikke endre seg selv."))
+        if parent.kind == self.Kind.AMENDMENT:
+            errors.append(
+                _("En tilleggsavtale må vise til hovedavtalen, ikke til en annen tilleggsavtale.")
+            )
+        if self.study_id and parent.study_id != self.study_id:
+            errors.append(_("Avtalen som endres gjelder en annen studie."))
+        if self.organisation_id and parent.organisation_id != self.organisation_id:
+            errors.append(_("Avtalen som endres gjelder en annen organisasjon."))
+        if errors:
+            raise ValidationError({"amends": errors})
 
 
 class Milestone(models.Model):

@@ -84,6 +84,15 @@ def studysite_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[
     return StudySite.objects.filter(study__in=study_visible_to(user=user).values("pk"))
 
 
+def studysite_label(site: StudySite) -> str:
+    """How a site is named in pickers: the study, the organisation and the public id.
+
+    Callers select ``study`` and ``organisation`` with the site (one query for a whole list).
+    """
+    study = site.study
+    return f"{study.lay_title_nb or study.scientific_title} – {site.organisation.name} ({study.public_id})"
+
+
 # --- Data quality: one definition per flag, used for list columns, filters and exports -----------
 
 

@@ -1,4 +1,5 @@
-"""Writes for industry agreements and milestones: cancelling, and overdue-milestone reminders."""
+"""Writes for industry agreements and milestones: cancelling, milestones met or missed, and
+overdue-milestone reminders."""
 
 import datetime as dt
 from collections import defaultdict
@@ -18,17 +19,97 @@ REMIND_EVERY_DAYS = 7
 """An overdue milestone is reminded when it first becomes overdue, then once a week."""
 
 
+ENDED = (Agreement.Status.CANCELLED, Agreement.Status.COMPLETED)
+
+
 @transaction.atomic
-def agreement_cancel(*, agreement: Agreement, on: dt.date, reason: str, user=None) -> Agreement:
-    if agreement.status in (Agreement.Status.CANCELLED, Agreement.Status.COMPLETED):
+def agreement_cancel(
+    *, agreement: Agreement, on: dt.date, reason: str, user=None, today: dt.date | None = None
+) -> Agreement:
+    """Cancel an agreement on a date for one of the fixed reasons (counted by the indicators)."""
+    today = today or timezone.localdate()
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status in ENDED:
         raise ValidationError(_("Avtalen er allerede avsluttet eller kansellert."))
+    if reason not in Agreement.CancellationReason.values:
+        raise ValidationError(_("Velg en årsak fra listen."))
+    if on > today:
+        raise ValidationError(_("Kanselleringsdatoen kan ikke være i fremtiden."))
+    if agreement.received_on and on < agreement.received_on:
+        raise ValidationError(
+            _("Kanselleringsdatoen kan ikke være før avtalen ble mottatt (%(d)s).")
+            % {"d": f"{agreement.received_on:%d.%m.%Y}"}
+        )
     agreement.status = Agreement.Status.CANCELLED
     agreement.cancelled_on = on
     agreement.cancellation_reason = reason
     agreement.full_clean()
     agreement._change_reason = _("Avtalen ble kansellert.")
+    if user is not None:
+        agreement._history_user = user
     agreement.save()
     return agreement
+
+
+def _milestone_for_update(milestone: Milestone) -> Milestone:
+    milestone = (
+        Milestone.objects.select_for_update().select_related("agreement").get(pk=milestone.pk)
+    )
+    if milestone.agreement.status == Agreement.Status.CANCELLED:
+        raise ValidationError(_("Avtalen er kansellert; milepælene kan ikke endres."))
+    return milestone
+
+
+@transaction.atomic
+def milestone_mark_met(
+    *, milestone: Milestone, on: dt.date, user=None, today: dt.date | None = None
+) -> Milestone:
+    """Record that a milestone was reached on ``on`` (a missed one may still be reached later)."""
+    today = today or timezone.localdate()
+    milestone = _milestone_for_update(milestone)
+    if milestone.status == Milestone.Status.WAIVED:
+        raise ValidationError(_("Milepælen er bortfalt og kan ikke registreres som nådd."))
+    if milestone.status == Milestone.Status.MET:
+        raise ValidationError(
+            _("Milepælen er allerede registrert som nådd (%(d)s).")
+            % {"d": f"{milestone.actual_on:%d.%m.%Y}" if milestone.actual_on else "–"}
+        )
+    if on > today:
+        raise ValidationError(_("Datoen milepælen ble nådd kan ikke være i fremtiden."))
+    milestone.status = Milestone.Status.MET
+    milestone.actual_on = on
+    milestone.full_clean()
+    milestone._change_reason = _("Milepælen ble registrert som nådd.")
+    if user is not None:
+        milestone._history_user = user
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_mark_missed(
+    *, milestone: Milestone, user=None, today: dt.date | None = None
+) -> Milestone:
+    """Record that a planned milestone was not reached; only once its planned date has passed."""
+    today = today or timezone.localdate()
+    milestone = _milestone_for_update(milestone)
+    if milestone.status != Milestone.Status.PLANNED:
+        raise ValidationError(
+            _("Bare planlagte milepæler kan registreres som ikke nådd (status nå: %(s)s).")
+            % {"s": milestone.get_status_display()}
+        )
+    if milestone.planned_on >= today:
+        raise ValidationError(
+            _("Den planlagte datoen (%(d)s) er ikke passert ennå.")
+            % {"d": f"{milestone.planned_on:%d.%m.%Y}"}
+        )
+    milestone.status = Milestone.Status.MISSED
+    milestone.actual_on = None
+    milestone._change_reason = _("Milepælen ble registrert som ikke nådd.")
+    if user is not None:
+        milestone._history_user = user
+    milestone.save()
+    return milestone
 
 
 def milestone_send_overdue_reminders(*, now: dt.datetime | None = None) -> int:

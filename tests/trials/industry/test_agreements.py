@@ -84,9 +84,12 @@ def test_delivered_according_to_agreement(reference_data):
     assert verdict.delivered is False and len(verdict.overdue) == 1
 
     cancelled = agreement_cancel(
-        agreement=AgreementFactory(organisation=hf("Nord-Norge")),
+        agreement=AgreementFactory(
+            organisation=hf("Nord-Norge"), received_on=dt.date(2025, 1, 6), signed_on=None
+        ),
         on=TODAY,
         reason=Agreement.CancellationReason.BUDGET,
+        today=TODAY,
     )
     assert _verdict(cancelled).delivered is False
 
@@ -109,16 +112,20 @@ def test_the_database_refuses_inconsistent_agreements(reference_data):
         AgreementFactory.build(
             study=AgreementFactory().study, status=Agreement.Status.CANCELLED
         ).full_clean()
-    first = AgreementFactory(kind=Agreement.Kind.AMENDMENT, amendment_number=1)
+    parent = AgreementFactory()
+    first = AgreementFactory(
+        study=parent.study, kind=Agreement.Kind.AMENDMENT, amends=parent, amendment_number=1
+    )
     with pytest.raises(ValidationError, match="løpenummer"):
         AgreementFactory.build(
-            study=first.study, sponsor=first.sponsor, kind=Agreement.Kind.AMENDMENT
+            study=first.study, sponsor=first.sponsor, kind=Agreement.Kind.AMENDMENT, amends=parent
         ).full_clean()
     with pytest.raises(ValidationError, match="allerede en tilleggsavtale med dette nummeret"):
         AgreementFactory.build(
             study=first.study,
             sponsor=first.sponsor,
             kind=Agreement.Kind.AMENDMENT,
+            amends=parent,
             amendment_number=1,
         ).full_clean()
 

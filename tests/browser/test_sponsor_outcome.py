@@ -1,0 +1,106 @@
+"""The sponsor's tokenised outcome page in a real browser: filled in, sent, confirmed; WCAG 2.1 AA
+by axe-core before and after, and on the page with an error."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from config.celery import app
+from tests.factories import hf
+from tests.trials.industry.factories import IndustrySponsorFactory
+from trials.models import FeasibilityRequest, FeasibilityResponse, HealthCategory
+
+from .test_finder_accessibility import axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def compiled(reference_data, settings):
+    """A request compiled and sent to the sponsor: Bergen yes, Stavanger maybe, UNN no."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True  # no stray queued mail
+    now = timezone.now()
+    request = FeasibilityRequest.objects.create(
+        sponsor=IndustrySponsorFactory(name="Nordic Oncology AB"),
+        contact_name="Anna Lind",
+        contact_email="anna.lind@nordiconc.example.com",
+        title="Adjuvant XY-101 in HER2-low early breast cancer",
+        condition="Brystkreft",
+        hrcs_category=HealthCategory.objects.get(code="02"),
+        phase="3",
+        design_summary="Randomised, double-blind.",
+        key_inclusion_criteria="Women 18+.",
+        patients_wanted=60,
+        received_at=now - dt.timedelta(days=8),
+        deadline=timezone.localdate() - dt.timedelta(days=1),
+        status=FeasibilityRequest.Status.COMPILED,
+        compiled_sent_at=now - dt.timedelta(days=1),
+    )
+    answers = [
+        ("Bergen", FeasibilityResponse.Answer.YES, 25),
+        ("Stavanger", FeasibilityResponse.Answer.MAYBE, 10),
+        ("Nord-Norge", FeasibilityResponse.Answer.NO, None),
+    ]
+    for name, answer, patients in answers:
+        FeasibilityResponse.objects.create(
+            request=request,
+            organisation=hf(name),
+            routed_at=now - dt.timedelta(days=8),
+            answered_at=now - dt.timedelta(days=3),
+            answer=answer,
+            eligible_patients_per_year=patients,
+            reason_no="Konkurrerende studie" if patients is None else "",
+        )
+    yield request
+    app.conf.task_always_eager = eager
+
+
+def test_the_sponsor_reports_the_outcome_and_sees_the_confirmation(
+    browser, axe_source, live_server, compiled
+):
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/feasibility/outcome/{compiled.outcome_token}/")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        f"Feasibility request {compiled.public_id}"
+    )
+    assert axe_violations(page, axe_source) == []
+    # Only the sites that answered yes or maybe can be chosen.
+    assert page.get_by_role("checkbox").count() == 2
+    assert page.get_by_label("Universitetssykehuset Nord-Norge", exact=False).count() == 0
+
+    # Sent without a rating: the browser asks for one first (the radios are required) ...
+    page.get_by_label("Helse Bergen HF (yes, 25 eligible patients a year)").check()
+    page.get_by_role("button", name="Send outcome").click()
+    assert page.locator("input[name=satisfaction]:invalid").count() == 5
+    # ... and a browser that does not check gets the server's error, with what was ticked kept.
+    page.evaluate("document.querySelector('main form').noValidate = true")
+    page.get_by_role("button", name="Send outcome").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Please rate the process from 1 to 5.").is_visible()
+    assert page.get_by_label("Helse Bergen HF (yes, 25 eligible patients a year)").is_checked()
+    assert axe_violations(page, axe_source) == []
+
+    page.get_by_label("4", exact=True).check()
+    page.get_by_label("Comment (optional)").fill("Quick and clear answers.")
+    page.get_by_role("button", name="Send outcome").click()
+    page.wait_for_load_state()
+    status = page.get_by_role("status")
+    assert "Your outcome was recorded" in status.inner_text()
+    assert "rating 4 of 5" in status.inner_text()
+    assert axe_violations(page, axe_source) == []
+    page.close()
+
+    compiled.refresh_from_db()
+    assert compiled.outcome == FeasibilityRequest.Outcome.SELECTED
+    assert (compiled.satisfaction, compiled.satisfaction_comment) == (4, "Quick and clear answers.")
+    chosen = dict(compiled.responses.values_list("organisation__name", "selected"))
+    assert chosen["Helse Bergen HF"] is True and chosen["Helse Stavanger HF"] is False
+
+
+def test_a_wrong_token_is_not_found(browser, live_server, compiled):
+    page = browser.new_page()
+    response = page.goto(f"{live_server.url}/feasibility/outcome/not-a-token/")
+    assert response.status == 404
+    page.close()
