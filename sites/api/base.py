@@ -38,6 +38,10 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def raw_count(self) -> int:
+        # A list that is not a queryset (the nearest-first walk) counts itself, boundedly.
+        count_up_to = getattr(self.object_list, "count_up_to", None)
+        if count_up_to is not None:
+            return count_up_to(self.count_limit + 1)
         # Without ORDER BY the database may stop as soon as it has seen count_limit + 1 rows.
         return self.object_list.order_by()[: self.count_limit + 1].count()
 
