@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
+from django.utils import timezone
 
 from sites.models import Organisation
 
@@ -315,3 +316,20 @@ def public_change_stamp() -> tuple[dt.datetime | None, str]:
     present = [s for s in stamps if s is not None]
     token = "/".join(s.isoformat() if s else "-" for s in stamps)
     return (max(present) if present else None), token
+
+
+def public_capability_change_stamp() -> tuple[dt.datetime | None, str]:
+    """The public stamp, plus what the capability profile of an organisation reads: capacity
+    figures and enrolments (their history tables, indexed by date) and the default year."""
+    from sites.models import OrganisationCapacity
+
+    from .models import Enrolment
+
+    last_modified, token = public_change_stamp()
+    stamps = [
+        OrganisationCapacity.history.aggregate(m=Max("history_date"))["m"],
+        Enrolment.history.aggregate(m=Max("history_date"))["m"],
+    ]
+    present = [s for s in [last_modified, *stamps] if s is not None]
+    token = "/".join([token, *(s.isoformat() if s else "-" for s in stamps)])
+    return (max(present) if present else None), f"{token}/{timezone.localdate().year}"
