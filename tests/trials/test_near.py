@@ -113,7 +113,10 @@ def test_api_pages_walk_nearest_first_with_other_filters(portfolio):
         Study.objects.get(pk=pk).public_id
         for pk, _ in _plain(selectors.study_public_list().filter(category="observational"))
     ]
-    seen, url = [], "/api/v1/studies/?near=60.39,5.32&radius_km=120&category=observational&page_size=4"
+    seen, url = (
+        [],
+        "/api/v1/studies/?near=60.39,5.32&radius_km=120&category=observational&page_size=4",
+    )
     while url:
         body = client.get(url).json()
         assert body["count"] == len(expected)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from django.core.cache import cache
-from drf_spectacular.validation import validate_schema
 from django.utils import timezone
+from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from consents.models import Participant

@@ -41,13 +41,23 @@ def bergen(reference_data):
     )
     closed = StudySite.Status.CLOSED
     _site(
-        bergen, status=closed, target=10, approved=dt.date(2025, 1, 1),
-        first_in=dt.date(2025, 1, 31), enrolled=10, closed_on=dt.date(2025, 11, 1),
+        bergen,
+        status=closed,
+        target=10,
+        approved=dt.date(2025, 1, 1),
+        first_in=dt.date(2025, 1, 31),
+        enrolled=10,
+        closed_on=dt.date(2025, 11, 1),
         planned_end=dt.date(2025, 12, 31),
     )  # fmt: skip  -- delivered to time and target, first patient after 30 days
     _site(
-        bergen, status=closed, target=10, approved=dt.date(2025, 1, 1),
-        first_in=dt.date(2025, 4, 1), enrolled=12, closed_on=dt.date(2025, 12, 1),
+        bergen,
+        status=closed,
+        target=10,
+        approved=dt.date(2025, 1, 1),
+        first_in=dt.date(2025, 4, 1),
+        enrolled=12,
+        closed_on=dt.date(2025, 12, 1),
         planned_end=dt.date(2025, 6, 30),
     )  # fmt: skip  -- late; first patient after 90 days
     StudySiteFactory(organisation=bergen)  # open, published
