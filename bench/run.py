@@ -18,6 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("API_ANON_RATE", "100000000/min")
+# Production settings (DEBUG off) refuse to start without these; the benchmark handles no people.
+os.environ.setdefault("PSEUDONYM_KEY", "bench-only-pseudonym-key-not-a-secret-0123")
+os.environ.setdefault("EXPORT_PSEUDONYM_KEY", "bench-only-export-pseudonym-key-not-a-secret")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
 
 import django  # noqa: E402
 

@@ -7,8 +7,10 @@ published) and only narrows it.
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
@@ -24,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
+from django.utils import timezone
 
 from sites.models import Organisation
 
@@ -100,20 +103,203 @@ class NearPoint:
 def study_filter_near(*, queryset: QuerySet[Study], near: NearPoint) -> QuerySet[Study]:
     """Studies open for inclusion at a site within the radius, annotated with ``distance_km``.
 
-    The distance of a study is that of its nearest open site within the radius.
+    The distance of a study is that of its nearest open site within the radius. Fine for any
+    ordering and for exports; for the default nearest-first list use ``study_nearest_first``,
+    which does not compute the distance of every study in the radius to show twenty.
     """
     distances = organisation_distances(lat=near.lat, lon=near.lon, radius_km=near.radius_km)
+    return _filter_near(queryset=queryset, distances=distances)
+
+
+def _filter_near(*, queryset: QuerySet[Study], distances: dict[int, float]) -> QuerySet[Study]:
     if not distances:
         return queryset.none().annotate(distance_km=Value(None, output_field=FloatField()))
-    nearby_open = StudySite.objects.filter(
-        study=OuterRef("pk"), status=StudySite.Status.OPEN, organisation_id__in=list(distances)
-    )
+    nearby_open = _open_sites_at(distances)
     distance = Case(
         *[When(organisation_id=org_id, then=Value(d)) for org_id, d in distances.items()],
         output_field=FloatField(),
     )
     nearest = nearby_open.annotate(d=distance).order_by("d").values("d")[:1]
     return queryset.filter(Exists(nearby_open)).annotate(distance_km=Subquery(nearest))
+
+
+def _open_sites_at(distances: dict[int, float]) -> QuerySet[StudySite]:
+    return StudySite.objects.filter(
+        study=OuterRef("pk"), status=StudySite.Status.OPEN, organisation_id__in=list(distances)
+    )
+
+
+def study_nearest_first(*, queryset: QuerySet[Study], near: NearPoint) -> "NearestStudies":
+    """Studies open at a site within the radius, nearest first (then by id), for paginators."""
+    distances = organisation_distances(lat=near.lat, lon=near.lon, radius_km=near.radius_km)
+    return NearestStudies(queryset=queryset, distances=distances)
+
+
+# The nearest-first walk asks the nearest organisations first (enough to fill a page in a
+# town with a hospital), and the rest of the radius only when they do not.
+NEAREST_ORGANISATIONS_FIRST = 32
+
+
+class NearestStudies:
+    """The nearest-first list, fetched a page at a time by walking organisations outwards.
+
+    Organisations are few (thousands) and their distances cheap; what costs is joining every
+    open site in the radius and sorting all its studies. So instead: group the organisations
+    in the radius into *tiers* of equal distance, nearest first. A study belongs to the tier of
+    its nearest open site, and within a tier the order is by id — the order of the index
+    ``studysite_org_status_study_idx``. For rows ``[start:stop]`` one query takes, per
+    organisation, the first ``stop`` matching studies open there in id order (an index range
+    scan that stops early); :func:`nearest_merge` then walks the tiers, skipping studies already
+    placed in a nearer tier. That is exact: see its docstring.
+
+    Behaves like the ordered queryset for what the paginators and exports need: slicing gives
+    the studies (with ``distance_km``), ``count_up_to`` a bounded count, and ``order_by`` the
+    plain filtered queryset in another order (the cursor walk and the exports).
+    """
+
+    ordered = True
+
+    def __init__(self, *, queryset: QuerySet[Study], distances: dict[int, float]) -> None:
+        self.queryset = queryset
+        self.distances = distances
+
+    @cached_property
+    def filtered(self) -> QuerySet[Study]:
+        return _filter_near(queryset=self.queryset, distances=self.distances)
+
+    def order_by(self, *fields: str) -> QuerySet[Study]:
+        return self.filtered.order_by(*fields)
+
+    def count_up_to(self, limit: int) -> int:
+        if not self.distances:
+            return 0
+        # Only the pk: neither the distance nor the selector's annotations are computed.
+        nearby = self.queryset.filter(Exists(_open_sites_at(self.distances)))
+        counted = nearby.order_by().values("pk")[:limit].count()
+        self._known_total = counted if counted < limit else None
+        return counted
+
+    def __getitem__(self, key: slice) -> list[Study]:
+        if not isinstance(key, slice) or key.step is not None or key.stop is None:
+            raise TypeError("NearestStudies supports [start:stop] only.")
+        start, stop = key.start or 0, key.stop
+        if stop <= start or not self.distances:
+            return []
+        walked = self._walk(limit=stop)[start:stop]
+        by_id = self.queryset.in_bulk([study_id for study_id, _ in walked])
+        studies = []
+        for study_id, distance in walked:
+            study = by_id[study_id]
+            study.distance_km = distance
+            studies.append(study)
+        return studies
+
+    def _walk(self, *, limit: int) -> list[tuple[int, float]]:
+        """Nearest organisations first; the rest only if those did not fill ``limit`` rows.
+
+        At most two queries. One if the count already said that every match is wanted.
+        """
+        tiers = distance_tiers(self.distances)
+        first: list[tuple[float, list[int]]] = []
+        known_total = getattr(self, "_known_total", None)
+        if known_total is None or known_total > limit:
+            taken = 0
+            while len(first) < len(tiers) and taken < NEAREST_ORGANISATIONS_FIRST:
+                first.append(tiers[len(first)])
+                taken += len(first[-1][1])
+        prefixes: dict[int, list[int]] = {}
+        if first and len(first) < len(tiers):
+            orgs = [org for _, tier_orgs in first for org in tier_orgs]
+            prefixes = _open_study_prefixes(
+                queryset=self.queryset, organisation_ids=orgs, limit=limit
+            )
+            walked = nearest_merge(tiers=first, prefixes=prefixes, limit=limit)
+            if len(walked) == limit:
+                return walked
+        else:
+            first = []
+        rest = [org for _, tier_orgs in tiers[len(first) :] for org in tier_orgs]
+        prefixes |= _open_study_prefixes(queryset=self.queryset, organisation_ids=rest, limit=limit)
+        return nearest_merge(tiers=tiers, prefixes=prefixes, limit=limit)
+
+
+def distance_tiers(distances: dict[int, float]) -> list[tuple[float, list[int]]]:
+    """Organisations grouped by equal distance, nearest first."""
+    tiers: dict[float, list[int]] = {}
+    for org_id, distance in distances.items():
+        tiers.setdefault(distance, []).append(org_id)
+    return sorted((distance, sorted(orgs)) for distance, orgs in tiers.items())
+
+
+def nearest_merge(
+    *,
+    tiers: list[tuple[float, list[int]]],
+    prefixes: dict[int, list[int]],
+    limit: int,
+) -> list[tuple[int, float]]:
+    """The first ``limit`` studies nearest first, as ``(study id, distance)``.
+
+    ``prefixes[org]`` holds the ids (ascending) of the first ``limit`` matching studies open at
+    ``org``. Walking the tiers nearest first, a study not yet placed belongs to the current
+    tier, taken in id order. Exact although each list is cut at ``limit``: if an organisation
+    has more studies than its list shows, its ``limit`` listed ids are all smaller than the
+    missing ones, and at most ``len(placed)`` of them were placed before, so this tier alone
+    fills the result before any missing id would be due.
+    """
+    placed: set[int] = set()
+    out: list[tuple[int, float]] = []
+    for distance, orgs in tiers:
+        candidates = sorted({study_id for org in orgs for study_id in prefixes.get(org, ())})
+        for study_id in candidates:
+            if study_id in placed:
+                continue
+            placed.add(study_id)
+            out.append((study_id, distance))
+            if len(out) == limit:
+                return out
+    return out
+
+
+def _open_study_prefixes(
+    *, queryset: QuerySet[Study], organisation_ids: list[int], limit: int
+) -> dict[int, list[int]]:
+    """Per organisation, the ids of the first ``limit`` studies of ``queryset`` open there.
+
+    One query. PostgreSQL: a LATERAL index range scan per organisation that stops after
+    ``limit`` rows. Elsewhere (SQLite, the demo): a window function over the open sites.
+    """
+    try:
+        matching_sql, matching_params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    # Only Django's own compiled SQL and the table name are spliced in; every value is a parameter.
+    site = StudySite._meta
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT o.org_id, x.study_id FROM unnest(%s::bigint[]) AS o(org_id) "  # noqa: S608
+            f"CROSS JOIN LATERAL (SELECT s.study_id FROM {site.db_table} s "
+            f"WHERE s.organisation_id = o.org_id AND s.status = %s "
+            f"AND s.study_id IN ({matching_sql}) ORDER BY s.study_id LIMIT %s) x"
+        )
+        params = [organisation_ids, StudySite.Status.OPEN, *matching_params, limit]
+    else:
+        placeholders = ", ".join(["%s"] * len(organisation_ids))
+        sql = (
+            f"SELECT org_id, study_id FROM (SELECT s.organisation_id AS org_id, s.study_id, "  # noqa: S608
+            f"ROW_NUMBER() OVER (PARTITION BY s.organisation_id ORDER BY s.study_id) AS rn "
+            f"FROM {site.db_table} s WHERE s.status = %s "
+            f"AND s.organisation_id IN ({placeholders}) AND s.study_id IN ({matching_sql})) "
+            f"WHERE rn <= %s ORDER BY org_id, study_id"
+        )
+        params = [StudySite.Status.OPEN, *organisation_ids, *matching_params, limit]
+    prefixes: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for org_id, study_id in cursor.fetchall():
+            prefixes.setdefault(org_id, []).append(study_id)
+    for ids in prefixes.values():
+        ids.sort()
+    return prefixes
 
 
 def public_change_stamp() -> tuple[dt.datetime | None, str]:
@@ -130,3 +316,20 @@ def public_change_stamp() -> tuple[dt.datetime | None, str]:
     present = [s for s in stamps if s is not None]
     token = "/".join(s.isoformat() if s else "-" for s in stamps)
     return (max(present) if present else None), token
+
+
+def public_capability_change_stamp() -> tuple[dt.datetime | None, str]:
+    """The public stamp, plus what the capability profile of an organisation reads: capacity
+    figures and enrolments (their history tables, indexed by date) and the default year."""
+    from sites.models import OrganisationCapacity
+
+    from .models import Enrolment
+
+    last_modified, token = public_change_stamp()
+    stamps = [
+        OrganisationCapacity.history.aggregate(m=Max("history_date"))["m"],
+        Enrolment.history.aggregate(m=Max("history_date"))["m"],
+    ]
+    present = [s for s in [last_modified, *stamps] if s is not None]
+    token = "/".join([token, *(s.isoformat() if s else "-" for s in stamps)])
+    return (max(present) if present else None), f"{token}/{timezone.localdate().year}"

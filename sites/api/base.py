@@ -38,6 +38,10 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def raw_count(self) -> int:
+        # A list that is not a queryset (the nearest-first walk) counts itself, boundedly.
+        count_up_to = getattr(self.object_list, "count_up_to", None)
+        if count_up_to is not None:
+            return count_up_to(self.count_limit + 1)
         # Without ORDER BY the database may stop as soon as it has seen count_limit + 1 rows.
         return self.object_list.order_by()[: self.count_limit + 1].count()
 
@@ -175,7 +179,14 @@ class PublicPagination(pagination.BasePagination):
 
 
 class PublicAnonThrottle(throttling.AnonRateThrottle):
-    """Per-address rate limit for the public; DRF answers 429 with ``Retry-After``."""
+    """Per-address rate limit for the public; DRF answers 429 with ``Retry-After``.
+
+    Public endpoints sign in nobody, so everyone is limited by address (also a back-office user
+    with a session, on the plain Django views such as FHIR that share this limit).
+    """
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def public_language(request) -> str:
@@ -185,6 +196,38 @@ def public_language(request) -> str:
         return lang
     current = (translation.get_language() or "nb").split("-")[0]
     return current if current in PUBLIC_LANGUAGES else "nb"
+
+
+Validators = tuple[str, datetime | None]
+
+
+def conditional_validators(
+    request, *, stamp: Callable[[], tuple[datetime | None, str]], lang: str
+) -> Validators:
+    """``(ETag, Last-Modified)`` of a public response: the change stamp, the URL and language."""
+    last_modified, token = stamp()
+    raw = f"{token}|{request.get_full_path()}|{lang}"
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"', last_modified
+
+
+def request_not_modified(request, validators: Validators) -> bool:
+    """The client's copy is current (``If-None-Match`` wins over ``If-Modified-Since``)."""
+    etag, last_modified = validators
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = parse_etags(if_none_match)
+        return "*" in tags or etag in tags or etag.strip('"') in tags
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return (
+        since is not None and last_modified is not None and int(last_modified.timestamp()) <= since
+    )
+
+
+def set_validators(response, validators: Validators) -> None:
+    etag, last_modified = validators
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
 
 
 class NotModified(Exception):
@@ -238,30 +281,14 @@ class PublicEndpointMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.check_query_params(request)
-        self._validators: tuple[str, datetime | None] | None = None
+        self._validators: Validators | None = None
         stamp_fn = type(self).change_stamp
         if stamp_fn is not None and request.method in ("GET", "HEAD"):
-            last_modified, token = stamp_fn()
-            raw = f"{token}|{request.get_full_path()}|{public_language(request)}"
-            etag = '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
-            self._validators = (etag, last_modified)
-            if self._not_modified(request):
+            self._validators = conditional_validators(
+                request, stamp=stamp_fn, lang=public_language(request)
+            )
+            if request_not_modified(request, self._validators):
                 raise NotModified
-
-    def _not_modified(self, request) -> bool:
-        if self._validators is None:
-            return False
-        etag, last_modified = self._validators
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match is not None:
-            tags = parse_etags(if_none_match)
-            return "*" in tags or etag in tags or etag.strip('"') in tags
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        return (
-            since is not None
-            and last_modified is not None
-            and int(last_modified.timestamp()) <= since
-        )
 
     def handle_exception(self, exc):
         if isinstance(exc, NotModified):
@@ -273,10 +300,7 @@ class PublicEndpointMixin:
         if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
             validators = getattr(self, "_validators", None)
             if validators is not None:
-                etag, last_modified = validators
-                response["ETag"] = etag
-                if last_modified is not None:
-                    response["Last-Modified"] = http_date(last_modified.timestamp())
+                set_validators(response, validators)
             response["Cache-Control"] = CACHE_CONTROL
             response["Content-Language"] = public_language(request)
         patch_vary_headers(response, ("Accept-Language",))

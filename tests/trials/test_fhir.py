@@ -1,10 +1,15 @@
 """FHIR R4B ResearchStudy search and read, validated by parsing with fhir.resources."""
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.researchstudy import ResearchStudy
 
+from sites.api.base import PublicAnonThrottle
 from tests.factories import SponsorFactory, StudySiteFactory, hf
 from trials.models import Study
 
@@ -91,3 +96,48 @@ def test_unpublished_study_is_not_found(studies):
     response = Client().get(f"/fhir/ResearchStudy/{studies[2].public_id}")
     assert response.status_code == 404
     assert response.json()["resourceType"] == "OperationOutcome"
+
+
+@pytest.fixture
+def fresh_throttle():
+    cache.clear()
+
+
+def test_search_and_read_answer_conditional_requests_like_the_api(studies, fresh_throttle):
+    client = Client()
+    for url in ("/fhir/ResearchStudy?status=active", f"/fhir/ResearchStudy/{studies[0].public_id}"):
+        first = client.get(url)
+        assert first.status_code == 200 and first["Cache-Control"] == "public, max-age=60"
+        assert "Accept-Language" in first["Vary"]
+        etag, last_modified = first["ETag"], first["Last-Modified"]
+        with CaptureQueriesContext(connection) as ctx:
+            again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert again.status_code == 304 and again["ETag"] == etag and not again.content
+        assert len(ctx.captured_queries) == 3  # the change stamps; no search ran
+        assert client.get(url, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+        assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+        assert client.get(url + ("&" if "?" in url else "?") + "_count=5").status_code == 200
+    # Another search is another representation; a change to a study changes them all.
+    url = "/fhir/ResearchStudy?status=active"
+    etag = client.get(url)["ETag"]
+    assert (
+        client.get(url.replace("active", "closed-to-accrual"), HTTP_IF_NONE_MATCH=etag).status_code
+        == 200
+    )
+    studies[0].lay_title_nb = "Ny tittel"
+    studies[0].save()
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_fhir_is_throttled_with_the_public_api_limit(studies, fresh_throttle, monkeypatch):
+    monkeypatch.setattr(PublicAnonThrottle, "THROTTLE_RATES", {"anon": "3/min"})
+    client = Client()
+    assert client.get("/api/v1/regions/").status_code == 200  # one budget per address
+    statuses = [client.get("/fhir/ResearchStudy").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    limited = client.get(f"/fhir/ResearchStudy/{studies[0].public_id}")
+    assert limited.status_code == 429 and 0 < int(limited["Retry-After"]) <= 60
+    assert limited["Content-Type"].startswith("application/fhir+json")
+    outcome = OperationOutcome.model_validate_json(limited.content)
+    assert outcome.issue[0].code == "throttled"

@@ -6,10 +6,12 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from consents.models import Participant
+from sites.models import OrganisationCapacity
 from tests.factories import StudySiteFactory, hf
 from trials.api.views import CSV_COLUMNS
 from trials.models import Enrolment, Study
@@ -38,6 +40,15 @@ ORGANISATION = {
     "orgnr", "name", "short_name", "kind", "region", "municipality", "municipality_name",
     "latitude", "longitude", "nortrials_centre", "open_studies",
 }  # fmt: skip
+CAPABILITY = {
+    "year", "capacity", "capacity.has_research_support_unit", "capacity.gcp_trained_staff",
+    "capacity.study_nurses", "capacity.research_person_years", "capacity.phd_by_profession",
+    "capacity.phd_by_profession[].profession", "capacity.phd_by_profession[].count",
+    "capacity.shared_research_clinic_positions", "capacity.shared_university_positions",
+    "capacity.patients_treated", "capacity.specialties", "median_days_approval_to_first_patient",
+    "share_delivered_to_time_and_target", "sites_closed_with_target", "open_studies",
+}  # fmt: skip
+ORGANISATION_DETAIL = ORGANISATION | {"capability", *(f"capability.{f}" for f in CAPABILITY)}
 REGION = {"code", "name", "orgnr", "open_studies"}
 HRCS = {"code", "label", "label_en", "open_studies"}
 STATISTICS = {
@@ -79,6 +90,20 @@ def portfolio(reference_data):
     ).study
     StudySiteFactory(study=shown, organisation=hf("Nord-Norge"))
     hidden = StudySiteFactory(study__is_published=False, study__lay_title_nb="HEMMELIG").study
+    OrganisationCapacity.objects.create(  # every field of the capability profile filled in
+        organisation=hf("Bergen"),
+        year=timezone.localdate().year - 1,
+        has_research_support_unit=True,
+        gcp_trained_staff=140,
+        study_nurses=25,
+        research_person_years=312.5,
+        phd_by_profession={"lege": 120, "psykolog": 9},
+        shared_research_clinic_positions=12,
+        shared_university_positions=7,
+        patients_treated=250_000,
+        patients_by_hrcs={"03": 8100},
+        specialties="Onkologi",
+    )
     return shown, hidden
 
 
@@ -91,7 +116,7 @@ def test_every_public_endpoint_returns_only_contract_fields(client, portfolio):
         "/api/v1/studies/?near=60.39,5.32": lambda b: PAGE | {f"results[].{f}" for f in STUDY},
         f"/api/v1/studies/{shown.public_id}/": lambda b: STUDY,
         "/api/v1/organisations/": lambda b: PAGE | {f"results[].{f}" for f in ORGANISATION},
-        f"/api/v1/organisations/{orgnr}/": lambda b: ORGANISATION,
+        f"/api/v1/organisations/{orgnr}/": lambda b: ORGANISATION_DETAIL,
         "/api/v1/regions/": lambda b: {f"[].{f}" for f in REGION},
         "/api/v1/regions/helse-vest/": lambda b: REGION,
         "/api/v1/hrcs-categories/": lambda b: {f"[].{f}" for f in HRCS},
@@ -106,6 +131,7 @@ def test_every_public_endpoint_returns_only_contract_fields(client, portfolio):
         assert found - allowed(body) == set(), url
         assert "HEMMELIG" not in response.content.decode()
         assert hidden.public_id not in response.content.decode()
+        assert "8100" not in response.content.decode()  # patients per HRCS category: not public
 
     for line in b"".join(client.get("/api/v1/studies/export.jsonl").streaming_content).splitlines():
         assert paths(json.loads(line)) - STUDY == set()
@@ -171,6 +197,13 @@ def test_openapi_schema_validates_and_documents_every_endpoint(client):
         assert path in schema["paths"], path
     names = {p["name"] for p in schema["paths"]["/api/v1/studies/"]["get"]["parameters"]}
     assert {"q", "near", "radius_km", "age", "hrcs", "cursor", "page", "lang"} <= names
+    detail = schema["paths"]["/api/v1/organisations/{orgnr}/"]["get"]
+    assert "year" in {p["name"] for p in detail["parameters"]}
+    components = schema["components"]["schemas"]
+    capability = components["PublicCapabilityProfile"]["properties"]
+    assert set(capability) == {f for f in CAPABILITY if "." not in f}
+    assert "capability" in components["PublicOrganisationDetail"]["properties"]
+    assert "capability" not in components["PublicOrganisation"]["properties"]
 
 
 def test_interactive_docs_are_served_from_the_project(client):

@@ -1,9 +1,11 @@
 """The public site capability profile, for the organisation detail of the public API.
 
-Plug in with ``organisation_capability_profile(organisation=…, year=…)`` from
-``trials.selectors.capability`` and this serializer. Staff counts under 5 are suppressed (null).
+Filled from ``organisation_capability_profile(organisation=…, year=…)`` in
+``trials.selectors.capability``; shown in ``/api/v1/organisations/<orgnr>/``. Counts of staff and
+patients under 5 are suppressed (null).
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 SUPPRESS_BELOW = 5
@@ -11,6 +13,11 @@ SUPPRESS_BELOW = 5
 
 def _suppress(value: int | None) -> int | None:
     return None if value is not None and 0 < value < SUPPRESS_BELOW else value
+
+
+class _PhdCount(serializers.Serializer):
+    profession = serializers.CharField()
+    count = serializers.IntegerField(allow_null=True, help_text="null når færre enn 5 (skjermet).")
 
 
 class PublicCapacitySerializer(serializers.Serializer):
@@ -21,7 +28,7 @@ class PublicCapacitySerializer(serializers.Serializer):
     phd_by_profession = serializers.SerializerMethodField()
     shared_research_clinic_positions = serializers.SerializerMethodField()
     shared_university_positions = serializers.SerializerMethodField()
-    patients_treated = serializers.IntegerField(allow_null=True)
+    patients_treated = serializers.SerializerMethodField()
     specialties = serializers.ListField(child=serializers.CharField())
 
     def get_gcp_trained_staff(self, figures: dict) -> int | None:
@@ -36,14 +43,35 @@ class PublicCapacitySerializer(serializers.Serializer):
     def get_shared_university_positions(self, figures: dict) -> int | None:
         return _suppress(figures["shared_university_positions"])
 
-    def get_phd_by_profession(self, figures: dict) -> dict[str, int | None]:
-        return {k: _suppress(v) for k, v in sorted((figures["phd_by_profession"] or {}).items())}
+    @extend_schema_field(_PhdCount(many=True))
+    def get_phd_by_profession(self, figures: dict) -> list[dict]:
+        # A list, not an object keyed by profession: the public contract has fixed field names.
+        return [
+            {"profession": k, "count": _suppress(v)}
+            for k, v in sorted((figures["phd_by_profession"] or {}).items())
+        ]
+
+    def get_patients_treated(self, figures: dict) -> int | None:
+        return _suppress(figures["patients_treated"])
 
 
 class PublicCapabilityProfileSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    capacity = PublicCapacitySerializer(allow_null=True)
-    median_days_approval_to_first_patient = serializers.FloatField(allow_null=True)
-    share_delivered_to_time_and_target = serializers.FloatField(allow_null=True)
-    sites_closed_with_target = serializers.IntegerField()
-    open_studies = serializers.IntegerField()
+    year = serializers.IntegerField(help_text="Året tallene gjelder.")
+    capacity = PublicCapacitySerializer(
+        allow_null=True, help_text="Kapasitetstall rapportert for året; null når ikke rapportert."
+    )
+    median_days_approval_to_first_patient = serializers.FloatField(
+        allow_null=True,
+        help_text="Median dager fra godkjenning til første pasient, studiesteder med første "
+        "pasient i året.",
+    )
+    share_delivered_to_time_and_target = serializers.FloatField(
+        allow_null=True,
+        help_text="Andel av studiesteder avsluttet i året (med mål) som nådde målet i tide.",
+    )
+    sites_closed_with_target = serializers.IntegerField(
+        help_text="Studiesteder avsluttet i året med et rekrutteringsmål (nevneren over)."
+    )
+    open_studies = serializers.IntegerField(
+        help_text="Publiserte studier åpne for inklusjon her nå."
+    )

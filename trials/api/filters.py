@@ -177,8 +177,9 @@ class PublicStudyFilter(django_filters.FilterSet):
             raise ValidationError({"ordering": "Sortering etter avstand krever near."})
         if near is not None:
             point = search.NearPoint(lat=near[0], lon=near[1], radius_km=float(radius or 20))
+            if ordering in (None, "", "distance"):
+                return search.study_nearest_first(queryset=queryset, near=point)
             queryset = search.study_filter_near(queryset=queryset, near=point)
-            ordering = ordering or "distance"
         return queryset.order_by(*ORDERINGS[ordering or "-updated"])
 
     @property

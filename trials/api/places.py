@@ -5,14 +5,20 @@ These live in ``trials`` rather than ``sites`` because counting studies is trial
 """
 
 import django_filters
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from sites.api.base import PublicPageNumberPagination, PublicReadOnlyViewSet
 from sites.models import Organisation, Region
 
 from .. import search, statistics
+from ..selectors.capability import organisation_capability_profile
+from .capability import PublicCapabilityProfileSerializer
+
+FIRST_CAPABILITY_YEAR = 2000
 
 
 class PublicRegionSerializer(serializers.Serializer):
@@ -42,6 +48,16 @@ class PublicOrganisationSerializer(serializers.Serializer):
 
     def get_open_studies(self, organisation: Organisation) -> int:
         return self.context["open_counts"].get(organisation.pk, 0)
+
+
+class PublicOrganisationDetailSerializer(PublicOrganisationSerializer):
+    capability = serializers.SerializerMethodField(
+        help_text="Kapasitet og resultater for året (year=, ellers siste hele år)."
+    )
+
+    @extend_schema_field(PublicCapabilityProfileSerializer)
+    def get_capability(self, organisation: Organisation) -> dict:
+        return PublicCapabilityProfileSerializer(self.context["capability"]).data
 
 
 class _CountsInContextMixin:
@@ -93,19 +109,60 @@ class PublicOrganisationFilter(django_filters.FilterSet):
 
 @extend_schema(description="Organisasjoner i helsetjenesten, med antall studier åpne der.")
 class PublicOrganisationViewSet(_CountsInContextMixin, PublicReadOnlyViewSet):
-    """Organisations in the health service (and partners), with open-study counts."""
+    """Organisations in the health service (and partners), with open-study counts; the detail
+    adds the organisation's capability profile for a year."""
 
     serializer_class = PublicOrganisationSerializer
     filterset_class = PublicOrganisationFilter
     pagination_class = PublicPageNumberPagination
     lookup_field = "orgnr"
     lookup_value_regex = "[0-9]{9}"
-    change_stamp = staticmethod(search.public_change_stamp)
+    change_stamp = staticmethod(search.public_capability_change_stamp)
 
     def get_queryset(self):
         return statistics.organisation_public_queryset().order_by("name", "id")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return PublicOrganisationDetailSerializer
+        return PublicOrganisationSerializer
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = super().allowed_query_params()
+        return allowed | {"year"} if self.action == "retrieve" else allowed
 
     def _counts(self, rows):
         return statistics.open_study_counts_by_organisation(
             organisation_ids=[row.pk for row in rows]
         )
+
+    def _capability_year(self) -> int:
+        this_year = timezone.localdate().year
+        raw = self.request.query_params.get("year")
+        if raw is None:
+            return this_year - 1  # the last whole year: capacity figures are reported yearly
+        if not (raw.isdigit() and FIRST_CAPABILITY_YEAR <= int(raw) <= this_year):
+            raise ValidationError(
+                {"year": [f"Må være et årstall fra {FIRST_CAPABILITY_YEAR} til {this_year}."]}
+            )
+        return int(raw)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year",
+                int,
+                description="År for kapasitetsprofilen (standard: siste hele år).",
+            )
+        ]
+    )
+    def retrieve(self, request, *args, **kwargs):
+        organisation = self.get_object()
+        counts = self._counts([organisation])
+        profile = organisation_capability_profile(
+            organisation=organisation, year=self._capability_year()
+        )
+        # What is open here, as everywhere in the public API: published studies only.
+        profile["open_studies"] = counts.get(organisation.pk, 0)
+        context = {**self.get_serializer_context(), "open_counts": counts, "capability": profile}
+        return Response(PublicOrganisationDetailSerializer(organisation, context=context).data)

@@ -1,11 +1,26 @@
-"""FHIR endpoints: ``ResearchStudy`` search (searchset Bundle) and read. Public, read-only."""
+"""FHIR endpoints: ``ResearchStudy`` search (searchset Bundle) and read. Public, read-only.
+
+Throttled and cached like the public REST API (same per-address limit, same ``ETag`` and
+``Last-Modified`` from the public change stamp, 304 before any search runs).
+"""
+
+import math
+from collections.abc import Callable
+from functools import wraps
 
 from django.core.paginator import EmptyPage
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from sites.api.base import BoundedCountPaginator
+from sites.api.base import (
+    BoundedCountPaginator,
+    PublicAnonThrottle,
+    conditional_validators,
+    request_not_modified,
+    set_validators,
+)
 
 from .. import search, selectors
 from ..models import Study
@@ -40,8 +55,36 @@ def _lang(request: HttpRequest) -> str:
     return lang if lang in ("nb", "nn", "en") else "nb"
 
 
+def public_fhir(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Throttle, then answer a conditional request from the change stamp before the view runs."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        throttle = PublicAnonThrottle()
+        if not throttle.allow_request(request, None):
+            response = _outcome(429, "throttled", "For mange forespørsler. Prøv igjen senere.")
+            wait = throttle.wait()
+            if wait is not None:
+                response["Retry-After"] = str(math.ceil(wait))
+            return response
+        validators = conditional_validators(
+            request, stamp=search.public_change_stamp, lang=_lang(request)
+        )
+        if request_not_modified(request, validators):
+            response = HttpResponseNotModified()
+        else:
+            response = view(request, *args, **kwargs)
+        if response.status_code in (200, 304):
+            set_validators(response, validators)
+        patch_vary_headers(response, ("Accept-Language",))
+        return response
+
+    return wrapper
+
+
 @require_safe
 @cache_control(public=True, max_age=60)
+@public_fhir
 def research_study_search(request: HttpRequest) -> JsonResponse:
     unknown = sorted(set(request.GET) - SEARCH_PARAMS)
     if unknown:
@@ -102,6 +145,7 @@ def research_study_search(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 @cache_control(public=True, max_age=60)
+@public_fhir
 def research_study_read(request: HttpRequest, public_id: str) -> JsonResponse:
     study = selectors.study_public_detail().filter(public_id=public_id).first()
     if study is None:

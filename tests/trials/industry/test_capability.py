@@ -90,7 +90,10 @@ def test_the_capability_profile_combines_capacity_and_portfolio(
     public = PublicCapabilityProfileSerializer(profile).data
     assert public["capacity"]["gcp_trained_staff"] == 140
     assert public["capacity"]["study_nurses"] is None  # under 5: suppressed
-    assert public["capacity"]["phd_by_profession"] == {"lege": 120, "psykolog": None}
+    assert public["capacity"]["phd_by_profession"] == [
+        {"profession": "lege", "count": 120},
+        {"profession": "psykolog", "count": None},
+    ]
     assert public["capacity"]["research_person_years"] == 312.5
     assert "organisation_id" not in public
 
