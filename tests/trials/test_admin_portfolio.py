@@ -285,3 +285,56 @@ def test_changelist_and_change_form_use_a_constant_number_of_queries(
     assert _count_queries(client, list_url) == few_list
     assert few_list <= 10
     assert _count_queries(client, _change_url(study)) == few_form
+
+
+# --- paging without counting: a coordinator's list never runs a COUNT over the scope ----------
+
+
+def _list(client, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("admin:trials_study_changelist"), params)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_coordinator_list_pages_without_counting(client, coordinator_vest, reference_data):
+    StudyFactory.create_batch(53, responsible_organisation=hf("Bergen"))
+    _login(client, coordinator_vest)
+
+    first, sql = _list(client)
+    assert not [q for q in sql if q.startswith("SELECT COUNT(")]
+    assert len(first.context["cl"].result_list) == 50
+    assert "flere enn 50 studier" in first.text
+    assert "?p=2" in first.text
+    assert 'class="showall"' not in first.text
+
+    second, _ = _list(client, p=2)
+    assert len(second.context["cl"].result_list) == 3
+    assert "53 studier" in second.text
+
+    # "Show all" is never taken on a lower bound: the page is still 50 rows.
+    everything, _ = _list(client, all="")
+    assert len(everything.context["cl"].result_list) == 50
+
+    beyond = client.get(reverse("admin:trials_study_changelist"), {"p": 9})
+    assert beyond.status_code == 302 and "e=1" in beyond.url
+
+
+def test_small_lists_show_the_exact_count_in_one_list_query(client, coordinator_vest, vest_study):
+    _login(client, coordinator_vest)
+    response, sql = _list(client, q="Vest-studien")
+    assert [str(s) for s in response.context["cl"].result_list] == ["Vest-studien"]
+    assert "1 treff" in response.text
+    assert len([q for q in sql if 'FROM "trials_study"' in q]) == 1
+
+
+def test_national_list_says_over_the_cap_instead_of_a_wrong_number(
+    client, reference_data, monkeypatch
+):
+    from trials.admin.widgets import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    StudyFactory.create_batch(5)
+    admin = get_user_model().objects.create_superuser("riksadmin", password="x-12345678")
+    response, _ = _list(_login(client, admin))
+    assert "over 3 studier" in response.text

@@ -5,6 +5,7 @@ goes through ``trials.services``.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import PAGE_VAR
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.utils import timezone
@@ -15,7 +16,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from sites.models import Organisation, Region
 from sites.scoped_admin import ReferenceAdminMixin, ScopedAdminMixin
-from sites.selectors import organisation_visible_to, user_can_edit, user_has_portfolio_access
+from sites.selectors import (
+    organisation_scope_q,
+    organisation_visible_to,
+    user_can_edit,
+    user_has_portfolio_access,
+)
 
 from .. import selectors, services
 from ..models import HealthCategory, ResearchActivity, Sponsor, Study, StudySite
@@ -26,7 +32,12 @@ from ..services.lifecycle import (
 )
 from .exports import export_csv, export_xlsx
 from .forms import LANGUAGES, StudyAdminForm, StudySiteFormSet
-from .widgets import CappedCountPaginator, LabelledAutocompleteSelect
+from .widgets import (
+    CappedCountPaginator,
+    CountLabelChangeList,
+    LabelledAutocompleteSelect,
+    LookaheadPaginator,
+)
 
 
 @admin.register(HealthCategory)
@@ -272,8 +283,8 @@ class StudyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     ]
     inlines = [StudySiteInline]
     show_full_result_count = False
-    paginator = CappedCountPaginator
     list_per_page = 50
+    list_max_show_all = 200
     actions = ["publish", "unpublish", "close_for_inclusion", "export_as_csv", "export_as_xlsx"]
     fieldsets = [
         (
@@ -367,6 +378,19 @@ class StudyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def scoped_queryset(self, request):
         return selectors.study_admin_list(user=request.user)
+
+    def get_changelist(self, request, **kwargs):
+        return CountLabelChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """National lists count up to 10 000 rows; a scoped list counts nothing (see the paginator)."""
+        if organisation_scope_q(user=request.user) is None:
+            return CappedCountPaginator(queryset, per_page, orphans, allow_empty_first_page)
+        try:
+            page = int(request.GET.get(PAGE_VAR, 1))
+        except ValueError:
+            page = 1
+        return LookaheadPaginator(queryset, per_page, page=page)
 
     def get_search_results(self, request, queryset, search_term):
         """An identifier is looked up exactly (indexed); anything else searches titles too."""
