@@ -5,6 +5,7 @@ goes through ``trials.services``.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
@@ -25,6 +26,7 @@ from sites.selectors import (
 
 from .. import selectors, services
 from ..models import HealthCategory, ResearchActivity, Sponsor, Study, StudySite
+from ..selectors.history import studysite_history_for_study
 from ..services.lifecycle import (
     ENDS_RECRUITMENT,
     study_apply_transition_dates,
@@ -233,30 +235,34 @@ class StudySiteInline(admin.TabularInline):
 @admin.register(Study)
 class StudyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = StudyAdminForm
+    # What a coordinator acts on first (the flags) comes right after the title: on a laptop the
+    # last columns are off screen beside the filter panel.
     list_display = [
         "title",
-        "identifiers",
-        "region",
+        "flags",
         "status",
-        "category",
-        "phase",
+        "region",
         "open_sites_display",
         "recruitment",
-        "flags",
+        "identifiers",
+        "category",
+        "phase",
         "is_published",
     ]
     list_select_related = ["responsible_organisation__region", "sponsor"]
     list_filter = [
+        QualityFlagFilter,
+        "status",
         RegionFilter,
         OrganisationFilter,
-        "status",
         "category",
         "phase",
         HealthCategoryFilter,
-        QualityFlagFilter,
         "sponsor_type",
         "is_published",
     ]
+    # Facet counts would run one COUNT per filter choice over the whole scope.
+    show_facets = admin.ShowFacets.NEVER
     search_fields = [
         "=public_id",
         "=rek_number",
@@ -368,7 +374,6 @@ class StudyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 "fields": [
                     "status",
                     ("is_published", "published_at"),
-                    "change_reason",
                     "expected_version",
                     ("version", "created_at", "updated_at"),
                 ]
@@ -378,6 +383,16 @@ class StudyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def scoped_queryset(self, request):
         return selectors.study_admin_list(user=request.user)
+
+    object_history_template = "admin/trials/study/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_visible(request, object_id)  # before reading any site history
+        extra_context = {
+            **(extra_context or {}),
+            "site_history": studysite_history_for_study(study_id=unquote(object_id)),
+        }
+        return super().history_view(request, object_id, extra_context=extra_context)
 
     def get_changelist(self, request, **kwargs):
         return CountLabelChangeList
@@ -444,9 +459,9 @@ class StudyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if not raised:
             return ""
         return format_html_join(
-            " ",
-            '<span title="{}" style="color:#ba2121">⚑ {}</span>',
-            ((flag.label, flag.label) for flag in raised),
+            mark_safe("<br>"),  # one flag per line: several run together in a narrow column
+            '<span style="color:#ba2121">⚑ {}</span>',
+            ((flag.label,) for flag in raised),
         )
 
     @admin.display(description=_("omsorgsnivåer"))
