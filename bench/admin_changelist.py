@@ -15,6 +15,7 @@ import os
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -113,6 +114,22 @@ def measure(client: Client, url: str, params: dict, repeat: int) -> tuple[float,
     return median(walls), median(cpus), median(sqls), queries
 
 
+def measure_export(client: Client, url: str, action: str) -> tuple[float, int, float]:
+    """A national "select all" export: seconds, bytes, and the peak Python heap (MB) meanwhile."""
+    first = Study.objects.order_by("pk").values_list("pk", flat=True).first()
+    data = {"action": action, "select_across": "1", "index": "0", "_selected_action": [first]}
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    response = client.post(url, data)
+    chunks = response.streaming_content if response.streaming else [response.content]
+    size = sum(len(chunk) for chunk in chunks)
+    seconds = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    response.close()
+    return seconds, size, peak / 1e6
+
+
 # Signed in as in the tests: no second factor, plain HTTP, static files without a manifest.
 @override_settings(
     REQUIRE_2FA=False,
@@ -127,6 +144,7 @@ def main() -> None:
     parser.add_argument("--studies", type=int, default=100_000)
     parser.add_argument("--sites-per-study", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=9, help="requests per case (median)")
+    parser.add_argument("--export", action="store_true", help="also time the national exports")
     args = parser.parse_args()
     assert connection.vendor == "postgresql", "run this on PostgreSQL (DATABASE_URL)"
     call_command("migrate", verbosity=0)
@@ -154,6 +172,15 @@ def main() -> None:
         for case, params in cases.items():
             ms, cpu, sql, queries = measure(client, url, params, args.repeat)
             print(f"{label:<24} {case:<24} {ms:>10.1f} {cpu:>7.1f} {sql:>7.1f} {queries:>8}")
+
+    if args.export:
+        client = Client()
+        client.force_login(users["national admin"])
+        for action in ("export_as_csv", "export_as_xlsx"):
+            seconds, size, peak = measure_export(client, url, action)
+            print(
+                f"{action}: {size / 1e6:.1f} MB in {seconds:.1f} s, peak Python heap {peak:.1f} MB"
+            )
 
 
 if __name__ == "__main__":

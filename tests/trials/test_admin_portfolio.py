@@ -236,18 +236,61 @@ def test_close_action_closes_study_and_sites(client, coordinator_vest, vest_stud
     assert not vest_study.sites.filter(status=StudySite.Status.OPEN).exists()
 
 
+def _body(response) -> bytes:
+    assert response.streaming, "exports are streamed, never built in memory"
+    return b"".join(response.streaming_content)
+
+
 def test_exports_contain_only_visible_rows(client, coordinator_nord, vest_study, nord_study):
     _login(client, coordinator_nord)
     url = reverse("admin:trials_study_changelist")
     ids = [vest_study.pk, nord_study.pk]
     csv_response = client.post(url, {"action": "export_as_csv", "_selected_action": ids})
-    text = csv_response.content.decode("utf-8-sig")
+    text = _body(csv_response).decode("utf-8-sig")
     assert "Nord-studien" in text and "Vest-studien" not in text
     assert "0/100 (0 %)" not in text  # n and N are separate columns
     xlsx = client.post(url, {"action": "export_as_xlsx", "_selected_action": ids})
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(_body(xlsx))).active
     titles = [row[1] for row in sheet.iter_rows(values_only=True)]
     assert titles == ["Tittel", "Nord-studien"]
+
+
+def _export_ids(client, action, **filters):
+    """Export "all N matching" (select across) of the filtered list; the public ids in it."""
+    url = reverse("admin:trials_study_changelist")
+    if filters:
+        url += "?" + "&".join(f"{k}={v}" for k, v in filters.items())
+    first = Study.objects.order_by("pk").values_list("pk", flat=True).first()
+    data = {"action": action, "select_across": "1", "index": "0", "_selected_action": [first]}
+    body = _body(client.post(url, data))
+    if action == "export_as_csv":
+        lines = body.decode("utf-8-sig").splitlines()[1:]
+        return [line.split(";")[0] for line in lines]
+    rows = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))[1:]
+    return [row[0] for row in rows]
+
+
+@pytest.mark.parametrize("action", ["export_as_csv", "export_as_xlsx"])
+def test_export_of_everything_is_exactly_the_visible_rows(
+    client, coordinator_vest, reference_data, action
+):
+    from trials.selectors import study_visible_to
+
+    StudyFactory.create_batch(3, responsible_organisation=hf("Bergen"))
+    StudySiteFactory(  # responsible in the north, a site in the west: visible
+        study__responsible_organisation=hf("Nord-Norge"), organisation=hf("Stavanger")
+    )
+    StudySiteFactory.create_batch(2, study__responsible_organisation=hf("Nord-Norge"))
+    StudyFactory(responsible_organisation=hf("Bergen"), status=Study.Status.CLOSED)
+    _login(client, coordinator_vest)
+
+    exported = _export_ids(client, action)
+    visible = study_visible_to(user=coordinator_vest).values_list("public_id", flat=True)
+    assert len(exported) == len(set(exported)) == 5
+    assert set(exported) == set(visible)
+
+    only_open = _export_ids(client, action, status__exact="open")
+    assert set(only_open) == set(visible.filter(status="open")) and len(only_open) == 4
 
 
 def test_quality_flag_filter(client, coordinator_vest, reference_data):
