@@ -110,6 +110,7 @@ def test_coordinator_edits_a_site_with_a_reason_and_sees_it_in_history(
     page.wait_for_load_state()
     if shots:
         page.screenshot(path=str(Path(shots) / "change_form.png"), full_page=True)
+        page.locator("#sites-group").screenshot(path=str(Path(shots) / "sites_inline.png"))
     assert axe_violations(page, axe_source) == []
 
     # Edit the site inline, and say why, right above the save buttons.
