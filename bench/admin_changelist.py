@@ -79,7 +79,9 @@ def populate(n_studies: int, sites_per_study: int) -> None:
         )
         print(f"\r{offset + len(created)} studies", end="", flush=True)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As autovacuum would: statistics, and a visibility map so the scope check on study
+        # sites is an index-only scan.
+        cursor.execute("VACUUM ANALYZE")
     print(f"\npopulated in {time.perf_counter() - start:.0f} s")
 
 
