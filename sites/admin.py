@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -5,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import Municipality, Organisation, PendingTask, Region, UserScope
 from .scoped_admin import ReferenceAdminMixin, ScopedAdminMixin
 from .selectors import organisation_visible_to
+from .services import organisation_save
 
 admin.site.site_header = _("Nasjonal portefølje for kliniske studier")
 admin.site.site_title = _("Kliniske studier – administrasjon")
@@ -26,8 +28,29 @@ class MunicipalityAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["catchment_organisation"]
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Begrunnelse for endringen"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"size": 80}),
+        help_text=_("Påkrevd når du endrer en organisasjon. Vises i historikken."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = "__all__"  # noqa: DJ007 - the admin narrows this to its fields
+
+    def clean_change_reason(self) -> str:
+        reason = (self.cleaned_data.get("change_reason") or "").strip()
+        if self.instance.pk and not reason:
+            raise forms.ValidationError(_("Skriv kort hvorfor du endrer organisasjonen."))
+        return reason
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = OrganisationAdminForm
     list_display = [
         "name",
         "kind",
@@ -45,6 +68,11 @@ class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def scoped_queryset(self, request):
         """Only the organisations in the user's scope, also in autocomplete and history."""
         return organisation_visible_to(user=request.user)
+
+    def save_model(self, request, obj, form, change):
+        organisation_save(
+            organisation=obj, user=request.user, reason=form.cleaned_data.get("change_reason", "")
+        )
 
 
 @admin.register(UserScope)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -60,6 +61,28 @@ def _check_orgnr(orgnr: str, where: str) -> None:
         validate_orgnr(orgnr)
     except ValidationError as exc:
         raise ValidationError(f"{where}: {' '.join(exc.messages)}") from exc
+
+
+@transaction.atomic
+def organisation_save(
+    *, organisation: Organisation, user: AbstractBaseUser | None, reason: str
+) -> Organisation:
+    """Save an organisation edited by a person; a change must say why (kept in the history).
+
+    Organisations decide who sees which studies and where patients are told to go, so a change
+    to one is as much a part of the record as a change to a study.
+    """
+    reason = reason.strip()
+    if organisation.pk is not None and not reason:
+        raise ValidationError(
+            _("Oppgi en begrunnelse: endringen blir stående i historikken."), code="reason"
+        )
+    organisation.full_clean()
+    organisation._change_reason = reason or _("Opprettet.")
+    if user is not None:
+        organisation._history_user = user
+    organisation.save()
+    return organisation
 
 
 @transaction.atomic

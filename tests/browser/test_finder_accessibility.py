@@ -48,17 +48,14 @@ def axe_violations(page, axe_source: str) -> list[dict]:
 def test_list_and_study_pages_have_no_wcag_violations(
     browser, axe_source, live_server, studies, lang
 ):
-    # The test injects axe-core as an inline script; the site's CSP (no inline scripts) would
-    # rightly block it, so this context bypasses CSP. Headers and CSP are tested on their own.
-    context = browser.new_context(bypass_csp=True)
-    page = context.new_page()
+    page = browser.new_page()
     page.goto(f"{live_server.url}/?lang={lang}")
     assert axe_violations(page, axe_source) == []
     page.goto(f"{live_server.url}/?lang={lang}&q=hjertesvikt&open=on&age=50&region=helse-vest")
     assert axe_violations(page, axe_source) == []
     page.goto(f"{live_server.url}/studier/{studies.public_id}/?lang={lang}")
     assert axe_violations(page, axe_source) == []
-    context.close()
+    page.close()
 
 
 def test_search_works_on_a_phone_without_javascript(browser, live_server, studies):

@@ -236,18 +236,61 @@ def test_close_action_closes_study_and_sites(client, coordinator_vest, vest_stud
     assert not vest_study.sites.filter(status=StudySite.Status.OPEN).exists()
 
 
+def _body(response) -> bytes:
+    assert response.streaming, "exports are streamed, never built in memory"
+    return b"".join(response.streaming_content)
+
+
 def test_exports_contain_only_visible_rows(client, coordinator_nord, vest_study, nord_study):
     _login(client, coordinator_nord)
     url = reverse("admin:trials_study_changelist")
     ids = [vest_study.pk, nord_study.pk]
     csv_response = client.post(url, {"action": "export_as_csv", "_selected_action": ids})
-    text = csv_response.content.decode("utf-8-sig")
+    text = _body(csv_response).decode("utf-8-sig")
     assert "Nord-studien" in text and "Vest-studien" not in text
     assert "0/100 (0 %)" not in text  # n and N are separate columns
     xlsx = client.post(url, {"action": "export_as_xlsx", "_selected_action": ids})
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(_body(xlsx))).active
     titles = [row[1] for row in sheet.iter_rows(values_only=True)]
     assert titles == ["Tittel", "Nord-studien"]
+
+
+def _export_ids(client, action, **filters):
+    """Export "all N matching" (select across) of the filtered list; the public ids in it."""
+    url = reverse("admin:trials_study_changelist")
+    if filters:
+        url += "?" + "&".join(f"{k}={v}" for k, v in filters.items())
+    first = Study.objects.order_by("pk").values_list("pk", flat=True).first()
+    data = {"action": action, "select_across": "1", "index": "0", "_selected_action": [first]}
+    body = _body(client.post(url, data))
+    if action == "export_as_csv":
+        lines = body.decode("utf-8-sig").splitlines()[1:]
+        return [line.split(";")[0] for line in lines]
+    rows = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))[1:]
+    return [row[0] for row in rows]
+
+
+@pytest.mark.parametrize("action", ["export_as_csv", "export_as_xlsx"])
+def test_export_of_everything_is_exactly_the_visible_rows(
+    client, coordinator_vest, reference_data, action
+):
+    from trials.selectors import study_visible_to
+
+    StudyFactory.create_batch(3, responsible_organisation=hf("Bergen"))
+    StudySiteFactory(  # responsible in the north, a site in the west: visible
+        study__responsible_organisation=hf("Nord-Norge"), organisation=hf("Stavanger")
+    )
+    StudySiteFactory.create_batch(2, study__responsible_organisation=hf("Nord-Norge"))
+    StudyFactory(responsible_organisation=hf("Bergen"), status=Study.Status.CLOSED)
+    _login(client, coordinator_vest)
+
+    exported = _export_ids(client, action)
+    visible = study_visible_to(user=coordinator_vest).values_list("public_id", flat=True)
+    assert len(exported) == len(set(exported)) == 5
+    assert set(exported) == set(visible)
+
+    only_open = _export_ids(client, action, status__exact="open")
+    assert set(only_open) == set(visible.filter(status="open")) and len(only_open) == 4
 
 
 def test_quality_flag_filter(client, coordinator_vest, reference_data):
@@ -285,3 +328,56 @@ def test_changelist_and_change_form_use_a_constant_number_of_queries(
     assert _count_queries(client, list_url) == few_list
     assert few_list <= 10
     assert _count_queries(client, _change_url(study)) == few_form
+
+
+# --- paging without counting: a coordinator's list never runs a COUNT over the scope ----------
+
+
+def _list(client, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("admin:trials_study_changelist"), params)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_coordinator_list_pages_without_counting(client, coordinator_vest, reference_data):
+    StudyFactory.create_batch(53, responsible_organisation=hf("Bergen"))
+    _login(client, coordinator_vest)
+
+    first, sql = _list(client)
+    assert not [q for q in sql if q.startswith("SELECT COUNT(")]
+    assert len(first.context["cl"].result_list) == 50
+    assert "flere enn 50 studier" in first.text
+    assert "?p=2" in first.text
+    assert 'class="showall"' not in first.text
+
+    second, _ = _list(client, p=2)
+    assert len(second.context["cl"].result_list) == 3
+    assert "53 studier" in second.text
+
+    # "Show all" is never taken on a lower bound: the page is still 50 rows.
+    everything, _ = _list(client, all="")
+    assert len(everything.context["cl"].result_list) == 50
+
+    beyond = client.get(reverse("admin:trials_study_changelist"), {"p": 9})
+    assert beyond.status_code == 302 and "e=1" in beyond.url
+
+
+def test_small_lists_show_the_exact_count_in_one_list_query(client, coordinator_vest, vest_study):
+    _login(client, coordinator_vest)
+    response, sql = _list(client, q="Vest-studien")
+    assert [str(s) for s in response.context["cl"].result_list] == ["Vest-studien"]
+    assert "1 treff" in response.text
+    assert len([q for q in sql if 'FROM "trials_study"' in q]) == 1
+
+
+def test_national_list_says_over_the_cap_instead_of_a_wrong_number(
+    client, reference_data, monkeypatch
+):
+    from trials.admin.widgets import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    StudyFactory.create_batch(5)
+    admin = get_user_model().objects.create_superuser("riksadmin", password="x-12345678")
+    response, _ = _list(_login(client, admin))
+    assert "over 3 studier" in response.text

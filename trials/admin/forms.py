@@ -24,7 +24,10 @@ class StudyAdminForm(forms.ModelForm):
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"size": 80}),
-        help_text=_("Påkrevd når studien er godkjent eller senere. Vises i historikken."),
+        help_text=_(
+            "Gjelder alt du endrer her, også studiestedene. Påkrevd når studien er godkjent "
+            "eller senere. Vises i historikken."
+        ),
     )
 
     class Meta:
@@ -96,6 +99,13 @@ class StudyAdminForm(forms.ModelForm):
 
 class StudySiteFormSet(BaseInlineFormSet):
     """Checks the rule that needs the new site statuses: a study opens only with an open site."""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        # A tabular inline shows labels only as column headings; name every input for screen
+        # readers (the heading is not its label).
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
 
     def clean(self) -> None:
         super().clean()

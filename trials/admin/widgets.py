@@ -1,7 +1,9 @@
 """Admin widgets and paginators that keep the number of queries constant on big pages."""
 
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.paginator import Paginator
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -36,5 +38,73 @@ class CappedCountPaginator(Paginator):
         return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
+    def count_exact(self) -> bool:
+        return self.count <= self.cap
+
+    @property
     def count_label(self) -> str:
-        return _("over %(cap)s") % {"cap": self.cap} if self.count > self.cap else str(self.count)
+        if self.count_exact:
+            return str(self.count)
+        return _("over %(cap)s") % {"cap": number_format(self.cap, force_grouping=True)}
+
+
+class LookaheadPaginator(Paginator):
+    """No COUNT at all: the page query fetches one row more than a page to know if more follow.
+
+    For scoped lists (a coordinator's region): the scope is an ``OR EXISTS`` over study sites, and
+    any COUNT over it makes PostgreSQL hash every site of the region first, whatever the LIMIT;
+    the page itself is an index walk that stops after ``per_page`` + 1 rows. ``count`` is exact
+    when this page is the last one, otherwise a lower bound (``count_exact`` is False) and the
+    list offers the next page.
+    """
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, page=1):
+        super().__init__(object_list, per_page, 0, allow_empty_first_page)
+        self.page_number = max(int(page), 1)
+
+    @cached_property
+    def window(self) -> list:
+        offset = (self.page_number - 1) * self.per_page
+        return list(self.object_list[offset : offset + self.per_page + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return (self.page_number - 1) * self.per_page + len(self.window)
+
+    @property
+    def count_exact(self) -> bool:
+        return len(self.window) <= self.per_page
+
+    @property
+    def count_label(self) -> str:
+        if self.count_exact:
+            return str(self.count)
+        shown = (self.page_number - 1) * self.per_page + self.per_page
+        return _("flere enn %(n)s") % {"n": number_format(shown, force_grouping=True)}
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if number == self.page_number:
+            return self._get_page(self.window[: self.per_page], number, self)
+        return super().page(number)
+
+
+class CountLabelChangeList(ChangeList):
+    """A change list that says what its paginator knows: "over 10 000", "flere enn 50", or n.
+
+    A lower bound never enables "show all" (that would load every row the bound stands for).
+    """
+
+    def get_results(self, request):
+        super().get_results(request)
+        paginator = self.paginator
+        self.result_count_label = paginator.count_label
+        self.result_count_exact = paginator.count_exact
+        if not isinstance(paginator, LookaheadPaginator):
+            return
+        if not paginator.count_exact:
+            self.can_show_all = self.show_all = False
+            self.result_list = paginator.page(self.page_num).object_list
+        elif not self.multi_page:
+            # The rows are already fetched; the plain change list would query them again.
+            self.result_list = paginator.window

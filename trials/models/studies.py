@@ -373,4 +373,5 @@ class StudySite(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.study_id} @ {self.organisation_id}"
+        # Shown above each row of the site inline and in logs: words, not "1 @ 8".
+        return f"Studiested {self.pk}" if self.pk else "Nytt studiested"

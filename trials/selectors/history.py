@@ -1,0 +1,80 @@
+"""Reads for the study's history page: what changed at its sites, with who, when and why."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from sites.models import Organisation
+
+from ..models import StudySite
+
+_KIND = {"+": _("Lagt til"), "~": _("Endret"), "-": _("Fjernet")}
+_IGNORED = {"created_at", "updated_at"}
+
+
+@dataclass
+class SiteChange:
+    when: dt.datetime
+    organisation: str
+    kind: str
+    user: str
+    reason: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, old, new)
+
+
+def _display(name: str, value) -> str:
+    model_field = StudySite._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, bool):
+        return str(_("ja") if value else _("nei"))
+    return str(value)
+
+
+def studysite_history_for_study(*, study_id: int) -> list[SiteChange]:
+    """Every change to the study's sites (also removed ones), newest first, in two queries."""
+    records = list(
+        StudySite.history.filter(study_id=study_id)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    names = dict(
+        Organisation.objects.filter(pk__in={r.organisation_id for r in records}).values_list(
+            "pk", "name"
+        )
+    )
+    previous: dict[int, object] = {}
+    rows = []
+    for record in records:
+        before = previous.get(record.id)
+        changes = []
+        if before is not None and record.history_type == "~":
+            delta = record.diff_against(before, excluded_fields=_IGNORED)
+            for change in delta.changes:
+                if change.field == "organisation":
+                    old, new = names.get(change.old, "–"), names.get(change.new, "–")
+                else:
+                    old, new = (
+                        _display(change.field, change.old),
+                        _display(change.field, change.new),
+                    )
+                label = str(StudySite._meta.get_field(change.field).verbose_name)
+                changes.append((label, old, new))
+        previous[record.id] = record
+        if record.history_type == "~" and not changes:
+            continue  # saved with the study, nothing of the site changed
+        rows.append(
+            SiteChange(
+                when=record.history_date,
+                organisation=names.get(record.organisation_id, "–"),
+                kind=str(_KIND.get(record.history_type, record.history_type)),
+                user=record.history_user.get_username() if record.history_user else "–",
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    rows.sort(key=lambda row: row.when, reverse=True)
+    return rows
