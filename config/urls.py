@@ -50,5 +50,6 @@ urlpatterns = [
     path("", include("trials.web.urls")),
 ]
 
+handler400 = "sites.operations.views.bad_request"
 handler403 = "sites.operations.views.permission_denied"
 handler500 = "sites.operations.views.server_error"
