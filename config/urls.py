@@ -43,6 +43,7 @@ api_v1 = [
 urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),
+    path("favicon.ico", ops_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("feasibility/outcome/<str:token>/", feasibility_outcome, name="feasibility-outcome"),

@@ -6,7 +6,8 @@ import sys
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from sites.security.security_log import security_event
@@ -68,6 +69,13 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return _plain(request, _ERROR, 500)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site (the admin, the API docs); answer, not 404."""
+    response = HttpResponsePermanentRedirect(static("sites/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def bad_request(request, exception=None):
