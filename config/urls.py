@@ -43,6 +43,7 @@ api_v1 = [
 urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),
+    path("favicon.ico", ops_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api-v1"))),
@@ -51,5 +52,6 @@ urlpatterns = [
     path("", include("trials.web.urls")),
 ]
 
+handler400 = "sites.operations.views.bad_request"
 handler403 = "sites.operations.views.permission_denied"
 handler500 = "sites.operations.views.server_error"

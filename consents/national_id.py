@@ -93,7 +93,8 @@ def national_id_validate(
     if allow_synthetic is None:
         allow_synthetic = settings.ALLOW_SYNTHETIC_NATIONAL_IDS
     number = "".join((value or "").split())
-    if not number.isdigit() or len(number) != 11:
+    # ASCII only: "０１２…" is also isdigit(), and would become another person's pseudonym.
+    if not (number.isascii() and number.isdigit()) or len(number) != 11:
         raise ValidationError(
             _("Fødselsnummeret må bestå av nøyaktig 11 sifre."), code="national_id_format"
         )

@@ -8,6 +8,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from sites.operations.services import task_enqueue
+
 from . import selectors, services
 from .catalogue import CATALOGUE
 from .models import Indicator, IndicatorSnapshot, ReportedFigure, ReportRun
@@ -229,9 +231,7 @@ class ReportRunAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send på nytt"), permissions=["change"])
     def send_again(self, request, queryset):
-        from .tasks import send_report
-
         ids = services.report_resend(run_ids=list(queryset.values_list("pk", flat=True)))
         for run_id in ids:
-            send_report.delay(run_id)
+            task_enqueue(task_name="indicators.tasks.send_report", kwargs={"run_id": run_id})
         self.message_user(request, f"{len(ids)} rapporter lagt i kø for ny sending.", messages.INFO)

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+
+from sites.operations.services import task_enqueue
 
 from . import services
 from .periods import Period, previous_month
@@ -15,7 +16,7 @@ def monthly_reports(period: str | None = None) -> dict:
     result = services.snapshots_compute(period=target)
     run_ids = services.report_runs_prepare(period=target)
     for run_id in run_ids:
-        transaction.on_commit(lambda run_id=run_id: send_report.delay(run_id))
+        task_enqueue(task_name="indicators.tasks.send_report", kwargs={"run_id": run_id})
     return {"period": str(target), "snapshots": result.created, "queued": len(run_ids)}
 
 

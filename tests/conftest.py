@@ -76,3 +76,22 @@ def _plain_http_test_client(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def broker_outage():
+    """A Redis of our own as the Celery broker (not in-process), which the test may stop and start
+    to show that work is kept as PendingTask and sent when it returns (sites.operations)."""
+    import shutil
+
+    from tests.broker import ThrowawayRedis, celery_broker, free_port
+
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    server = ThrowawayRedis(free_port())
+    server.start()
+    try:
+        with celery_broker(server.url):
+            yield server
+    finally:
+        server.stop()

@@ -17,7 +17,8 @@ def close_expired_recruitment() -> int:
 
 
 # Industry collaboration (NorTrials): feasibility requests and agreement milestones.
-# Mail tasks retry when the SMTP server is away; the services enqueue them with robust on_commit,
+# Mail tasks retry when the SMTP server is away; the services enqueue them with task_enqueue
+# (after commit, kept as PendingTask while Redis is down),
 # so a request is never lost because mail is down.
 MAIL_RETRY = {
     "autoretry_for": (OSError, smtplib.SMTPException),

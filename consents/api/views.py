@@ -6,9 +6,11 @@ With an ``Idempotency-Key`` header, the same request sent again returns the stor
 writes nothing; the same key with a different body is refused (422).
 """
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,13 +29,34 @@ from .auth import IntegrationTokenAuthentication, IsIntegrationClient
 from .serializers import ConsentInSerializer, EnrolmentInSerializer, ReservationInSerializer
 
 MAX_BATCH = 1000
+# An opaque key chosen by the client (a UUID is typical): 1–200 visible ASCII characters.
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     str,
     OpenApiParameter.HEADER,
-    description="Samme nøkkel og samme innhold gir samme svar, uten nye skrivinger.",
+    description=(
+        "Samme nøkkel og samme innhold gir samme svar, uten nye skrivinger. "
+        "1–200 synlige ASCII-tegn, for eksempel en UUID."
+    ),
+    pattern=IDEMPOTENCY_KEY.pattern,
 )
+
+
+RESPONSES = {
+    201: OpenApiResponse(dict, "Alle postene er lagret: `count` og `results`."),
+    400: OpenApiResponse(
+        dict,
+        "Ingenting er lagret: `detail`, og `errors: [{index, errors}]` for hver post som feilet "
+        "(også ugyldig JSON, feil Idempotency-Key, eller 0 / over 1000 poster).",
+    ),
+    401: OpenApiResponse(dict, "Manglende, ukjent eller deaktivert token."),
+    403: OpenApiResponse(dict, "Systemet har ikke lov til dette (for eksempel reservasjoner)."),
+    413: OpenApiResponse(dict, "Forespørselen er for stor; del den opp."),
+    415: OpenApiResponse(dict, "Innholdet må være `application/json`."),
+    422: OpenApiResponse(dict, "Idempotency-Key er brukt før for en annen forespørsel."),
+}
 
 
 def _errors(exc: DjangoValidationError):
@@ -59,13 +82,21 @@ class IntegrationBatchView(APIView):
         refused = self.check_client(client)
         if refused:
             return Response({"detail": refused}, status=status.HTTP_403_FORBIDDEN)
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+            return Response(
+                {
+                    "detail": "Idempotency-Key må være 1–200 synlige ASCII-tegn uten mellomrom "
+                    "(for eksempel en UUID)."
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         records = request.data if isinstance(request.data, list) else [request.data]
         if not records or len(records) > MAX_BATCH:
             return Response(
                 {"detail": f"En forespørsel må ha mellom 1 og {MAX_BATCH} poster."},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        key = request.headers.get("Idempotency-Key", "").strip()[:200]
         fingerprint = request_fingerprint(request.data)
         if key:
             stored = self._stored(client, key, fingerprint)
@@ -148,7 +179,7 @@ class EnrolmentIntegrationView(IntegrationBatchView):
     @extend_schema(
         request=EnrolmentInSerializer(many=True),
         parameters=[IDEMPOTENCY_HEADER],
-        responses={201: dict, 400: dict, 422: dict},
+        responses=RESPONSES,
     )
     def post(self, request):
         return super().post(request)
@@ -169,7 +200,7 @@ class ConsentIntegrationView(IntegrationBatchView):
     @extend_schema(
         request=ConsentInSerializer(many=True),
         parameters=[IDEMPOTENCY_HEADER],
-        responses={201: dict, 400: dict, 422: dict},
+        responses=RESPONSES,
     )
     def post(self, request):
         return super().post(request)
@@ -205,7 +236,7 @@ class ReservationIntegrationView(IntegrationBatchView):
     @extend_schema(
         request=ReservationInSerializer(many=True),
         parameters=[IDEMPOTENCY_HEADER],
-        responses={201: dict, 400: dict, 403: dict, 422: dict},
+        responses=RESPONSES,
     )
     def post(self, request):
         return super().post(request)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sites.operations.services import task_enqueue
 from trials.models import Enrolment, Study
 
 from ..models import ConsentEvent, ConsentForm, IntegrationClient, Participant
@@ -126,8 +127,6 @@ def consent_withdraw(
 ) -> ConsentEvent:
     """Withdraw consent. Takes effect at once: the enrolment ends, the export leaves the participant
     out, and a deletion request schedules erasure within the configured deadline."""
-    from ..tasks import notify_site_of_withdrawal
-
     current = consent_current_event(participant=participant, study=study)
     active_enrolment = (
         Enrolment.objects.select_for_update()
@@ -162,7 +161,9 @@ def consent_withdraw(
         active_enrolment._change_reason = _("Samtykke trukket")
         active_enrolment.full_clean()
         active_enrolment.save()
-        transaction.on_commit(lambda: notify_site_of_withdrawal.delay(event.pk))
+        task_enqueue(
+            task_name="consents.tasks.notify_site_of_withdrawal", kwargs={"event_id": event.pk}
+        )
     if scope == ConsentEvent.Scope.DELETE_DATA:
         participant_request_erasure(participant=participant, today=timezone.localdate())
     logger.info(

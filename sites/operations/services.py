@@ -24,13 +24,26 @@ def _send(*, task_name: str, kwargs: dict) -> None:
     )
 
 
+def _registered_task(task_name: str):
+    """The task object; a web process has not imported the apps' ``tasks`` modules by itself."""
+    if task_name not in current_app.tasks:
+        current_app.loader.import_default_modules()  # runs autodiscover_tasks()
+    return current_app.tasks[task_name]
+
+
 def task_enqueue(*, task_name: str, kwargs: dict | None = None) -> None:
-    """Queue ``task_name`` after commit; keep it as pending work if the broker is unreachable."""
+    """Queue ``task_name`` after commit; keep it as pending work if the broker is unreachable.
+
+    The one way the apps hand work to Celery (no ``.delay()``): ``kwargs`` are ids and periods,
+    never personal data, because they travel through Redis and may sit in ``PendingTask``. Without
+    ``CELERY_BROKER_URL`` the task runs in-process after commit. The callback is robust: what was
+    saved stays saved even if the follow-up (e-mail, notice) fails, as the tasks retry themselves.
+    """
     kwargs = kwargs or {}
 
     def send() -> None:
         if current_app.conf.task_always_eager:
-            current_app.tasks[task_name].apply(kwargs=kwargs)
+            _registered_task(task_name).apply(kwargs=kwargs)
             return
         try:
             _send(task_name=task_name, kwargs=kwargs)
@@ -40,7 +53,7 @@ def task_enqueue(*, task_name: str, kwargs: dict | None = None) -> None:
                 task_name=task_name, kwargs=kwargs, attempts=1, last_error=str(exc)[:500]
             )
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)
 
 
 def pending_tasks_flush(*, batch_size: int = 500) -> int:

@@ -3,8 +3,11 @@
 import logging
 import sys
 
-from django.db import Error as DatabaseError  # also InterfaceError: connection gone
-from django.http import HttpResponse, JsonResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from sites.security.security_log import security_event
@@ -16,6 +19,8 @@ logger = logging.getLogger(__name__)
 _UNAVAILABLE = "Tjenesten er midlertidig utilgjengelig. Prøv igjen om litt."
 _ERROR = "Det oppstod en feil hos oss. Prøv igjen senere."
 _REFUSED = "Du har ikke tilgang til denne siden."
+_BAD_REQUEST = "Forespørselen kunne ikke leses."
+_TOO_LARGE = "Forespørselen er for stor (høyst {limit} byte). Del den opp i mindre deler."
 
 
 @never_cache
@@ -53,13 +58,32 @@ def _plain(request, message: str, status: int) -> HttpResponse:
 
 
 def server_error(request):
-    """handler500: a database outage is a 503 (try again); anything else a generic 500."""
+    """handler500: a database outage is a 503 (try again); anything else a generic 500.
+
+    Only errors of the connection count as an outage (OperationalError, and InterfaceError when
+    the connection is gone). A DataError or IntegrityError is a bug to fix, not a reason to retry.
+    """
     exc = sys.exc_info()[1]
-    if isinstance(exc, DatabaseError):
+    if isinstance(exc, OperationalError | InterfaceError):
         response = _plain(request, _UNAVAILABLE, 503)
         response["Retry-After"] = "30"
         return response
     return _plain(request, _ERROR, 500)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site (the admin, the API docs); answer, not 404."""
+    response = HttpResponsePermanentRedirect(static("sites/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def bad_request(request, exception=None):
+    """handler400: a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 that says so; else a plain 400."""
+    if isinstance(exception, RequestDataTooBig):
+        message = _TOO_LARGE.format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return _plain(request, message, 413)
+    return _plain(request, _BAD_REQUEST, 400)
 
 
 def permission_denied(request, exception=None):

@@ -19,6 +19,8 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # A public-looking host name for the live server (some pages behave differently on localhost).
+    "--host-resolver-rules=MAP portefolje.test 127.0.0.1",
 ]
 
 

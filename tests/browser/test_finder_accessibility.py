@@ -33,7 +33,8 @@ def studies(reference_data):
 
 
 def axe_violations(page, axe_source: str) -> list[dict]:
-    # Evaluated through the DevTools protocol: the pages' CSP (script-src 'self') forbids inline tags.
+    # The page's CSP forbids inline scripts; axe is evaluated as the test's own code instead
+    # (the CSP itself is tested in test_security_headers.py).
     page.evaluate(axe_source)
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS

@@ -4,12 +4,12 @@ profiles and sponsor contacts. Rows are scoped by ``trials.selectors.industry``.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from sites.operations.services import task_enqueue
 from sites.scoped_admin import ScopePermissionMixin
 
 from ..models import (
@@ -248,11 +248,11 @@ class FeasibilityRequestAdmin(NationalWriteMixin, ScopePermissionMixin, admin.Mo
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:
-            from .. import tasks
-
             services.feasibility_request_route(request=form.instance)
-            pk = form.instance.pk
-            transaction.on_commit(lambda: tasks.feasibility_confirm.delay(pk), robust=True)
+            task_enqueue(
+                task_name="trials.tasks.feasibility_confirm",
+                kwargs={"request_id": form.instance.pk},
+            )
 
     @admin.action(description=_("Send samlet svar til sponsor nå"), permissions=["change"])
     def compile_now(self, request, queryset):

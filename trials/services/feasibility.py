@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sites.models import Organisation, Region
+from sites.operations.services import task_enqueue
 
 from ..models import (
     FeasibilityInterestProfile,
@@ -107,9 +108,7 @@ def feasibility_request_create(
     request.regions.set(regions)
     request.organisations.set(organisations)
     feasibility_request_route(request=request, now=now)
-    from .. import tasks
-
-    transaction.on_commit(lambda: tasks.feasibility_confirm.delay(request.pk), robust=True)
+    task_enqueue(task_name="trials.tasks.feasibility_confirm", kwargs={"request_id": request.pk})
     return request
 
 
@@ -155,11 +154,9 @@ def feasibility_request_route(
         )
         request.status = FeasibilityRequest.Status.ROUTED
         request.routed_at = request.routed_at or now
-    from .. import tasks  # tasks import services; import here to avoid a cycle
-
-    response_ids = [r.pk for r in new]
-    transaction.on_commit(
-        lambda: tasks.feasibility_notify_routed.delay(request.pk, response_ids), robust=True
+    task_enqueue(
+        task_name="trials.tasks.feasibility_notify_routed",
+        kwargs={"request_id": request.pk, "response_ids": [r.pk for r in new]},
     )
     return new
 
@@ -230,10 +227,10 @@ def feasibility_response_answer(
         request_id=response.request_id, answer=FeasibilityResponse.Answer.PENDING
     )
     if not pending.exists():
-        from .. import tasks
-
-        request_id = response.request_id
-        transaction.on_commit(lambda: tasks.feasibility_compile.delay(request_id), robust=True)
+        task_enqueue(
+            task_name="trials.tasks.feasibility_compile",
+            kwargs={"request_id": response.request_id},
+        )
     return response
 
 
@@ -339,9 +336,9 @@ def feasibility_outcome_report(
             "status",
         ]
     )
-    from .. import tasks
-
-    transaction.on_commit(lambda: tasks.feasibility_notify_outcome.delay(request.pk), robust=True)
+    task_enqueue(
+        task_name="trials.tasks.feasibility_notify_outcome", kwargs={"request_id": request.pk}
+    )
     return request
 
 

@@ -49,3 +49,13 @@ def test_admin_pages_have_no_inline_scripts(client, reference_data, django_user_
         html = client.get(path, secure=True).content.decode()
         inline = re.findall(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", html)
         assert not inline, f"{path}: {inline}"
+
+
+def test_the_favicon_is_answered_not_404(client):
+    """Browsers ask for /favicon.ico on every page, the admin and the API docs included."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("sites/favicon.svg")
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("sites/favicon.svg")
