@@ -207,7 +207,7 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
             content_type__app_label__in=["trials", "consents"],
             codename__regex=r"^(view|add|change)_(enrolment|participant|consentform|consentevent|reservation)$",
         )
-        # Indicators: the dashboards and definitions (issue 7).
+        # Indicators: the dashboards and definitions.
         | Permission.objects.filter(
             content_type__app_label="indicators", codename__in=["view_indicator"]
         )
