@@ -25,9 +25,10 @@ demo-data: venv
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py load_reference_data
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo_data
+	@# Activity for the indicators first: it fills an empty enrolment table only.
+	$(DEMO_ENV) $(BIN)/python manage.py load_indicator_demo_data
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo_participation
 	$(DEMO_ENV) $(BIN)/python manage.py create_demo_users
-	$(DEMO_ENV) $(BIN)/python manage.py load_indicator_demo_data
 	$(DEMO_ENV) $(BIN)/python manage.py compute_indicators --months 24
 
 demo: demo-data
