@@ -42,8 +42,9 @@ class BoundedCountPaginator(Paginator):
         count_up_to = getattr(self.object_list, "count_up_to", None)
         if count_up_to is not None:
             return count_up_to(self.count_limit + 1)
-        # Without ORDER BY the database may stop as soon as it has seen count_limit + 1 rows.
-        return self.object_list.order_by()[: self.count_limit + 1].count()
+        # Without ORDER BY the database may stop as soon as it has seen count_limit + 1 rows, and
+        # selecting only the key leaves out per-row annotations (such as enrolment counts).
+        return self.object_list.order_by().values("pk")[: self.count_limit + 1].count()
 
     @cached_property
     def count(self) -> int:
