@@ -78,3 +78,14 @@ def test_a_broker_url_switches_to_a_real_worker():
     result = _setup({"DJANGO_DEBUG": "1", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[1] == "False"
+
+
+def test_manage_py_says_which_setting_is_wrong():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
