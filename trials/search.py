@@ -31,7 +31,7 @@ from django.utils import timezone
 from sites.models import Organisation
 
 from .models import Study, StudySite
-from .models.search import SEARCH_CONFIG, study_search_vector
+from .models.search import SEARCH_CONFIG
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -40,14 +40,15 @@ def study_filter_text(*, queryset: QuerySet[Study], q: str) -> QuerySet[Study]:
     """Studies whose titles, lay summary or conditions match ``q``.
 
     PostgreSQL: Norwegian stemming ("hjertesvikt" finds "hjertesvikten"), all words must match,
-    served from the functional GIN index. SQLite: every word must occur (case-insensitive).
+    against the stored ``search_document`` (GIN-indexed). SQLite: every word must occur
+    (case-insensitive).
     """
     words = q.split()
     if not words:
         return queryset
     if connection.vendor == "postgresql":
         query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-        return queryset.alias(search_document=study_search_vector()).filter(search_document=query)
+        return queryset.filter(search_document=query)
     for word in words:
         condition = Q()
         for field in ("lay_title_nb", "lay_title_nn", "lay_title_en", "scientific_title"):

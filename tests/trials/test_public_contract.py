@@ -214,9 +214,9 @@ def test_interactive_docs_are_served_from_the_project(client):
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_fast_output_equals_the_documented_serializer(portfolio, lang):
     from trials.api.serializers import PublicStudySerializer, public_study_dict
-    from trials.selectors import study_public_list
+    from trials.selectors import study_attach_public_sites, study_public_list
 
-    for study in study_public_list():
+    for study in study_attach_public_sites(study_public_list()):
         documented = json.loads(
             json.dumps(PublicStudySerializer(study, context={"lang": lang}).data, default=str)
         )

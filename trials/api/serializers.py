@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import HealthCategory, Study, StudySite
+from ..selectors.public import PublicSite
 
 
 def _lang(serializer: serializers.Serializer) -> str:
@@ -21,29 +22,22 @@ class PublicContactSerializer(serializers.Serializer):
 
 
 class PublicStudySiteSerializer(serializers.Serializer):
-    organisation = serializers.CharField(source="organisation.name")
-    organisation_orgnr = serializers.CharField(source="organisation.orgnr", allow_null=True)
-    region = serializers.CharField(source="organisation.region.code", allow_null=True, default=None)
-    region_name = serializers.CharField(
-        source="organisation.region.name", allow_null=True, default=None
-    )
-    municipality = serializers.CharField(
-        source="organisation.municipality.code", allow_null=True, default=None
-    )
-    municipality_name = serializers.CharField(
-        source="organisation.municipality.name", allow_null=True, default=None
-    )
-    latitude = serializers.FloatField(source="organisation.latitude", allow_null=True)
-    longitude = serializers.FloatField(source="organisation.longitude", allow_null=True)
+    """Documents a ``selectors.public.PublicSite`` (the output is built by ``_site_dict``)."""
+
+    organisation = serializers.CharField(source="organisation_name")
+    organisation_orgnr = serializers.CharField(allow_null=True)
+    region = serializers.CharField(source="region_code", allow_null=True)
+    region_name = serializers.CharField(allow_null=True)
+    municipality = serializers.CharField(source="municipality_code", allow_null=True)
+    municipality_name = serializers.CharField(allow_null=True)
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
     status = serializers.ChoiceField(choices=StudySite.Status.choices)
-    is_open = serializers.SerializerMethodField()
+    is_open = serializers.BooleanField()
     is_decentralised = serializers.BooleanField()
     target_enrolment = serializers.IntegerField(allow_null=True)
     local_investigator = serializers.CharField()
     contact = PublicContactSerializer(source="*")
-
-    def get_is_open(self, site: StudySite) -> bool:
-        return site.status == StudySite.Status.OPEN
 
 
 class PublicStudyIdentifiersSerializer(serializers.Serializer):
@@ -104,7 +98,7 @@ class PublicStudySerializer(serializers.Serializer):
     )
     opened_on = serializers.DateField(allow_null=True)
     planned_recruitment_end_on = serializers.DateField(allow_null=True)
-    sites = PublicStudySiteSerializer(many=True)
+    sites = PublicStudySiteSerializer(source="public_sites", many=True)
     updated_at = serializers.DateTimeField()
     distance_km = serializers.SerializerMethodField()
 
@@ -113,8 +107,8 @@ class PublicStudySerializer(serializers.Serializer):
         return enrolled_public(study)
 
     def get_is_open(self, study: Study) -> bool:
-        """Open for inclusion at one site or more (read from the prefetched sites)."""
-        return any(site.status == StudySite.Status.OPEN for site in study.sites.all())
+        """Open for inclusion at one site or more (read from the attached sites)."""
+        return any(site.is_open for site in study.public_sites)
 
     def get_url(self, study: Study) -> str:
         return f"/api/v1/studies/{study.public_id}/"
@@ -134,21 +128,18 @@ class PublicStudySerializer(serializers.Serializer):
         return None if distance is None else round(distance, 1)
 
 
-def _site_dict(site: StudySite) -> dict:
-    org = site.organisation
-    region = org.region
-    municipality = org.municipality
+def _site_dict(site: PublicSite) -> dict:
     return {
-        "organisation": org.name,
-        "organisation_orgnr": org.orgnr,
-        "region": region.code if region else None,
-        "region_name": region.name if region else None,
-        "municipality": municipality.code if municipality else None,
-        "municipality_name": municipality.name if municipality else None,
-        "latitude": None if org.latitude is None else float(org.latitude),
-        "longitude": None if org.longitude is None else float(org.longitude),
+        "organisation": site.organisation_name,
+        "organisation_orgnr": site.organisation_orgnr,
+        "region": site.region_code,
+        "region_name": site.region_name,
+        "municipality": site.municipality_code,
+        "municipality_name": site.municipality_name,
+        "latitude": site.latitude,
+        "longitude": site.longitude,
         "status": site.status,
-        "is_open": site.status == StudySite.Status.OPEN,
+        "is_open": site.is_open,
         "is_decentralised": site.is_decentralised,
         "target_enrolment": site.target_enrolment,
         "local_investigator": site.local_investigator,
@@ -162,10 +153,11 @@ def _site_dict(site: StudySite) -> dict:
 
 def public_study_dict(study: Study, *, lang: str = "nb") -> dict:
     """The same output as ``PublicStudySerializer`` (a test holds them equal), built directly:
-    the DRF field machinery costs more than the database on a page of 100 studies."""
+    the DRF field machinery costs more than the database on a page of 100 studies. The study
+    comes from ``selectors.study_public_list`` with ``study_attach_public_sites`` applied."""
     title = lay_text(study, "lay_title", lang)[0]
     summary, language = lay_text(study, "lay_summary", lang)
-    sites = [_site_dict(site) for site in study.sites.all()]
+    sites = [_site_dict(site) for site in study.public_sites]
     distance = getattr(study, "distance_km", None)
     return {
         "id": study.public_id,

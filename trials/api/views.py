@@ -101,16 +101,28 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
     def list(self, request, *args, **kwargs):
         lang = self.get_serializer_context()["lang"]
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = selectors.study_attach_public_sites(page)
         return self.get_paginated_response([public_study_dict(s, lang=lang) for s in page])
 
     def retrieve(self, request, *args, **kwargs):
         lang = self.get_serializer_context()["lang"]
-        return Response(public_study_dict(self.get_object(), lang=lang))
+        (study,) = selectors.study_attach_public_sites([self.get_object()])
+        return Response(public_study_dict(study, lang=lang))
 
     def _export_rows(self):
         queryset = self.filter_queryset(self.get_queryset()).order_by("public_id")
         lang = self.get_serializer_context()["lang"]
+        chunk: list = []
         for study in queryset.iterator(chunk_size=EXPORT_CHUNK):
+            chunk.append(study)
+            if len(chunk) == EXPORT_CHUNK:
+                yield from self._export_chunk(chunk, lang)
+                chunk = []
+        yield from self._export_chunk(chunk, lang)
+
+    @staticmethod
+    def _export_chunk(studies: list, lang: str):
+        for study in selectors.study_attach_public_sites(studies):
             yield public_study_dict(study, lang=lang)
 
     @extend_schema(

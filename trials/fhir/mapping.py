@@ -1,7 +1,8 @@
 """A published study as a FHIR R4B ResearchStudy (plain JSON; tests validate it with fhir.resources)."""
 
 from ..api.serializers import lay_text
-from ..models import Study, StudySite
+from ..models import Study
+from ..selectors.public import PublicSite
 
 BASE = "https://kliniskestudier.no/fhir"
 SYSTEMS = {
@@ -40,19 +41,18 @@ PHASE = {
 }
 
 
-def _location(index: int, site: StudySite) -> dict:
-    org = site.organisation
+def _location(index: int, site: PublicSite) -> dict:
     location: dict = {
         "resourceType": "Location",
         "id": f"site-{index}",
-        "status": "active" if site.status == StudySite.Status.OPEN else "inactive",
-        "name": org.name,
-        "description": str(site.get_status_display()),
+        "status": "active" if site.is_open else "inactive",
+        "name": site.organisation_name,
+        "description": site.status_label,
     }
-    if org.municipality_id:
-        location["address"] = {"city": org.municipality.name, "country": "NO"}
-    if org.latitude is not None and org.longitude is not None:
-        location["position"] = {"latitude": float(org.latitude), "longitude": float(org.longitude)}
+    if site.municipality_name:
+        location["address"] = {"city": site.municipality_name, "country": "NO"}
+    if site.latitude is not None and site.longitude is not None:
+        location["position"] = {"latitude": site.latitude, "longitude": site.longitude}
     telecom = []
     if site.contact_phone:
         telecom.append({"system": "phone", "value": site.contact_phone})
@@ -71,7 +71,7 @@ def study_to_research_study(study: Study, *, lang: str = "nb") -> dict:
         for field in SYSTEMS
         if getattr(study, field)
     ]
-    sites = list(study.sites.all())
+    sites = study.public_sites
     contained: list[dict] = [_location(i, site) for i, site in enumerate(sites, start=1)]
     resource: dict = {
         "resourceType": "ResearchStudy",

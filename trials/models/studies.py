@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from ..validators import (
     validate_rek,
 )
 from .hrcs import HealthCategory, ResearchActivity
-from .search import PostgresOnlyGinIndex, study_search_vector
+from .search import PostgresOnlyGinIndex, StudySearchDocument
 
 _PUBLIC_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 
@@ -226,9 +227,16 @@ class Study(models.Model):
         ),
     )
 
+    # Kept by the database from the texts above (PostgreSQL; NULL on SQLite), never by Python.
+    search_document = models.GeneratedField(
+        expression=StudySearchDocument(),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
     history = HistoricalRecords(
         verbose_name=_("historikk for studie"),
-        excluded_fields=["version"],
+        excluded_fields=["version", "search_document"],
         m2m_fields=[hrcs_categories],
     )
 
@@ -295,7 +303,7 @@ class Study(models.Model):
                 fields=["status", "planned_recruitment_end_on"], name="study_status_end_idx"
             ),
             # Public API `q`: Norwegian full-text search (PostgreSQL only; SQLite uses icontains).
-            PostgresOnlyGinIndex(study_search_vector(), name="study_search_gin_idx"),
+            PostgresOnlyGinIndex(fields=["search_document"], name="study_search_document_idx"),
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,9 @@ from django.utils.translation import gettext_lazy as _
 
 from sites.selectors import organisation_scope_q
 
-from ..models import Study, StudySite
+from ..models import HealthCategory, Study, StudySite
+from .public import PUBLIC_STUDY_FIELDS
+from .public import study_attach_public_sites as study_attach_public_sites  # re-exported
 
 
 def study_open_site_exists() -> Exists:
@@ -40,18 +42,23 @@ def study_public_queryset() -> QuerySet[Study]:
 
 
 def study_public_list() -> QuerySet[Study]:
-    """Published studies with everything a public list row needs, in a constant number of queries.
+    """Published studies with the allowlisted columns a public row needs.
 
-    "Open for inclusion" is read from the prefetched sites by the serializer
-    rather than annotated, so PostgreSQL never hashes every open site to build one page.
+    The sites are not part of the queryset: once the page is cut, the caller passes it through
+    ``study_attach_public_sites`` (two queries, plain values; see ``selectors.public``). "Open for
+    inclusion" is read from those sites rather than annotated, so PostgreSQL never hashes every
+    open site to build one page.
     """
-    sites = StudySite.objects.select_related(
-        "organisation__region", "organisation__municipality"
-    ).order_by("organisation__name")
     return (
         study_public_queryset()
         .select_related("sponsor")
-        .prefetch_related(Prefetch("sites", queryset=sites), "hrcs_categories")
+        .only(*PUBLIC_STUDY_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "hrcs_categories",
+                queryset=HealthCategory.objects.only("code", "label_nb", "label_en"),
+            )
+        )
         .annotate(enrolled=study_enrolled_count())
     )
 

@@ -91,17 +91,8 @@ def _language_links(request: HttpRequest, current: str) -> list[dict]:
 
 
 def _row(study, lang: str) -> dict:
-    open_sites = [s for s in study.sites.all() if s.status == "open"]
-    places = sorted(
-        {
-            (
-                s.organisation.municipality.name
-                if s.organisation.municipality_id
-                else s.organisation.name
-            )
-            for s in study.sites.all()
-        }
-    )
+    open_sites = [site for site in study.public_sites if site.is_open]
+    places = sorted({site.place for site in study.public_sites})
     return {
         "study": study,
         "title": lay_text(study, "lay_title", lang)[0] or study.scientific_title,
@@ -139,7 +130,8 @@ def study_list(request: HttpRequest) -> HttpResponse:
                 page = paginator.page(wanted)
             except (EmptyPage, PageNotAnInteger):
                 page = paginator.page(1)
-            rows = [_row(study, lang) for study in page.object_list]
+            studies = selectors.study_attach_public_sites(page.object_list)
+            rows = [_row(study, lang) for study in studies]
         params = request.GET.copy()
         params.pop("page", None)
         return render(
@@ -164,6 +156,7 @@ def study_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     study = selectors.study_public_detail().filter(public_id=public_id).first()
     if study is None:
         raise Http404
+    (study,) = selectors.study_attach_public_sites([study])
     with translation.override(lang):
         row = _row(study, lang)
         return render(
@@ -171,7 +164,7 @@ def study_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "trials/finder/detail.html",
             {
                 **row,
-                "sites": list(study.sites.all()),
+                "sites": study.public_sites,
                 "lang": lang,
                 "language_links": _language_links(request, lang),
             },
