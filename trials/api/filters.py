@@ -65,29 +65,47 @@ def _sites_matching(condition: Q) -> Exists:
     return Exists(StudySite.objects.filter(condition, study=OuterRef("pk")))
 
 
+# Choice querysets as functions: a FilterSet deep-copies its filters for every request, and
+# deep-copying a queryset clones its whole query (about a tenth of a list request's Python time).
+def _regions(request) -> QuerySet[Region]:
+    return Region.objects.all()
+
+
+def _organisations_with_orgnr(request) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(orgnr__isnull=False)
+
+
+def _municipalities(request) -> QuerySet[Municipality]:
+    return Municipality.objects.all()
+
+
+def _health_categories(request) -> QuerySet[HealthCategory]:
+    return HealthCategory.objects.all()
+
+
 class PublicStudyFilter(django_filters.FilterSet):
     open = StrictBooleanFilter(method="filter_open", label="Åpen for inklusjon på minst ett sted")
     status = django_filters.ChoiceFilter(choices=PUBLIC_STATUSES, label="Studiens status")
     region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(),
+        queryset=_regions,
         to_field_name="code",
         method="filter_region",
         label="Region (kode, f.eks. helse-vest): minst ett studiested i regionen",
     )
     organisation = django_filters.ModelChoiceFilter(
-        queryset=Organisation.objects.filter(orgnr__isnull=False),
+        queryset=_organisations_with_orgnr,
         to_field_name="orgnr",
         method="filter_organisation",
         label="Organisasjonsnummer til et studiested",
     )
     municipality = django_filters.ModelChoiceFilter(
-        queryset=Municipality.objects.all(),
+        queryset=_municipalities,
         to_field_name="code",
         method="filter_municipality",
         label="Kommunenummer (4 siffer) til et studiested",
     )
     hrcs = django_filters.ModelChoiceFilter(
-        queryset=HealthCategory.objects.all(),
+        queryset=_health_categories,
         to_field_name="code",
         field_name="hrcs_categories",
         label="HRCS helsekategori (kode 01–21)",
