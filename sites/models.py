@@ -136,6 +136,8 @@ class Organisation(models.Model):
         indexes = [
             # Admin and API filter organisations by region and kind.
             models.Index(fields=["region", "kind"], name="org_region_kind_idx"),
+            # Public API ETag/Last-Modified: the newest change to any organisation.
+            models.Index(fields=["updated_at"], name="org_updated_idx"),
         ]
 
     def __str__(self) -> str:

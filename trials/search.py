@@ -27,10 +27,11 @@ from django.db.models import (
 )
 from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from sites.models import Organisation
 
-from .models import Study, StudySite
+from .models import PublicChange, Study, StudySite
 from .models.search import SEARCH_CONFIG
 
 EARTH_RADIUS_KM = 6371.0088
@@ -304,19 +305,30 @@ def _open_study_prefixes(
 
 
 def public_change_stamp() -> tuple[dt.datetime | None, str]:
-    """When anything public last changed, and a short token of it, in a few index-only reads.
+    """When anything public last changed, and a short token of it, in one statement.
 
     Studies, study sites and organisations all feed the public texts; unpublishing a study
     touches its ``updated_at`` too, so the stamp moves when a study leaves the public view.
+    Deletions and sponsor edits leave no ``updated_at``: they are counted by ``PublicChange``.
+    Each ``max`` is read from the end of an index.
     """
-    stamps = [
-        Study.objects.aggregate(m=Max("updated_at"))["m"],
-        StudySite.objects.aggregate(m=Max("updated_at"))["m"],
-        Organisation.objects.aggregate(m=Max("updated_at"))["m"],
-    ]
+    tables = [model._meta.db_table for model in (Study, StudySite, Organisation)]
+    columns = [f"(SELECT max(updated_at) FROM {table})" for table in tables]  # noqa: S608
+    columns.append(f"(SELECT max(changed_at) FROM {PublicChange._meta.db_table})")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}")  # noqa: S608 (table names only)
+        stamps = [_as_datetime(value) for value in cursor.fetchone()]
     present = [s for s in stamps if s is not None]
     token = "/".join(s.isoformat() if s else "-" for s in stamps)
     return (max(present) if present else None), token
+
+
+def _as_datetime(value) -> dt.datetime | None:
+    """A ``max()`` read with raw SQL: PostgreSQL gives a datetime, SQLite its UTC text."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = parse_datetime(value)
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
 
 
 def public_capability_change_stamp() -> tuple[dt.datetime | None, str]:

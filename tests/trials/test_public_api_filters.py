@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -118,6 +119,22 @@ def as_ids(studies, *names) -> set[str]:
 )
 def test_filter_returns_exactly_the_matching_published_studies(client, studies, query, expected):
     assert set(ids(client, query)) == as_ids(studies, *expected)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Norwegian stemming is PostgreSQL text search"
+)
+def test_full_text_stems_norwegian_and_follows_edits_of_the_texts(client, studies):
+    heart = studies["heart"]
+    # "hjertesvikten" (definite form) finds the study about "hjertesvikt".
+    assert set(ids(client, "q=hjertesvikten")) == as_ids(studies, "heart")
+    heart.lay_title_nb = "Ny behandling av nyresvikt"
+    heart.conditions = "Nyresvikt"
+    heart.save()
+    cache.clear()
+    # The stored search document is rebuilt by the database when the texts change.
+    assert set(ids(client, "q=nyresvikt")) == as_ids(studies, "heart")
+    assert ids(client, "q=hjertesvikt") == []
 
 
 def test_organisation_filter_uses_the_organisation_number(client, studies):

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.http import parse_http_date
 from rest_framework.test import APIClient
 
 from sites.api.base import PublicAnonThrottle
@@ -159,7 +160,36 @@ def test_a_304_does_not_query_the_studies(client, many):
     etag = client.get("/api/v1/studies/")["ETag"]
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/api/v1/studies/", HTTP_IF_NONE_MATCH=etag).status_code == 304
-    assert len(ctx.captured_queries) == 3  # the three max(updated_at) stamps
+    assert len(ctx.captured_queries) == 1  # the change stamp, one statement
+
+
+def test_deleting_a_study_or_a_site_changes_the_etag(client, many):
+    url = "/api/v1/studies/?hrcs=02"
+    first = client.get(url)
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    # Deleting the oldest study leaves every max(updated_at) as it was; the list still changed.
+    many[0].delete()
+    after = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert after.status_code == 200 and after["ETag"] != etag
+    assert many[0].public_id not in {row["id"] for row in after.json()["results"]}
+    etag = after["ETag"]
+    StudySite.objects.filter(study=many[1]).delete()
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert parse_http_date(client.get(url)["Last-Modified"]) >= parse_http_date(last_modified)
+
+
+def test_renaming_a_sponsor_changes_the_etag(client, reference_data):
+    from tests.factories import SponsorFactory
+
+    sponsor = SponsorFactory(name="Legemiddel AS")
+    study = StudySiteFactory(study__sponsor=sponsor).study
+    url = f"/api/v1/studies/{study.public_id}/"
+    first = client.get(url)
+    assert first.json()["sponsor"]["name"] == "Legemiddel AS"
+    sponsor.name = "Legemiddel Norge AS"
+    sponsor.save()
+    after = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert after.status_code == 200 and after.json()["sponsor"]["name"] == "Legemiddel Norge AS"
 
 
 def test_anonymous_clients_are_throttled_with_retry_after(client, reference_data, monkeypatch):

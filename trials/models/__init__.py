@@ -2,6 +2,7 @@ from .agreements import Agreement, Milestone
 from .enrolments import Enrolment
 from .feasibility import FeasibilityInterestProfile, FeasibilityRequest, FeasibilityResponse
 from .hrcs import HealthCategory, ResearchActivity
+from .public import PublicChange
 from .sponsors import SponsorContact
 from .studies import Sponsor, Study, StudySite
 
@@ -13,6 +14,7 @@ __all__ = [
     "FeasibilityResponse",
     "HealthCategory",
     "Milestone",
+    "PublicChange",
     "ResearchActivity",
     "Sponsor",
     "SponsorContact",
