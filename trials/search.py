@@ -15,7 +15,6 @@ from django.db import connection
 from django.db.models import (
     Case,
     Exists,
-    ExpressionWrapper,
     FloatField,
     Max,
     OuterRef,
@@ -25,7 +24,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -59,40 +57,39 @@ def study_filter_text(*, queryset: QuerySet[Study], q: str) -> QuerySet[Study]:
     return queryset
 
 
-def _haversine_km(lat: float, lon: float, lat_field: str, lon_field: str):
-    """Great-circle distance in SQL (Django supplies the maths functions on SQLite too)."""
-    lat_rad = Radians(Cast(lat_field, FloatField()))
-    lon_rad = Radians(Cast(lon_field, FloatField()))
-    dlat = lat_rad - Value(math.radians(lat))
-    dlon = lon_rad - Value(math.radians(lon))
-    a = Power(Sin(dlat / 2.0), 2) + Value(math.cos(math.radians(lat))) * Cos(lat_rad) * Power(
-        Sin(dlon / 2.0), 2
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points, in kilometres."""
+    dlat = math.radians(lat2 - lat1)
+    dlon = math.radians(lon2 - lon1)
+    a = (
+        math.sin(dlat / 2) ** 2
+        + math.cos(math.radians(lat1)) * math.cos(math.radians(lat2)) * math.sin(dlon / 2) ** 2
     )
-    return ExpressionWrapper(2 * EARTH_RADIUS_KM * ASin(Sqrt(a)), output_field=FloatField())
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
 def organisation_distances(*, lat: float, lon: float, radius_km: float) -> dict[int, float]:
     """Organisations within ``radius_km`` of a point, with their distance, nearest first.
 
-    A bounding box on the coordinates narrows the rows before the haversine is computed.
+    The database returns the organisations inside a bounding box (a few hundred at most, even
+    with thousands of clinics); the exact distance is computed here, which costs far less than
+    compiling the same trigonometry into SQL on every request.
     """
     dlat = radius_km / 111.2
     dlon = radius_km / max(111.2 * math.cos(math.radians(lat)), 1e-6)
-    rows = (
-        Organisation.objects.filter(
-            latitude__isnull=False,
-            longitude__isnull=False,
-            latitude__gte=lat - dlat,
-            latitude__lte=lat + dlat,
-            longitude__gte=lon - dlon,
-            longitude__lte=lon + dlon,
-        )
-        .annotate(distance=_haversine_km(lat, lon, "latitude", "longitude"))
-        .filter(distance__lte=radius_km)
-        .order_by("distance")
-        .values_list("id", "distance")
-    )
-    return {org_id: float(distance) for org_id, distance in rows}
+    boxed = Organisation.objects.filter(
+        latitude__gte=lat - dlat,
+        latitude__lte=lat + dlat,
+        longitude__gte=lon - dlon,
+        longitude__lte=lon + dlon,
+    ).values_list("id", "latitude", "longitude")
+    within = []
+    for org_id, org_lat, org_lon in boxed:
+        distance = haversine_km(lat, lon, float(org_lat), float(org_lon))
+        if distance <= radius_km:
+            within.append((distance, org_id))
+    within.sort()
+    return {org_id: distance for distance, org_id in within}
 
 
 @dataclass(frozen=True)
