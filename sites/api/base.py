@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, pagination, permissions, renderers, throttling, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -204,6 +205,20 @@ class PublicPagination(pagination.BasePagination):
         }
 
 
+class PublicFilterBackend(DjangoFilterBackend):
+    """django-filter, without building and validating a form of every filter when the request
+    names none of them (a harvester's cursor walk, the first page): the queryset is returned as
+    the view ordered it, which is what an empty filter gives."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and request.query_params.keys().isdisjoint(
+            filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
 class PublicAnonThrottle(throttling.AnonRateThrottle):
     """Per-address rate limit for the public; DRF answers 429 with ``Retry-After``.
 
@@ -270,6 +285,7 @@ class PublicEndpointMixin:
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
     throttle_classes = [PublicAnonThrottle]
+    filter_backends = [PublicFilterBackend]
     renderer_classes = [FastJSONRenderer]
     change_stamp: Callable[[], tuple[datetime | None, str]] | None = None
     filtered_actions: tuple[str, ...] = ("list",)

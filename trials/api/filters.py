@@ -147,6 +147,15 @@ class PublicStudyFilter(django_filters.FilterSet):
         model = Study
         fields: list[str] = []
 
+    def get_form_class(self):
+        # No field depends on the request (the choice querysets are functions of nothing), so
+        # the form class is built once per process; each form still deep-copies its fields.
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
     def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset  # applied together in filter_queryset
 

@@ -151,6 +151,9 @@ def _site_dict(site: PublicSite) -> dict:
     }
 
 
+_DATETIME = serializers.DateTimeField()  # as the documented serializer writes it (Oslo time)
+
+
 def public_study_dict(study: Study, *, lang: str = "nb") -> dict:
     """The same output as ``PublicStudySerializer`` (a test holds them equal), built directly:
     the DRF field machinery costs more than the database on a page of 100 studies. The study
@@ -203,7 +206,7 @@ def public_study_dict(study: Study, *, lang: str = "nb") -> dict:
             else None
         ),
         "sites": sites,
-        "updated_at": serializers.DateTimeField().to_representation(study.updated_at),
+        "updated_at": _DATETIME.to_representation(study.updated_at),
         "distance_km": None if distance is None else round(distance, 1),
     }
 
