@@ -137,6 +137,23 @@ def test_full_text_stems_norwegian_and_follows_edits_of_the_texts(client, studie
     assert ids(client, "q=hjertesvikt") == []
 
 
+def test_open_with_a_place_means_open_at_a_site_there(client, studies):
+    """Open in Oslo, closed in Bergen: not a study a patient in Helse Vest can join now."""
+    elsewhere = StudySiteFactory(
+        study__lay_title_nb="Åpen i Oslo, avsluttet i Bergen",
+        organisation=hf("Oslo universitetssykehus"),
+    ).study
+    StudySiteFactory(study=elsewhere, organisation=hf("Bergen"), status=StudySite.Status.CLOSED)
+    bergen = hf("Bergen")
+    assert elsewhere.public_id in ids(client, "region=helse-vest")
+    assert set(ids(client, "open=true&region=helse-vest")) == as_ids(studies, "heart")
+    assert set(ids(client, f"open=true&organisation={bergen.orgnr}")) == as_ids(studies, "heart")
+    assert set(ids(client, "open=true&municipality=4601")) == as_ids(studies, "heart")
+    assert elsewhere.public_id in ids(client, "open=true&region=helse-sor-ost")
+    # Not open anywhere, with a site in the region: only the completed study.
+    assert set(ids(client, "open=false&region=helse-vest")) == as_ids(studies, "closed")
+
+
 def test_organisation_filter_uses_the_organisation_number(client, studies):
     orgnr = hf("Nord-Norge").orgnr
     assert set(ids(client, f"organisation={orgnr}")) == as_ids(studies, "children")

@@ -61,6 +61,14 @@ class NearFilter(django_filters.Filter):
     field_class = NearField
 
 
+# The place filters, as lookups on a study site.
+SITE_PLACES = {
+    "region": "organisation__region",
+    "organisation": "organisation",
+    "municipality": "organisation__municipality",
+}
+
+
 def _sites_matching(condition: Q) -> Exists:
     return Exists(StudySite.objects.filter(condition, study=OuterRef("pk")))
 
@@ -84,24 +92,28 @@ def _health_categories(request) -> QuerySet[HealthCategory]:
 
 
 class PublicStudyFilter(django_filters.FilterSet):
-    open = StrictBooleanFilter(method="filter_open", label="Åpen for inklusjon på minst ett sted")
+    open = StrictBooleanFilter(
+        method="filter_noop",
+        label="Åpen for inklusjon på minst ett sted (med region, organisation eller "
+        "municipality: på et studiested der)",
+    )
     status = django_filters.ChoiceFilter(choices=PUBLIC_STATUSES, label="Studiens status")
     region = django_filters.ModelChoiceFilter(
         queryset=_regions,
         to_field_name="code",
-        method="filter_region",
+        method="filter_noop",
         label="Region (kode, f.eks. helse-vest): minst ett studiested i regionen",
     )
     organisation = django_filters.ModelChoiceFilter(
         queryset=_organisations_with_orgnr,
         to_field_name="orgnr",
-        method="filter_organisation",
+        method="filter_noop",
         label="Organisasjonsnummer til et studiested",
     )
     municipality = django_filters.ModelChoiceFilter(
         queryset=_municipalities,
         to_field_name="code",
-        method="filter_municipality",
+        method="filter_noop",
         label="Kommunenummer (4 siffer) til et studiested",
     )
     hrcs = django_filters.ModelChoiceFilter(
@@ -159,24 +171,22 @@ class PublicStudyFilter(django_filters.FilterSet):
     def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset  # applied together in filter_queryset
 
-    def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        if value is None:
-            return queryset
-        open_site = _sites_matching(Q(status=StudySite.Status.OPEN))
-        return queryset.filter(open_site if value else ~open_site)
-
-    def filter_region(self, queryset: QuerySet, name: str, value: Region | None) -> QuerySet:
-        return (
-            queryset.filter(_sites_matching(Q(organisation__region=value))) if value else queryset
-        )
-
-    def filter_organisation(self, queryset, name, value: Organisation | None) -> QuerySet:
-        return queryset.filter(_sites_matching(Q(organisation=value))) if value else queryset
-
-    def filter_municipality(self, queryset, name, value: Municipality | None) -> QuerySet:
-        if value is None:
-            return queryset
-        return queryset.filter(_sites_matching(Q(organisation__municipality=value)))
+    def filter_sites(self, queryset: QuerySet, data: dict) -> QuerySet:
+        """Where the study runs: one site that is in every place asked for, and open if
+        ``open=true``. A patient asking for studies open in Helse Vest wants a site in Helse
+        Vest that takes in participants, not an open site in Oslo and a closed one in Bergen."""
+        site = Q()
+        for name, lookup in SITE_PLACES.items():
+            if data.get(name) is not None:
+                site &= Q(**{lookup: data[name]})
+        is_open = data.get("open")
+        if is_open:
+            site &= Q(status=StudySite.Status.OPEN)
+        if site:
+            queryset = queryset.filter(_sites_matching(site))
+        if is_open is False:
+            queryset = queryset.exclude(_sites_matching(Q(status=StudySite.Status.OPEN)))
+        return queryset
 
     def filter_age(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value is None:
@@ -193,8 +203,8 @@ class PublicStudyFilter(django_filters.FilterSet):
         return search.study_filter_text(queryset=queryset, q=value) if value else queryset
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
+        queryset = self.filter_sites(super().filter_queryset(queryset), data)
         near = data.get("near")
         radius = data.get("radius_km")
         ordering = data.get("ordering")
