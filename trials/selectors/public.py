@@ -121,9 +121,9 @@ def study_attach_public_sites(studies: Iterable[Study]) -> list[Study]:
     organisations = {
         org_id: (name, orgnr, region, region_name, municipality, municipality_name, lat, lon)
         for org_id, name, orgnr, region, region_name, municipality, municipality_name, lat, lon in (
-            Organisation.objects.filter(pk__in={row[1] for row in sites}).order_by().values_list(
-                *_ORGANISATION_COLUMNS
-            )
+            Organisation.objects.filter(pk__in={row[1] for row in sites})
+            .order_by()
+            .values_list(*_ORGANISATION_COLUMNS)
             if sites
             else ()
         )
