@@ -93,7 +93,7 @@ def _health_categories(request) -> QuerySet[HealthCategory]:
 
 class PublicStudyFilter(django_filters.FilterSet):
     open = StrictBooleanFilter(
-        method="filter_noop",
+        method="filter_open",
         label="Åpen for inklusjon på minst ett sted (med region, organisation eller "
         "municipality: på et studiested der)",
     )
@@ -101,19 +101,19 @@ class PublicStudyFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         queryset=_regions,
         to_field_name="code",
-        method="filter_noop",
+        method="filter_place",
         label="Region (kode, f.eks. helse-vest): minst ett studiested i regionen",
     )
     organisation = django_filters.ModelChoiceFilter(
         queryset=_organisations_with_orgnr,
         to_field_name="orgnr",
-        method="filter_noop",
+        method="filter_place",
         label="Organisasjonsnummer til et studiested",
     )
     municipality = django_filters.ModelChoiceFilter(
         queryset=_municipalities,
         to_field_name="code",
-        method="filter_noop",
+        method="filter_place",
         label="Kommunenummer (4 siffer) til et studiested",
     )
     hrcs = django_filters.ModelChoiceFilter(
@@ -170,6 +170,14 @@ class PublicStudyFilter(django_filters.FilterSet):
 
     def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset  # applied together in filter_queryset
+
+    def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        return queryset  # applied with the places in filter_sites
+
+    def filter_place(
+        self, queryset: QuerySet, name: str, value: Region | Organisation | Municipality | None
+    ) -> QuerySet:
+        return queryset  # applied together in filter_sites
 
     def filter_sites(self, queryset: QuerySet, data: dict) -> QuerySet:
         """Where the study runs: one site that is in every place asked for, and open if

@@ -48,6 +48,7 @@ PUBLIC_STUDY_FIELDS = (
     "updated_at",
 )
 
+# Read in the order of PublicSite's fields: organisation and place first, then the site.
 _SITE_COLUMNS = (
     "study_id",
     "organisation_id",
@@ -118,38 +119,17 @@ def study_attach_public_sites(studies: Iterable[Study]) -> list[Study]:
         .order_by("id")
         .values_list(*_SITE_COLUMNS)
     )
-    organisations = {
-        org_id: (name, orgnr, region, region_name, municipality, municipality_name, lat, lon)
-        for org_id, name, orgnr, region, region_name, municipality, municipality_name, lat, lon in (
-            Organisation.objects.filter(pk__in={row[1] for row in sites})
-            .order_by()
-            .values_list(*_ORGANISATION_COLUMNS)
-            if sites
-            else ()
-        )
-    }
+    org_ids = {row[1] for row in sites}
+    rows = (
+        Organisation.objects.filter(pk__in=org_ids).order_by().values_list(*_ORGANISATION_COLUMNS)
+        if org_ids
+        else ()
+    )
+    # The first eight fields of a PublicSite: the organisation and where it is.
+    places = {org_id: (*where, _float(lat), _float(lon)) for org_id, *where, lat, lon in rows}
     by_study: dict[int, list[PublicSite]] = defaultdict(list)
-    for study_id, org_id, status, decentralised, target, investigator, *contact in sites:
-        name, orgnr, region, region_name, municipality, municipality_name, lat, lon = organisations[
-            org_id
-        ]
-        by_study[study_id].append(
-            PublicSite(
-                name,
-                orgnr,
-                region,
-                region_name,
-                municipality,
-                municipality_name,
-                _float(lat),
-                _float(lon),
-                status,
-                decentralised,
-                target,
-                investigator,
-                *contact,
-            )
-        )
+    for study_id, org_id, *site in sites:
+        by_study[study_id].append(PublicSite(*places[org_id], *site))
     for study in studies:
         study.public_sites = sorted(by_study.get(study.pk, ()), key=_by_organisation_name)
     return studies
