@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 from django.utils.http import parse_http_date
 from rest_framework.test import APIClient
@@ -219,3 +220,28 @@ def test_cors_is_open_for_get_on_the_api_only(client, reference_data):
 def test_the_api_is_read_only(client, many):
     assert client.post("/api/v1/studies/", {}, format="json").status_code == 405
     assert client.delete(f"/api/v1/studies/{many[0].public_id}/").status_code == 405
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's partial indexes")
+def test_the_public_partial_indexes_serve_the_public_queries(many):
+    """The index conditions prove the selectors' filters: if either drifts, the index is unusable."""
+    from trials.selectors import study_public_queryset
+
+    open_in_region = (
+        study_public_queryset()
+        .filter(
+            Exists(
+                StudySite.objects.filter(
+                    study=OuterRef("pk"), status="open", organisation__region__code="helse-vest"
+                )
+            )
+        )
+        .order_by("id")
+        .values("id")
+    )
+    sql, params = open_in_region.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "study_public_idx" in plan and "studysite_open_idx" in plan, plan

@@ -298,6 +298,13 @@ class Study(models.Model):
             # Admin changelist (newest changes first, with the pk tiebreak the admin adds) and the
             # public API's ETag/Last-Modified (max updated_at).
             models.Index(fields=["-updated_at", "-id"], name="study_updated_idx"),
+            # Public lists and their bounded counts: the ids of what may be published, read
+            # index-only (the condition is selectors.study_public_queryset's).
+            models.Index(
+                fields=["id"],
+                condition=Q(is_published=True) & ~Q(status__in=["draft", "withdrawn"]),
+                name="study_public_idx",
+            ),
             # Nightly job: open studies whose planned recruitment end has passed.
             models.Index(
                 fields=["status", "planned_recruitment_end_on"], name="study_status_end_idx"
@@ -378,6 +385,13 @@ class StudySite(models.Model):
             ),
             # Public API ETag/Last-Modified: the newest change to any study site.
             models.Index(fields=["updated_at"], name="studysite_updated_idx"),
+            # Public `open` with a place: the open sites of a study and where they are,
+            # index-only (a fifth of all sites).
+            models.Index(
+                fields=["study", "organisation"],
+                condition=Q(status="open"),
+                name="studysite_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:
