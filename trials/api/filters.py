@@ -74,7 +74,7 @@ def _sites_matching(condition: Q) -> Exists:
 
 
 # Choice querysets as functions: a FilterSet deep-copies its filters for every request, and
-# deep-copying a queryset clones its whole query (about a tenth of a list request's Python time).
+# deep-copying a queryset clones its whole query.
 def _regions(request) -> QuerySet[Region]:
     return Region.objects.all()
 
