@@ -160,6 +160,22 @@ def _enrol(study: Study, n: int) -> None:
         )
 
 
+def test_enrolled_counts_included_and_completed_and_hides_one_to_four(client, reference_data):
+    many = StudySiteFactory(study__lay_title_nb="Mange").study
+    few = StudySiteFactory(study__lay_title_nb="Få").study
+    none = StudySiteFactory(study__lay_title_nb="Ingen").study
+    _enrol(many, 7)
+    first, second = many.enrolments.order_by("pk")[:2]
+    Enrolment.objects.filter(pk=first.pk).update(status=Enrolment.Status.WITHDRAWN)
+    Enrolment.objects.filter(pk=second.pk).update(status=Enrolment.Status.COMPLETED)
+    _enrol(few, 3)
+    rows = {r["id"]: r for r in client.get("/api/v1/studies/").json()["results"]}
+    assert rows[many.public_id]["enrolled"] == 6  # five included, one completed, one withdrawn
+    assert rows[few.public_id]["enrolled"] is None  # 3 people: not shown
+    assert rows[none.public_id]["enrolled"] == 0
+    assert client.get(f"/api/v1/studies/{many.public_id}/").json()["enrolled"] == 6
+
+
 def test_statistics_suppress_counts_of_people_under_five(client, reference_data):
     vest = StudySiteFactory(study__category=Study.Category.KBS).study
     nord = StudySiteFactory(
@@ -214,9 +230,9 @@ def test_interactive_docs_are_served_from_the_project(client):
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_fast_output_equals_the_documented_serializer(portfolio, lang):
     from trials.api.serializers import PublicStudySerializer, public_study_dict
-    from trials.selectors import study_attach_public_sites, study_public_list
+    from trials.selectors import study_attach_public, study_public_list
 
-    for study in study_attach_public_sites(study_public_list()):
+    for study in study_attach_public(study_public_list()):
         documented = json.loads(
             json.dumps(PublicStudySerializer(study, context={"lang": lang}).data, default=str)
         )

@@ -7,8 +7,8 @@ Texts come in the requested language (``lang`` in the serializer context) and fa
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import HealthCategory, Study, StudySite
-from ..selectors.public import PublicSite
+from ..models import Study, StudySite
+from ..selectors.public import PublicHealthCategory, PublicSite
 
 
 def _lang(serializer: serializers.Serializer) -> str:
@@ -62,11 +62,13 @@ class PublicSponsorSerializer(serializers.Serializer):
 
 
 class PublicHealthCategorySerializer(serializers.Serializer):
+    """Documents a ``selectors.public.PublicHealthCategory``."""
+
     code = serializers.CharField()
     label = serializers.SerializerMethodField()
 
-    def get_label(self, category: HealthCategory) -> str:
-        return category.label_en if _lang(self) == "en" else category.label_nb
+    def get_label(self, category: PublicHealthCategory) -> str:
+        return category.label(_lang(self))
 
 
 def lay_text(study: Study, field: str, lang: str) -> tuple[str, str]:
@@ -87,7 +89,7 @@ class PublicStudySerializer(serializers.Serializer):
     is_open = serializers.SerializerMethodField()
     category = serializers.ChoiceField(choices=Study.Category.choices)
     phase = serializers.ChoiceField(choices=Study.Phase.choices)
-    hrcs_categories = PublicHealthCategorySerializer(many=True)
+    hrcs_categories = PublicHealthCategorySerializer(source="public_hrcs", many=True)
     conditions = serializers.ListField(source="condition_list", child=serializers.CharField())
     eligibility = PublicEligibilitySerializer(source="*")
     sponsor = PublicSponsorSerializer(source="*")
@@ -157,7 +159,7 @@ _DATETIME = serializers.DateTimeField()  # as the documented serializer writes i
 def public_study_dict(study: Study, *, lang: str = "nb") -> dict:
     """The same output as ``PublicStudySerializer`` (a test holds them equal), built directly:
     the DRF field machinery costs more than the database on a page of 100 studies. The study
-    comes from ``selectors.study_public_list`` with ``study_attach_public_sites`` applied."""
+    comes from ``selectors.study_public_list`` with ``study_attach_public`` applied."""
     title = lay_text(study, "lay_title", lang)[0]
     summary, language = lay_text(study, "lay_summary", lang)
     sites = [_site_dict(site) for site in study.public_sites]
@@ -180,10 +182,7 @@ def public_study_dict(study: Study, *, lang: str = "nb") -> dict:
         "is_open": any(site["is_open"] for site in sites),
         "category": study.category,
         "phase": study.phase,
-        "hrcs_categories": [
-            {"code": c.code, "label": c.label_en if lang == "en" else c.label_nb}
-            for c in study.hrcs_categories.all()
-        ],
+        "hrcs_categories": [{"code": c.code, "label": c.label(lang)} for c in study.public_hrcs],
         "conditions": study.condition_list,
         "eligibility": {
             "min_age": study.min_age,
@@ -213,5 +212,5 @@ def public_study_dict(study: Study, *, lang: str = "nb") -> dict:
 
 def enrolled_public(study: Study) -> int | None:
     """Participants included so far; counts of 1–4 are not shown (null), as in every public figure."""
-    n = getattr(study, "enrolled", 0) or 0
+    n = study.enrolled
     return None if 0 < n < 5 else n

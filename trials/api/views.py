@@ -101,12 +101,12 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
     def list(self, request, *args, **kwargs):
         lang = self.get_serializer_context()["lang"]
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        page = selectors.study_attach_public_sites(page)
+        page = selectors.study_attach_public(page)
         return self.get_paginated_response([public_study_dict(s, lang=lang) for s in page])
 
     def retrieve(self, request, *args, **kwargs):
         lang = self.get_serializer_context()["lang"]
-        (study,) = selectors.study_attach_public_sites([self.get_object()])
+        (study,) = selectors.study_attach_public([self.get_object()])
         return Response(public_study_dict(study, lang=lang))
 
     def _export_rows(self):
@@ -122,7 +122,7 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
 
     @staticmethod
     def _export_chunk(studies: list, lang: str):
-        for study in selectors.study_attach_public_sites(studies):
+        for study in selectors.study_attach_public(studies):
             yield public_study_dict(study, lang=lang)
 
     @extend_schema(

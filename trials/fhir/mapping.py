@@ -92,9 +92,9 @@ def study_to_research_study(study: Study, *, lang: str = "nb") -> dict:
             *[
                 {
                     "coding": [{"system": HRCS_SYSTEM, "code": c.code, "display": c.label_en}],
-                    "text": c.label_en if lang == "en" else c.label_nb,
+                    "text": c.label(lang),
                 }
-                for c in study.hrcs_categories.all()
+                for c in study.public_hrcs
             ],
         ],
         "condition": [{"text": condition} for condition in study.condition_list],

@@ -137,7 +137,7 @@ def research_study_search(request: HttpRequest) -> JsonResponse:
                 "resource": study_to_research_study(study, lang=lang),
                 "search": {"mode": "match"},
             }
-            for study in selectors.study_attach_public_sites(page.object_list)
+            for study in selectors.study_attach_public(page.object_list)
         ],
     }
     return _response(bundle)
@@ -150,5 +150,5 @@ def research_study_read(request: HttpRequest, public_id: str) -> JsonResponse:
     study = selectors.study_public_detail().filter(public_id=public_id).first()
     if study is None:
         return _outcome(404, "not-found", f"ResearchStudy/{public_id} finnes ikke.")
-    (study,) = selectors.study_attach_public_sites([study])
+    (study,) = selectors.study_attach_public([study])
     return _response(study_to_research_study(study, lang=_lang(request)))

@@ -12,7 +12,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -25,9 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from sites.selectors import organisation_scope_q
 
-from ..models import HealthCategory, Study, StudySite
-from .public import PUBLIC_STUDY_FIELDS
-from .public import study_attach_public_sites as study_attach_public_sites  # re-exported
+from ..models import Study, StudySite
+from .public import ENROLLED_STATUSES, PUBLIC_STUDY_FIELDS
+from .public import study_attach_public as study_attach_public  # re-exported
 
 
 def study_open_site_exists() -> Exists:
@@ -44,23 +43,12 @@ def study_public_queryset() -> QuerySet[Study]:
 def study_public_list() -> QuerySet[Study]:
     """Published studies with the allowlisted columns a public row needs.
 
-    The sites are not part of the queryset: once the page is cut, the caller passes it through
-    ``study_attach_public_sites`` (two queries, plain values; see ``selectors.public``). "Open for
-    inclusion" is read from those sites rather than annotated, so PostgreSQL never hashes every
-    open site to build one page.
+    Sites, HRCS categories and enrolment are not part of the queryset: once the page is cut, the
+    caller passes it through ``study_attach_public`` (plain values; see ``selectors.public``).
+    "Open for inclusion" is read from those sites rather than annotated, so PostgreSQL never
+    hashes every open site to build one page.
     """
-    return (
-        study_public_queryset()
-        .select_related("sponsor")
-        .only(*PUBLIC_STUDY_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "hrcs_categories",
-                queryset=HealthCategory.objects.only("code", "label_nb", "label_en"),
-            )
-        )
-        .annotate(enrolled=study_enrolled_count())
-    )
+    return study_public_queryset().select_related("sponsor").only(*PUBLIC_STUDY_FIELDS)
 
 
 def study_public_detail() -> QuerySet[Study]:
@@ -113,7 +101,6 @@ class QualityFlag(TextChoices):
 
 # The Clinical Trials Regulation applies to trials approved from this date; older ones use EudraCT.
 CTR_START = dt.date(2023, 1, 31)
-ENROLLED_STATUSES = ("included", "completed")
 
 
 def study_enrolled_count() -> Coalesce:

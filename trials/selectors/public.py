@@ -1,19 +1,22 @@
-"""What the public reads about a study: the allowlisted columns and the sites as plain values.
+"""What the public reads about a study: the allowlisted columns, and the rest as plain values.
 
 A page of twenty multi-site studies has hundreds of study sites. Built as model instances (site,
 organisation, region, municipality: four per site) they cost several times the SQL that fetched
-them, so the public reads them as values: one query for the sites of the page, one for their
-organisations, joined in Python into :class:`PublicSite`. The API, FHIR and the study finder all
-read ``study.public_sites``, set by :func:`study_attach_public_sites` once the page is cut.
+them, so the public reads them as values, once the page is cut: the sites of the page, their
+organisations (joined in Python into :class:`PublicSite`), the HRCS categories and the number
+enrolled, one query each. The API, FHIR and the study finder all read what
+:func:`study_attach_public` sets: ``public_sites``, ``public_hrcs`` and ``enrolled``.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sites.models import Organisation
+from django.db import connection
 
-from ..models import Study, StudySite
+from sites.models import Municipality, Organisation, Region
+
+from ..models import Enrolment, HealthCategory, Study, StudySite
 
 # Every column a public reader (API, export, FHIR, study finder) uses; nothing internal is loaded.
 PUBLIC_STUDY_FIELDS = (
@@ -47,31 +50,6 @@ PUBLIC_STUDY_FIELDS = (
     "planned_recruitment_end_on",
     "updated_at",
 )
-
-# Read in the order of PublicSite's fields: organisation and place first, then the site.
-_SITE_COLUMNS = (
-    "study_id",
-    "organisation_id",
-    "status",
-    "is_decentralised",
-    "target_enrolment",
-    "local_investigator",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-)
-_ORGANISATION_COLUMNS = (
-    "id",
-    "name",
-    "orgnr",
-    "region__code",
-    "region__name",
-    "municipality__code",
-    "municipality__name",
-    "latitude",
-    "longitude",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class PublicSite:
@@ -107,33 +85,101 @@ class PublicSite:
         return self.municipality_name or self.organisation_name
 
 
+@dataclass(frozen=True, slots=True)
+class PublicHealthCategory:
+    """An HRCS health category of a study."""
+
+    code: str
+    label_nb: str
+    label_en: str
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_nb
+
+
+# Participants who count as enrolled (the "n" of "n/N").
+ENROLLED_STATUSES = (Enrolment.Status.INCLUDED.value, Enrolment.Status.COMPLETED.value)
+
+
 def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def study_attach_public_sites(studies: Iterable[Study]) -> list[Study]:
-    """Set ``public_sites`` (by organisation name) on each study, in two queries for them all."""
+def study_attach_public(studies: Iterable[Study]) -> list[Study]:
+    """Set on each study what the public reads besides its columns, in four queries for a page:
+
+    - ``public_sites``: :class:`PublicSite` by organisation name;
+    - ``public_hrcs``: :class:`PublicHealthCategory` by code;
+    - ``enrolled``: participants included or completed so far.
+
+    Plain SQL over the page's ids: compiling four ORM queries cost more than running them.
+    """
     studies = list(studies)
-    sites = list(
-        StudySite.objects.filter(study_id__in=[study.pk for study in studies])
-        .order_by("id")
-        .values_list(*_SITE_COLUMNS)
-    )
-    org_ids = {row[1] for row in sites}
-    rows = (
-        Organisation.objects.filter(pk__in=org_ids).order_by().values_list(*_ORGANISATION_COLUMNS)
-        if org_ids
-        else ()
-    )
-    # The first eight fields of a PublicSite: the organisation and where it is.
-    places = {org_id: (*where, _float(lat), _float(lon)) for org_id, *where, lat, lon in rows}
-    by_study: dict[int, list[PublicSite]] = defaultdict(list)
-    for study_id, org_id, *site in sites:
-        by_study[study_id].append(PublicSite(*places[org_id], *site))
+    if not studies:
+        return studies
+    ids = [study.pk for study in studies]
+    sites: dict[int, list[PublicSite]] = defaultdict(list)
+    site_rows = _rows(_SITES_SQL, ids)
+    places = {
+        org_id: (*where, _float(lat), _float(lon))
+        for org_id, *where, lat, lon in _rows(_ORGANISATIONS_SQL, list({r[1] for r in site_rows}))
+    }
+    for study_id, org_id, status, decentralised, *site in site_rows:
+        sites[study_id].append(PublicSite(*places[org_id], status, bool(decentralised), *site))
+    hrcs: dict[int, list[PublicHealthCategory]] = defaultdict(list)
+    for study_id, *category in _rows(_HRCS_SQL, ids):
+        hrcs[study_id].append(PublicHealthCategory(*category))
+    enrolled = dict(_rows(_ENROLLED_SQL, ids, *ENROLLED_STATUSES))
     for study in studies:
-        study.public_sites = sorted(by_study.get(study.pk, ()), key=_by_organisation_name)
+        study.public_sites = sorted(sites.get(study.pk, ()), key=_by_organisation_name)
+        study.public_hrcs = hrcs.get(study.pk, [])
+        study.enrolled = enrolled.get(study.pk, 0)
     return studies
 
 
 def _by_organisation_name(site: PublicSite) -> str:
     return site.organisation_name
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# Each statement reads rows whose key is in a list of ids ({ids}); table names come from the
+# models, every value is a parameter.
+_SITES_SQL = (
+    "SELECT study_id, organisation_id, status, is_decentralised, target_enrolment, "
+    "local_investigator, contact_name, contact_email, contact_phone "
+    f"FROM {_table(StudySite)} WHERE study_id {{ids}} ORDER BY id"
+)
+# The first eight fields of a PublicSite, by organisation id: the organisation and where it is.
+_ORGANISATIONS_SQL = (
+    "SELECT o.id, o.name, o.orgnr, r.code, r.name, m.code, m.name, o.latitude, o.longitude "
+    f"FROM {_table(Organisation)} o LEFT JOIN {_table(Region)} r ON r.id = o.region_id "
+    f"LEFT JOIN {_table(Municipality)} m ON m.id = o.municipality_id WHERE o.id {{ids}}"
+)
+_HRCS_SQL = (
+    "SELECT l.study_id, c.code, c.label_nb, c.label_en "
+    f"FROM {_table(Study.hrcs_categories.through)} l "
+    f"JOIN {_table(HealthCategory)} c ON c.id = l.healthcategory_id "
+    "WHERE l.study_id {ids} ORDER BY c.code"
+)
+_ENROLLED_SQL = (
+    f"SELECT study_id, COUNT(*) FROM {_table(Enrolment)} "
+    f"WHERE study_id {{ids}} AND status IN ({', '.join(['%s'] * len(ENROLLED_STATUSES))}) "
+    "GROUP BY study_id"
+)
+
+
+def _rows(sql: str, ids: list[int], *params) -> list[tuple]:
+    """Run ``sql`` with ``{ids}`` standing for membership in ``ids``: one array parameter on
+    PostgreSQL (the same statement whatever the page size), placeholders elsewhere."""
+    if not ids:
+        return []
+    if connection.vendor == "postgresql":
+        sql, ids_params = sql.format(ids="= ANY(%s)"), [ids]
+    else:
+        sql, ids_params = sql.format(ids=f"IN ({', '.join(['%s'] * len(ids))})"), ids
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids_params, *params])
+        return cursor.fetchall()

@@ -130,7 +130,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
                 page = paginator.page(wanted)
             except (EmptyPage, PageNotAnInteger):
                 page = paginator.page(1)
-            studies = selectors.study_attach_public_sites(page.object_list)
+            studies = selectors.study_attach_public(page.object_list)
             rows = [_row(study, lang) for study in studies]
         params = request.GET.copy()
         params.pop("page", None)
@@ -156,7 +156,7 @@ def study_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     study = selectors.study_public_detail().filter(public_id=public_id).first()
     if study is None:
         raise Http404
-    (study,) = selectors.study_attach_public_sites([study])
+    (study,) = selectors.study_attach_public([study])
     with translation.override(lang):
         row = _row(study, lang)
         return render(
