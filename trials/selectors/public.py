@@ -51,6 +51,7 @@ PUBLIC_STUDY_FIELDS = (
     "updated_at",
 )
 
+
 @dataclass(frozen=True, slots=True)
 class PublicSite:
     """A study site as the public sees it: where, whether it is open, and whom to contact."""
@@ -148,24 +149,24 @@ def _table(model) -> str:
 # Each statement reads rows whose key is in a list of ids ({ids}); table names come from the
 # models, every value is a parameter.
 _SITES_SQL = (
-    "SELECT study_id, organisation_id, status, is_decentralised, target_enrolment, "
+    "SELECT study_id, organisation_id, status, is_decentralised, target_enrolment, "  # noqa: S608
     "local_investigator, contact_name, contact_email, contact_phone "
     f"FROM {_table(StudySite)} WHERE study_id {{ids}} ORDER BY id"
 )
 # The first eight fields of a PublicSite, by organisation id: the organisation and where it is.
 _ORGANISATIONS_SQL = (
-    "SELECT o.id, o.name, o.orgnr, r.code, r.name, m.code, m.name, o.latitude, o.longitude "
+    "SELECT o.id, o.name, o.orgnr, r.code, r.name, m.code, m.name, o.latitude, o.longitude "  # noqa: S608
     f"FROM {_table(Organisation)} o LEFT JOIN {_table(Region)} r ON r.id = o.region_id "
     f"LEFT JOIN {_table(Municipality)} m ON m.id = o.municipality_id WHERE o.id {{ids}}"
 )
 _HRCS_SQL = (
-    "SELECT l.study_id, c.code, c.label_nb, c.label_en "
+    "SELECT l.study_id, c.code, c.label_nb, c.label_en "  # noqa: S608
     f"FROM {_table(Study.hrcs_categories.through)} l "
     f"JOIN {_table(HealthCategory)} c ON c.id = l.healthcategory_id "
     "WHERE l.study_id {ids} ORDER BY c.code"
 )
 _ENROLLED_SQL = (
-    f"SELECT study_id, COUNT(*) FROM {_table(Enrolment)} "
+    f"SELECT study_id, COUNT(*) FROM {_table(Enrolment)} "  # noqa: S608
     f"WHERE study_id {{ids}} AND status IN ({', '.join(['%s'] * len(ENROLLED_STATUSES))}) "
     "GROUP BY study_id"
 )
