@@ -94,6 +94,31 @@ def test_invalid_parameters_are_a_400_or_404_with_a_message(client, portfolio, q
     assert response.json()
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("radius_km=10", "radius_km"),  # a radius needs a point
+        ("ordering=distance", "ordering"),  # so does ordering by distance
+        ("q=astma&age=-3", "age"),
+        ("open=true&region=helse-vest&sex=annet", "sex"),
+    ],
+)
+def test_each_filter_named_alone_or_together_is_checked(client, portfolio, query, field):
+    response = client.get(f"/api/v1/studies/?{query}")
+    assert response.status_code == 400 and field in response.json()
+
+
+def test_the_same_filters_give_the_same_rows_in_any_combination(client, portfolio):
+    """Only the filters a request names are built; the others must not matter."""
+    every = _ids(client.get("/api/v1/studies/?open=true&region=helse-vest&sex=female&age=40"))
+    assert every == {portfolio["vest_open"].public_id}
+    assert _ids(client.get("/api/v1/studies/?open=true")) == {
+        portfolio["vest_open"].public_id,
+        portfolio["nord_open"].public_id,
+    }
+    assert _ids(client.get("/api/v1/studies/?region=helse-vest&open=true")) == every
+
+
 def test_list_query_count_does_not_grow_with_rows_or_page_size(client, reference_data):
     def count(n_rows: int) -> int:
         for _ in range(n_rows):

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from sites.api.base import NamedFiltersFilterSet
 from sites.models import Municipality, Organisation, Region
 
 from .. import search
@@ -73,8 +74,8 @@ def _sites_matching(condition: Q) -> Exists:
     return Exists(StudySite.objects.filter(condition, study=OuterRef("pk")))
 
 
-# Choice querysets as functions: a FilterSet deep-copies its filters for every request, and
-# deep-copying a queryset clones its whole query.
+# Choice querysets as functions: a FilterSet deep-copies the filters it uses for every request,
+# and deep-copying a queryset clones its whole query.
 def _regions(request) -> QuerySet[Region]:
     return Region.objects.all()
 
@@ -91,7 +92,7 @@ def _health_categories(request) -> QuerySet[HealthCategory]:
     return HealthCategory.objects.all()
 
 
-class PublicStudyFilter(django_filters.FilterSet):
+class PublicStudyFilter(NamedFiltersFilterSet):
     open = StrictBooleanFilter(
         method="filter_open",
         label="Åpen for inklusjon på minst ett sted (med region, organisation eller "
@@ -158,15 +159,6 @@ class PublicStudyFilter(django_filters.FilterSet):
     class Meta:
         model = Study
         fields: list[str] = []
-
-    def get_form_class(self):
-        # No field depends on the request (the choice querysets are functions of nothing), so
-        # the form class is built once per process; each form still deep-copies its fields.
-        form_class = type(self).__dict__.get("_form_class")
-        if form_class is None:
-            form_class = super().get_form_class()
-            type(self)._form_class = form_class
-        return form_class
 
     def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset  # applied together in filter_queryset
