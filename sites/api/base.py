@@ -13,13 +13,13 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import parse_qs
 
+import django_filters
 import orjson
 from django.core.paginator import InvalidPage, Paginator
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
-import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, pagination, permissions, renderers, throttling, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
