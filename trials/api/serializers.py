@@ -4,6 +4,9 @@ Texts come in the requested language (``lang`` in the serializer context) and fa
 ``language`` says which language the lay texts are actually in.
 """
 
+import datetime as dt
+
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -153,7 +156,11 @@ def _site_dict(site: PublicSite) -> dict:
     }
 
 
-_DATETIME = serializers.DateTimeField()  # as the documented serializer writes it (Oslo time)
+def _local_datetime(value: dt.datetime) -> str:
+    """As the documented ``DateTimeField`` writes it: ISO 8601 in the site's time zone (Oslo;
+    the public API activates no other), ``Z`` for UTC. Without DRF's per-call lookups."""
+    text = value.astimezone(timezone.get_default_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def public_study_dict(study: Study, *, lang: str = "nb") -> dict:
@@ -205,7 +212,7 @@ def public_study_dict(study: Study, *, lang: str = "nb") -> dict:
             else None
         ),
         "sites": sites,
-        "updated_at": _DATETIME.to_representation(study.updated_at),
+        "updated_at": _local_datetime(study.updated_at),
         "distance_km": None if distance is None else round(distance, 1),
     }
 
