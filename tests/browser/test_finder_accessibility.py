@@ -74,6 +74,13 @@ def test_search_works_on_a_phone_without_javascript(browser, live_server, studie
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Ny behandling av hjertesvikt"
     assert page.get_by_role("link", name="studie@example.org").is_visible()
+    # The sites on a map drawn by the page itself: the outline comes from this server.
+    site_map = page.get_by_role("img", name="Kart over Norge med 2 studiesteder")
+    assert site_map.is_visible() and site_map.locator("circle").count() == 2
+    outline = site_map.locator("image").get_attribute("href")
+    assert (
+        page.request.get(f"{live_server.url}{outline}").headers["content-type"] == "image/svg+xml"
+    )
     # Nothing is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from sites.models import Organisation
 from tests.factories import StudySiteFactory, hf
 from trials.models import Study, StudySite
 
@@ -107,3 +108,24 @@ def test_list_page_query_count_does_not_grow_with_rows(reference_data):
         return len(ctx.captured_queries)
 
     assert count(2) == count(15)
+
+
+def test_study_page_shows_its_sites_on_a_map_that_needs_no_map_server(studies):
+    heart = studies[0]
+    StudySiteFactory(study=heart, organisation=hf("Nord-Norge"), status=StudySite.Status.PLANNED)
+    html = page(f"/studier/{heart.public_id}/")
+    assert 'role="img"' in html and "Kart over Norge med 2 studiesteder" in html
+    assert "/static/trials/norge.svg" in html  # served by the project itself
+    assert html.count("<circle ") == 2
+    # Open sites are drawn last, on top, and each point names its site and state.
+    assert html.index(": planlagt</title>") < html.index(": tar inn deltakere</title>")
+    english = page(f"/studier/{heart.public_id}/?lang=en")
+    assert "Map of Norway with 2 study sites" in english and ": recruiting</title>" in english
+
+
+def test_no_map_when_no_site_has_coordinates(studies):
+    heart = studies[0]
+    (only_site,) = heart.sites.all()
+    Organisation.objects.filter(pk=only_site.organisation_id).update(latitude=None, longitude=None)
+    html = page(f"/studier/{heart.public_id}/")
+    assert "<svg" not in html and "Hvor foregår studien" in html

@@ -5,6 +5,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -16,6 +17,7 @@ from .. import selectors
 from ..api.filters import PublicStudyFilter
 from ..api.serializers import lay_text
 from ..models import HealthCategory
+from .site_map import HEIGHT, MARKER_RADIUS, WIDTH, site_markers
 
 LANGUAGES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 PAGE_SIZE = 20
@@ -165,6 +167,10 @@ def study_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             {
                 **row,
                 "sites": study.public_sites,
+                "map": {"width": WIDTH, "height": HEIGHT, "radius": MARKER_RADIUS},
+                "map_markers": site_markers(
+                    study.public_sites, open_label=gettext("tar inn deltakere")
+                ),
                 "lang": lang,
                 "language_links": _language_links(request, lang),
             },
