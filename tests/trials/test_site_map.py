@@ -1,11 +1,14 @@
 """The map of where a study runs: projection, points, and the outline drawn once from Natural
 Earth's borders (``static/trials/norge.svg``)."""
 
+import io
+import json
 import math
 import re
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from trials.selectors.public import PublicSite
 from trials.web import site_map
@@ -110,17 +113,19 @@ def test_points_only_for_sites_on_the_map_with_open_sites_on_top():
     assert markers[1].is_open and (markers[1].x, markers[1].y) == project(59.95, 10.72)
 
 
-def test_outline_from_a_topology_keeps_the_mainland_and_drops_what_lies_off_the_map():
+def arc(*points):
+    """A TopoJSON arc: the first point, then the steps between points."""
+    deltas = [list(points[0])]
+    for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
+        deltas.append([xb - xa, yb - ya])
+    return deltas
+
+
+@pytest.fixture
+def topology():
     # Quantised to whole hundredths of a degree. Arc 0 and 1 make a square on the mainland
     # (arc 1 used reversed), arc 2 a square on Svalbard, arc 3 a speck of an island.
-    def arc(*points):
-        x0, y0 = points[0]
-        deltas = [[x0, y0]]
-        for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
-            deltas.append([xb - xa, yb - ya])
-        return deltas
-
-    topology = {
+    return {
         "transform": {"scale": [0.01, 0.01], "translate": [0, 0]},
         "arcs": [
             arc((1000, 6000), (1100, 6000), (1100, 6100)),
@@ -137,7 +142,26 @@ def test_outline_from_a_topology_keeps_the_mainland_and_drops_what_lies_off_the_
             }
         },
     }
+
+
+def test_outline_from_a_topology_keeps_the_mainland_and_drops_what_lies_off_the_map(topology):
     d = outline_path(topology)
     assert d.count("M") == 1
     corners = {project(60, 10), project(60, 11), project(61, 11), project(61, 10)}
     assert set(rings_of(f' d="{d}"')[0]) == corners
+
+
+def test_the_outline_command_writes_the_svg_and_explains_a_bad_file(
+    topology, tmp_path, monkeypatch
+):
+    from trials.management.commands import build_norway_outline
+
+    source, target = tmp_path / "countries-50m.json", tmp_path / "norge.svg"
+    source.write_text(json.dumps(topology))
+    monkeypatch.setattr(build_norway_outline, "OUTLINE", target)
+    call_command("build_norway_outline", str(source), stdout=io.StringIO())
+    assert rings_of(target.read_text())[0][0] == project(60, 10)
+    source.write_text("{not json")
+    with pytest.raises(CommandError, match="Kunne ikke lese landegrensene"):
+        call_command("build_norway_outline", str(source))
+    assert rings_of(target.read_text())  # a bad file leaves the last outline as it was

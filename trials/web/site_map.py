@@ -1,8 +1,8 @@
 """Where a study runs, on a map of Norway that needs no map server and no JavaScript.
 
 The outline (``static/trials/norge.svg``) is drawn once, by ``manage.py build_norway_outline``
-from Natural Earth's country borders, in the projection below; the study page lays its sites over it as points in the same
-coordinates. A simple equirectangular projection true at 64.5° N: at this size nobody can tell
+from Natural Earth's country borders, in the projection below; the study page lays its sites
+over it as points in the same coordinates. A simple equirectangular projection true at 64.5° N: at this size nobody can tell
 it from a conformal one, and the same two lines of arithmetic place the outline and the sites.
 """
 
@@ -45,7 +45,7 @@ def site_markers(sites: Iterable, *, open_label: str) -> list[SiteMarker]:
     """A point per site with coordinates on the map, open sites last (drawn on top).
 
     ``sites`` are ``selectors.public.PublicSite``; a site abroad or without coordinates has no
-    point, and is still on the list beside the map. A point's label says ``open_label`` or the
+    point, and is still on the list below the map. A point's label says ``open_label`` or the
     site's status.
     """
     markers = []
