@@ -129,3 +129,14 @@ def test_no_map_when_no_site_has_coordinates(studies):
     Organisation.objects.filter(pk=only_site.organisation_id).update(latitude=None, longitude=None)
     html = page(f"/studier/{heart.public_id}/")
     assert "<svg" not in html and "Hvor foregår studien" in html
+
+
+@pytest.mark.parametrize(
+    ("min_age", "max_age", "said"),
+    [(0, None, "Alle aldre."), (0, 17, "Opp til 17 år."), (18, None, "Fra 18 år.")],
+)
+def test_age_from_zero_is_no_lower_limit(studies, min_age, max_age, said):
+    heart = studies[0]
+    Study.objects.filter(pk=heart.pk).update(min_age=min_age, max_age=max_age)
+    html = page(f"/studier/{heart.public_id}/")
+    assert said in html and "Fra 0" not in html
