@@ -18,6 +18,11 @@ app.conf.beat_schedule = {
         "task": "trials.tasks.close_expired_recruitment",
         "schedule": crontab(hour=1, minute=15),
     },
+    # 01:45 every night: keep the public change log to 90 days (the change stamp stays as it was).
+    "prune-public-changes": {
+        "task": "trials.tasks.prune_public_changes",
+        "schedule": crontab(hour=1, minute=45),
+    },
     # 07:30 every day: remind agreement contacts of milestones past their planned date.
     "milestone-overdue-reminders": {
         "task": "trials.tasks.milestone_send_overdue_reminders",

@@ -7,13 +7,19 @@ from django.utils import timezone
 
 from . import services
 from .models import FeasibilityRequest, FeasibilityResponse
-from .services import agreements, feasibility, feasibility_mail
+from .services import agreements, feasibility, feasibility_mail, public
 
 
 @shared_task(name="trials.tasks.close_expired_recruitment", acks_late=True)
 def close_expired_recruitment() -> int:
     """Nightly: close studies whose planned recruitment end has passed (idempotent)."""
     return services.study_close_expired_recruitment(today=timezone.localdate())
+
+
+@shared_task(name="trials.tasks.prune_public_changes", acks_late=True)
+def prune_public_changes() -> int:
+    """Nightly: keep the public change log short; the change stamp stays as it was."""
+    return public.public_change_prune(now=timezone.now())
 
 
 # Industry collaboration (NorTrials): feasibility requests and agreement milestones.

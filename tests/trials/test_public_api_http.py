@@ -1,6 +1,7 @@
 """HTTP behaviour of the public API: paging, harvesting, export, caching, throttling, CORS."""
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -9,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.http import parse_http_date
 from rest_framework.test import APIClient
 
@@ -177,6 +179,28 @@ def test_deleting_a_study_or_a_site_changes_the_etag(client, many):
     StudySite.objects.filter(study=many[1]).delete()
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
     assert parse_http_date(client.get(url)["Last-Modified"]) >= parse_http_date(last_modified)
+
+
+def test_the_nightly_prune_keeps_the_newest_change_and_every_etag(client, many):
+    from trials import tasks
+    from trials.models import PublicChange
+
+    url = "/api/v1/studies/?hrcs=02"
+    for study in many[:3]:
+        study.delete()  # a study and its site: two rows each
+    now = timezone.now()
+    PublicChange.objects.update(changed_at=now - dt.timedelta(days=200))
+    recent = PublicChange.objects.create(changed_at=now - dt.timedelta(days=10), kind="recent")
+    first = client.get(url)
+    assert tasks.prune_public_changes.apply().get() == 6
+    assert list(PublicChange.objects.all()) == [recent]
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["Last-Modified"] == first["Last-Modified"]
+    # All of them old: the newest stays, so the stamp cannot move back before a deletion.
+    PublicChange.objects.update(changed_at=now - dt.timedelta(days=300))
+    second = client.get(url)
+    assert tasks.prune_public_changes.apply().get() == 0
+    assert client.get(url, HTTP_IF_NONE_MATCH=second["ETag"]).status_code == 304
 
 
 def test_renaming_a_sponsor_changes_the_etag(client, reference_data):

@@ -11,7 +11,8 @@ class PublicChange(models.Model):
     The public change stamp (``trials.search.public_change_stamp``) reads the newest change time
     of each table that feeds the public texts; a deleted row has none any more, and a sponsor has
     no change time of its own. Without this a harvester's cached copy would still list a deleted
-    study after a 304. Written by ``trials.signals``; append-only.
+    study after a 304. Written by ``trials.signals``; pruned nightly, never the newest row
+    (``services.public.public_change_prune``).
     """
 
     changed_at = models.DateTimeField(_("endret"), default=timezone.now, db_index=True)
