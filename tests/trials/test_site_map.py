@@ -113,6 +113,20 @@ def test_points_only_for_sites_on_the_map_with_open_sites_on_top():
     assert markers[1].is_open and (markers[1].x, markers[1].y) == project(59.95, 10.72)
 
 
+def test_sites_at_one_place_share_a_point_that_names_each():
+    (marker,) = site_markers(
+        [
+            site("Helse Stavanger HF", 58.97, 5.73, status="closed"),
+            site("Stavanger universitetssjukehus", 58.97, 5.73),
+        ],
+        open_label="tar inn deltakere",
+    )
+    assert marker.is_open and marker.sites == 2
+    assert marker.label == (
+        "Helse Stavanger HF: stengt; Stavanger universitetssjukehus: tar inn deltakere"
+    )
+
+
 def arc(*points):
     """A TopoJSON arc: the first point, then the steps between points."""
     deltas = [list(points[0])]

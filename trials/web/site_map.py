@@ -37,27 +37,45 @@ def within_map(lat: float, lon: float) -> bool:
 class SiteMarker:
     x: float
     y: float
-    label: str  # the organisation and whether it recruits, for the point's tooltip
+    label: str  # each site here and whether it recruits, for the point's tooltip
     is_open: bool
+    sites: int  # how many sites the point stands for
 
 
 def site_markers(sites: Iterable, *, open_label: str) -> list[SiteMarker]:
-    """A point per site with coordinates on the map, open sites last (drawn on top).
+    """A point per place with sites on the map, open ones last (drawn on top).
 
     ``sites`` are ``selectors.public.PublicSite``; a site abroad or without coordinates has no
-    point, and is still on the list below the map. A point's label says ``open_label`` or the
-    site's status.
+    point, and is still on the list below the map. Sites at the same place (two organisations
+    in one hospital) share a point, open if one of them recruits; its label names each site and
+    says ``open_label`` or the site's status.
     """
-    markers = []
+    places: dict[tuple[float, float], list] = {}
     for site in sites:
         if site.latitude is None or site.longitude is None:
             continue
         if not within_map(site.latitude, site.longitude):
             continue
-        x, y = project(site.latitude, site.longitude)
-        state = open_label if site.is_open else site.status_label.lower()
-        markers.append(SiteMarker(x, y, f"{site.organisation_name}: {state}", site.is_open))
+        places.setdefault(project(site.latitude, site.longitude), []).append(site)
+    markers = [
+        SiteMarker(
+            x,
+            y,
+            "; ".join(
+                f"{site.organisation_name}: "
+                + (open_label if site.is_open else site.status_label.lower())
+                for site in here
+            ),
+            any(site.is_open for site in here),
+            len(here),
+        )
+        for (x, y), here in places.items()
+    ]
     return sorted(markers, key=lambda marker: marker.is_open)
+
+
+def sites_on_map(markers: list[SiteMarker]) -> int:
+    return sum(marker.sites for marker in markers)
 
 
 # Drawing the outline from Natural Earth's borders as TopoJSON (the npm package world-atlas).

@@ -17,7 +17,7 @@ from .. import selectors
 from ..api.filters import PublicStudyFilter
 from ..api.serializers import lay_text
 from ..models import HealthCategory
-from .site_map import HEIGHT, MARKER_RADIUS, WIDTH, site_markers
+from .site_map import HEIGHT, MARKER_RADIUS, WIDTH, site_markers, sites_on_map
 
 LANGUAGES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 PAGE_SIZE = 20
@@ -161,6 +161,7 @@ def study_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     (study,) = selectors.study_attach_public([study])
     with translation.override(lang):
         row = _row(study, lang)
+        markers = site_markers(study.public_sites, open_label=gettext("tar inn deltakere"))
         return render(
             request,
             "trials/finder/detail.html",
@@ -168,9 +169,8 @@ def study_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                 **row,
                 "sites": study.public_sites,
                 "map": {"width": WIDTH, "height": HEIGHT, "radius": MARKER_RADIUS},
-                "map_markers": site_markers(
-                    study.public_sites, open_label=gettext("tar inn deltakere")
-                ),
+                "map_markers": markers,
+                "map_sites": sites_on_map(markers),
                 "lang": lang,
                 "language_links": _language_links(request, lang),
             },
