@@ -58,8 +58,12 @@ class TcpProxy:
         except OSError:
             pass
         finally:
+            # Shut down before closing: the other direction's thread is blocked in recv() on one
+            # of these sockets, and a bare close() neither wakes it nor sends the peer a FIN; the
+            # server's session would then outlive the test (and block dropping its database).
             for s in (src, dst):
                 try:
-                    s.close()
+                    s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+                s.close()
