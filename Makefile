@@ -52,6 +52,8 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 migrations-check: venv
+	@# The embedded SQLite database lives in var/; makemigrations reads its history.
+	mkdir -p var
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
