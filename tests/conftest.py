@@ -1,11 +1,33 @@
+import datetime as dt
 import os
+import zoneinfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from sites.models import Organisation, Region, UserScope
 from sites.services import reference_data_load_sites
 from trials.services import hrcs_load
+
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
+# A working Monday at noon, Oslo time: far from midnight, month ends and daylight-saving changes.
+FROZEN_NOW = dt.datetime(2026, 11, 16, 12, 0, tzinfo=OSLO)
+
+
+def pytest_configure(config) -> None:
+    """`TEST_WALL_CLOCK=2026-12-01T00:30+01:00 make test` runs the suite as if the machine's clock
+    said so (ticking from there), to show that no test depends on the hour it is run at."""
+    wall_clock = os.environ.get("TEST_WALL_CLOCK")
+    if wall_clock:
+        time_machine.travel(dt.datetime.fromisoformat(wall_clock), tick=True).start()
+
+
+@pytest.fixture
+def frozen_now():
+    """For tests whose data names a date or an hour: the clock stands at FROZEN_NOW, then ticks."""
+    with time_machine.travel(FROZEN_NOW, tick=True):
+        yield FROZEN_NOW
 
 
 def _ensure_reference_data() -> None:

@@ -74,7 +74,7 @@ def test_a_coordinator_sees_own_region_only_in_constant_queries(
 
 
 def test_withdrawing_in_the_admin_is_the_same_one_form_as_registering(
-    client, site, consent_form, coordinator_vest
+    frozen_now, client, site, consent_form, coordinator_vest
 ):
     enrolment = _enrolled(site, consent_form, 0)
     client.force_login(_grant(coordinator_vest))

@@ -117,7 +117,7 @@ def _wait_for(predicate, seconds=30.0):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_number_in_clear_reaches_nothing(
-    reference_data, smtp_inbox, task_payloads, caplog, tmp_path, settings, worker
+    frozen_now, reference_data, smtp_inbox, task_payloads, caplog, tmp_path, settings, worker
 ):
     from consents.models import ConsentForm
     from tests.factories import StudySiteFactory

@@ -149,7 +149,7 @@ def test_the_study_search_offers_own_open_studies(client, coordinator_vest, targ
 
 
 def test_a_refused_consent_is_shown_again_with_what_was_typed(
-    client, site, consent_form, coordinator_vest
+    frozen_now, client, site, consent_form, coordinator_vest
 ):
     client.force_login(_grant(coordinator_vest))
     newer = ConsentForm.objects.create(
