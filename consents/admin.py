@@ -22,6 +22,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from sites.scoped_admin import ScopedAdmin
 from trials import selectors as trials_selectors
 from trials.models import Enrolment, Study, StudySite
 
@@ -88,21 +89,6 @@ def _adopt(obj, saved) -> None:
     obj._state.adding = False
 
 
-def _is_national(user) -> bool:
-    scope = getattr(user, "scope", None)
-    return user.is_superuser or (scope is not None and scope.role == "national_admin")
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    show_full_result_count = False
-
-    def scoped(self, request, qs):
-        raise NotImplementedError
-
-    def get_queryset(self, request):
-        return self.scoped(request, super().get_queryset(request))
-
-
 @admin.register(Participant)
 class ParticipantAdmin(ScopedAdmin):
     change_list_template = "admin/consents/participant/change_list.html"
@@ -113,13 +99,6 @@ class ParticipantAdmin(ScopedAdmin):
     fields = ["pseudonym", "birth_year", "sex", "home_municipality", "erasure_due_on", "erased_at"]
     readonly_fields = ["pseudonym", "erasure_due_on", "erased_at"]
     autocomplete_fields = ["home_municipality"]
-
-    def scoped(self, request, qs):
-        return (
-            qs
-            if _is_national(request.user)
-            else qs.filter(pk__in=selectors.participant_visible_to(request.user).values("pk"))
-        )
 
     def has_add_permission(self, request):
         return False  # Participants come into being through an enrolment, consent or reservation.
@@ -224,9 +203,6 @@ class EnrolmentAdmin(ScopedAdmin):
     readonly_fields = ["participant", "study", "site", "included_on"]
     autocomplete_fields = ["site"]
 
-    def scoped(self, request, qs):
-        return qs.filter(study__in=selectors.study_visible_to(request.user).values("pk"))
-
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = EnrolmentAddForm
@@ -243,9 +219,9 @@ class EnrolmentAdmin(ScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "site":
+            # Open sites; the scoped base narrows them to the sites the user may choose.
             kwargs["queryset"] = StudySite.objects.filter(
-                status=StudySite.Status.OPEN,
-                study__in=selectors.study_visible_to(request.user).values("pk"),
+                status=StudySite.Status.OPEN
             ).select_related("study", "organisation")
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)
             field.label_from_instance = trials_selectors.studysite_label
@@ -288,14 +264,6 @@ class ConsentFormAdmin(ScopedAdmin):
     list_filter = ["language"]
     search_fields = ["study__public_id", "study__lay_title_nb", "version_label"]
     autocomplete_fields = ["study"]
-
-    def scoped(self, request, qs):
-        return qs.filter(study__in=selectors.study_visible_to(request.user).values("pk"))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "study":
-            kwargs["queryset"] = selectors.study_visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ConsentEventAddForm(NationalIdFormMixin, forms.ModelForm):
@@ -355,9 +323,6 @@ class ConsentEventAdmin(ScopedAdmin):
     date_hierarchy = "occurred_at"
     form = ConsentEventAddForm
 
-    def scoped(self, request, qs):
-        return qs.filter(study__in=selectors.study_visible_to(request.user).values("pk"))
-
     def get_fields(self, request, obj=None):
         if obj is None:
             return [
@@ -391,13 +356,8 @@ class ConsentEventAdmin(ScopedAdmin):
         return {"occurred_at": timezone.now(), **super().get_changeform_initial_data(request)}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        visible = selectors.study_visible_to(request.user).values("pk")
-        if db_field.name == "study":
-            kwargs["queryset"] = Study.objects.filter(pk__in=visible)
         if db_field.name == "form":
-            kwargs["queryset"] = ConsentForm.objects.filter(study__in=visible).select_related(
-                "study"
-            )
+            kwargs["queryset"] = ConsentForm.objects.select_related("study")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @_sensitive
@@ -468,15 +428,6 @@ class ReservationAdmin(ScopedAdmin):
     search_fields = ["=participant__pseudonym"]
     actions = ["lift"]
 
-    def scoped(self, request, qs):
-        return (
-            qs
-            if _is_national(request.user)
-            else qs.filter(
-                participant__in=selectors.participant_visible_to(request.user).values("pk")
-            )
-        )
-
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = ReservationAddForm
@@ -528,7 +479,7 @@ class ReservationAdmin(ScopedAdmin):
 
 
 @admin.register(IntegrationClient)
-class IntegrationClientAdmin(admin.ModelAdmin):
+class IntegrationClientAdmin(ScopedAdmin):
     list_display = [
         "name",
         "token_prefix",

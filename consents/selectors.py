@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from sites.selectors import organisation_scope_q
 from trials import selectors as trials_selectors
-from trials.models import Enrolment, Study
+from trials.models import Enrolment, Study, StudySite
 
 from .models import ConsentEvent, ConsentForm, Participant, Reservation
 
@@ -155,10 +155,65 @@ def study_visible_to(user) -> QuerySet[Study]:
     return trials_selectors.study_visible_to(user=user)
 
 
-def participant_visible_to(user) -> QuerySet[Participant]:
-    """Participants with an enrolment or consent event in a study the user may see."""
-    studies = study_visible_to(user).values("pk")
-    return Participant.objects.filter(
-        Exists(Enrolment.objects.filter(participant=OuterRef("pk"), study__in=studies))
-        | Exists(ConsentEvent.objects.filter(participant=OuterRef("pk"), study__in=studies))
+def enrolment_visible_to(user) -> QuerySet[Enrolment]:
+    """Enrolments at a site of one of the user's organisations (every one for national roles)."""
+    q = organisation_scope_q(user=user, prefix="site__organisation__")
+    return Enrolment.objects.all() if q is None else Enrolment.objects.filter(q)
+
+
+def consent_event_visible_to(user) -> QuerySet[ConsentEvent]:
+    """Ledger events of a study with a site of the user's organisations, for persons enrolled at
+    one of those sites or not (yet) enrolled in the study at all; none of another region's
+    participants."""
+    q = organisation_scope_q(user=user, prefix="organisation__")
+    if q is None:
+        return ConsentEvent.objects.all()
+    site_here = StudySite.objects.filter(q, study=OuterRef("study_id"))
+    enrolled = Enrolment.objects.filter(
+        participant=OuterRef("participant_id"), study=OuterRef("study_id")
     )
+    enrolled_here = enrolled.filter(site__in=StudySite.objects.filter(q).values("pk"))
+    return ConsentEvent.objects.filter(
+        Exists(enrolled_here) | (Exists(site_here) & ~Exists(enrolled))
+    )
+
+
+def participant_visible_to(user) -> QuerySet[Participant]:
+    """Participants enrolled at a site of the user's organisations, or with a ledger event the
+    user may see (consent registered before enrolment); every one for national roles."""
+    if organisation_scope_q(user=user) is None:
+        return Participant.objects.all()
+    return Participant.objects.filter(
+        Exists(enrolment_visible_to(user).filter(participant=OuterRef("pk")))
+        | Exists(consent_event_visible_to(user).filter(participant=OuterRef("pk")))
+    )
+
+
+def register_access_rules() -> None:
+    """The consents app's admin models in the one access policy (``sites.access``)."""
+    from sites.access import AccessRule, access_register
+
+    from .models import IntegrationClient
+
+    access_register(Participant, AccessRule("scoped", visible=participant_visible_to))
+    access_register(Enrolment, AccessRule("scoped", visible=enrolment_visible_to))
+    access_register(ConsentEvent, AccessRule("scoped", visible=consent_event_visible_to))
+    access_register(
+        ConsentForm,
+        AccessRule(
+            "scoped",
+            visible=lambda user: ConsentForm.objects.filter(
+                study__in=study_visible_to(user).values("pk")
+            ),
+        ),
+    )
+    access_register(
+        Reservation,
+        AccessRule(
+            "scoped",
+            visible=lambda user: Reservation.objects.filter(
+                participant__in=participant_visible_to(user).values("pk")
+            ),
+        ),
+    )
+    access_register(IntegrationClient, AccessRule("national", editors="national"))

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from sites.operations.services import task_enqueue
+from sites.scoped_admin import ScopedAdmin
 
 from . import selectors, services
 from .catalogue import CATALOGUE
@@ -17,7 +18,7 @@ from .periods import Period, previous_month
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ScopedAdmin):
     list_display = [
         "code",
         "name_nb",
@@ -109,7 +110,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(admin.ModelAdmin):
+class ReportedFigureAdmin(ScopedAdmin):
     list_display = ["indicator", "period_kind", "period_start", "value", "source", "entered_by"]
     list_filter = ["indicator__focus_area", "period_kind"]
     list_select_related = ["indicator", "entered_by"]
@@ -123,7 +124,7 @@ class ReportedFigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorSnapshot)
-class IndicatorSnapshotAdmin(admin.ModelAdmin):
+class IndicatorSnapshotAdmin(ScopedAdmin):
     list_display = [
         "id",
         "indicator",
@@ -151,7 +152,7 @@ class IndicatorSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(admin.ModelAdmin):
+class ReportRunAdmin(ScopedAdmin):
     list_display = [
         "period_start",
         "kind",
@@ -185,8 +186,8 @@ class ReportRunAdmin(admin.ModelAdmin):
     ]
     actions = ["send_again"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("attachment")
+    def scoped_queryset(self, request):
+        return super().scoped_queryset(request).defer("attachment")
 
     def has_add_permission(self, request):
         return False
@@ -219,7 +220,8 @@ class ReportRunAdmin(admin.ModelAdmin):
     def attachment_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        run = ReportRun.objects.filter(pk=pk).first()
+        visible = self.get_queryset(request).values("pk")  # another recipient's report is a 404
+        run = ReportRun.objects.filter(pk=pk, pk__in=visible).first()
         if run is None or not run.attachment:
             raise Http404
         response = HttpResponse(

@@ -9,5 +9,8 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from .aggregates import register_sqlite_functions
+        from .selectors import register_access_rules
+
+        register_access_rules()
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="indicators-sqlite-fns")

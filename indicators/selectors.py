@@ -10,7 +10,7 @@ from sites.models import Organisation, Region, UserScope
 from trials.models import Study, StudySite
 
 from .catalogue import CATALOGUE, NATIONAL, enrolment_active, site_active
-from .models import Indicator, IndicatorSnapshot
+from .models import Indicator, IndicatorSnapshot, ReportedFigure, ReportRun
 from .periods import Period
 
 
@@ -305,3 +305,36 @@ def data_quality_flags(*, period: Period, scope: Scope, examples: int = 10) -> l
         if ids:
             flags.append(QualityFlag(code, label, len(ids), ids[:examples]))
     return flags
+
+
+def snapshot_visible_to(user) -> QuerySet[IndicatorSnapshot]:
+    """Snapshots of the country and of the user's own region (with its organisations)."""
+    from sites.access import region_choosable_to
+    from sites.selectors import user_is_national
+
+    if user_is_national(user=user):
+        return IndicatorSnapshot.objects.all()
+    return IndicatorSnapshot.objects.filter(
+        Q(scope_key=NATIONAL) | Q(region__in=region_choosable_to(user).values("pk"))
+    )
+
+
+def register_access_rules() -> None:
+    """The indicators app's admin models in the one access policy (``sites.access``)."""
+    from sites.access import AccessRule, access_register
+
+    access_register(Indicator, AccessRule("shared", editors="national"))
+    access_register(ReportedFigure, AccessRule("shared", editors="national"))
+    access_register(
+        IndicatorSnapshot, AccessRule("scoped", visible=snapshot_visible_to, editors="nobody")
+    )
+    # A report run holds a recipient's e-mail and the report itself: national roles, and the
+    # recipient.
+    access_register(
+        ReportRun,
+        AccessRule(
+            "scoped",
+            visible=lambda user: ReportRun.objects.filter(recipient_id=user.pk),
+            editors="national",
+        ),
+    )

@@ -1,11 +1,9 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Municipality, Organisation, PendingTask, Region, UserScope
-from .scoped_admin import ReferenceAdminMixin, ScopedAdminMixin
-from .selectors import organisation_visible_to
+from .scoped_admin import ScopedAdmin
 from .services import organisation_save
 
 admin.site.site_header = _("Nasjonal portefølje for kliniske studier")
@@ -14,13 +12,13 @@ admin.site.index_title = _("Administrasjon")
 
 
 @admin.register(Region)
-class RegionAdmin(ReferenceAdminMixin, admin.ModelAdmin):
+class RegionAdmin(ScopedAdmin):
     list_display = ["name", "code", "orgnr"]
     search_fields = ["name", "code", "orgnr"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(ReferenceAdminMixin, admin.ModelAdmin):
+class MunicipalityAdmin(ScopedAdmin):
     list_display = ["code", "name", "county_name", "catchment_organisation", "region"]
     list_select_related = ["catchment_organisation", "region"]
     list_filter = ["region", "county_name"]
@@ -49,7 +47,7 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(ScopedAdmin):
     form = OrganisationAdminForm
     list_display = [
         "name",
@@ -65,10 +63,6 @@ class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name", "short_name", "orgnr"]
     autocomplete_fields = ["parent", "municipality"]
 
-    def scoped_queryset(self, request):
-        """Only the organisations in the user's scope, also in autocomplete and history."""
-        return organisation_visible_to(user=request.user)
-
     def save_model(self, request, obj, form, change):
         organisation_save(
             organisation=obj, user=request.user, reason=form.cleaned_data.get("change_reason", "")
@@ -76,7 +70,7 @@ class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(UserScope)
-class UserScopeAdmin(SimpleHistoryAdmin):
+class UserScopeAdmin(ScopedAdmin):
     list_display = ["user", "role", "region", "organisation"]
     list_select_related = ["user", "region", "organisation"]
     list_filter = ["role", "region"]
@@ -85,14 +79,7 @@ class UserScopeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PendingTask)
-class PendingTaskAdmin(admin.ModelAdmin):
-    """Read-only: pending work is sent by the flush task, not edited by hand."""
+class PendingTaskAdmin(ScopedAdmin):
+    """Read-only (see the access rule): pending work is sent by the flush task, not by hand."""
 
     list_display = ["task_name", "created_at", "attempts", "last_error"]
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

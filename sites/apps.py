@@ -10,12 +10,18 @@ class SitesConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
+        from .access import register_sites_rules
         from .operations import checks  # noqa: F401  (registers the production system checks)
+        from .roles import roles_sync_after_migrate
         from .security import security_log  # noqa: F401  (connects the security-event receivers)
         from .security.middleware import session_mark_signed_in
 
         user_logged_in.connect(session_mark_signed_in, dispatch_uid="session_mark_signed_in")
+        # After every migrate the role groups match sites/roles.py (as `manage.py sync_roles` does).
+        post_migrate.connect(roles_sync_after_migrate, sender=self, dispatch_uid="roles_sync")
+        register_sites_rules()
 
 
 class PortfolioAdminConfig(admin_apps.AdminConfig):

@@ -8,5 +8,7 @@ class TrialsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals
+        from .selectors.access import register_access_rules
 
         signals.connect()
+        register_access_rules()

@@ -131,19 +131,21 @@ def _form_data(client, study):
             data[name] = value if value is not True else "on"
     if "intervention_types" in data:
         data["intervention_types"] = form["intervention_types"].value()
-    inline = response.context["inline_admin_formsets"][0].formset
-    prefix = inline.prefix
-    data.update(
-        {
-            f"{prefix}-TOTAL_FORMS": str(len(inline.forms)),
-            f"{prefix}-INITIAL_FORMS": str(len(inline.initial_forms)),
-        }
-    )
-    for i, site_form in enumerate(inline.forms):
-        for name in site_form.fields:
-            value = site_form[name].value()
-            if value not in (None, False, ""):
-                data[f"{prefix}-{i}-{name}"] = "on" if value is True else str(value)
+    # Every inline on the page (the sites the user may change, and the read-only rest).
+    for inline_admin_formset in response.context["inline_admin_formsets"]:
+        inline = inline_admin_formset.formset
+        prefix = inline.prefix
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(inline.forms)),
+                f"{prefix}-INITIAL_FORMS": str(len(inline.initial_forms)),
+            }
+        )
+        for i, site_form in enumerate(inline.forms):
+            for name in site_form.fields:
+                value = site_form[name].value()
+                if value not in (None, False, ""):
+                    data[f"{prefix}-{i}-{name}"] = "on" if value is True else str(value)
     return data
 
 

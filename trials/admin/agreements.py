@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from sites.scoped_admin import ScopePermissionMixin
+from sites.scoped_admin import ScopedAdmin, ScopedInline
 
 from ..models import Agreement, Milestone
 from ..selectors.agreements import (
@@ -24,7 +23,6 @@ from ..selectors.agreements import (
     agreement_list_with_delivery,
     milestone_is_overdue,
 )
-from ..selectors.industry import industry_organisation_filter
 from ..services.agreements import agreement_cancel, milestone_mark_met, milestone_mark_missed
 
 ACTION_TEMPLATE = "admin/trials/action_with_form.html"
@@ -109,7 +107,7 @@ def _verdict(delivered: bool | None):
     return _("pågår")
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ScopedInline, admin.TabularInline):
     model = Milestone
     extra = 0
     fields = ["kind", "planned_on", "actual_on", "status", "overdue", "reminded_at"]
@@ -142,7 +140,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ScopePermissionMixin, SimpleHistoryAdmin):
+class AgreementAdmin(ScopedAdmin):
     change_list_template = "admin/trials/agreement/change_list.html"
     list_display = [
         "__str__",
@@ -244,9 +242,8 @@ class AgreementAdmin(ScopePermissionMixin, SimpleHistoryAdmin):
         ]
         return format_html("{}", ", ".join(rows)) if rows else "–"
 
-    def get_queryset(self, request):
-        scoped = super().get_queryset(request).filter(industry_organisation_filter(request.user))
-        return agreement_list_with_delivery(scoped)
+    def scoped_queryset(self, request):
+        return agreement_list_with_delivery(super().scoped_queryset(request))
 
     @admin.display(description=_("rekruttert / lovet"))
     def recruitment(self, obj: Agreement) -> str:
@@ -288,7 +285,7 @@ class AgreementAdmin(ScopePermissionMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ScopePermissionMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(ScopedAdmin):
     list_display = [
         "kind",
         "agreement",
@@ -343,13 +340,6 @@ class MilestoneAdmin(ScopePermissionMixin, SimpleHistoryAdmin):
             queryset.select_related("agreement"),
             lambda m: milestone_mark_missed(milestone=m, user=request.user),
             _("%(n)s milepæler registrert som ikke nådd."),
-        )
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(industry_organisation_filter(request.user, prefix="agreement__organisation"))
         )
 
     @admin.display(description=_("organisasjon"))

@@ -4,17 +4,15 @@ computed alongside in the change view."""
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from sites.models import OrganisationCapacity
-from sites.scoped_admin import ScopePermissionMixin
+from sites.scoped_admin import ScopedAdmin
 
 from ..selectors.capability import organisation_capability_profile
-from ..selectors.industry import industry_organisation_filter
 
 
 @admin.register(OrganisationCapacity)
-class OrganisationCapacityAdmin(ScopePermissionMixin, SimpleHistoryAdmin):
+class OrganisationCapacityAdmin(ScopedAdmin):
     list_display = [
         "organisation",
         "year",
@@ -34,9 +32,6 @@ class OrganisationCapacityAdmin(ScopePermissionMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["organisation"]
     readonly_fields = ["portfolio_figures"]
     show_full_result_count = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(industry_organisation_filter(request.user))
 
     @admin.display(description=_("fra porteføljen"))
     def portfolio_figures(self, obj: OrganisationCapacity):

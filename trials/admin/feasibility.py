@@ -1,5 +1,5 @@
 """Admin for feasibility requests (NorTrials), organisations' answers (their tasks), interest
-profiles and sponsor contacts. Rows are scoped by ``trials.selectors.industry``."""
+profiles and sponsor contacts. Rows are scoped by the access policy (``sites.access``)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from sites.operations.services import task_enqueue
-from sites.scoped_admin import ScopePermissionMixin
+from sites.scoped_admin import ScopedAdmin, ScopedInline
 
 from ..models import (
     FeasibilityInterestProfile,
@@ -19,29 +19,11 @@ from ..models import (
     SponsorContact,
     Study,
 )
-from ..selectors.industry import (
-    feasibility_request_visible_to,
-    industry_organisation_filter,
-    industry_sees_all,
-)
 from ..selectors.suggestions import feasibility_site_suggestions
 from ..services import feasibility as services
 
 
-class NationalWriteMixin:
-    """Everyone in scope may look; only NorTrials and national administrators may write."""
-
-    def has_add_permission(self, request, *args) -> bool:
-        return industry_sees_all(request.user) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return industry_sees_all(request.user) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return industry_sees_all(request.user) and super().has_delete_permission(request, obj)
-
-
-class ResponseInline(admin.TabularInline):
+class ResponseInline(ScopedInline, admin.TabularInline):
     model = FeasibilityResponse
     extra = 0
     can_delete = False
@@ -63,12 +45,7 @@ class ResponseInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(industry_organisation_filter(request.user))
-            .select_related("organisation")
-        )
+        return super().get_queryset(request).select_related("organisation")
 
 
 class FeasibilityRequestForm(forms.ModelForm):
@@ -99,7 +76,7 @@ class FeasibilityRequestForm(forms.ModelForm):
 
 
 @admin.register(FeasibilityRequest)
-class FeasibilityRequestAdmin(NationalWriteMixin, ScopePermissionMixin, admin.ModelAdmin):
+class FeasibilityRequestAdmin(ScopedAdmin):
     form = FeasibilityRequestForm
     list_display = [
         "public_id",
@@ -173,10 +150,12 @@ class FeasibilityRequestAdmin(NationalWriteMixin, ScopePermissionMixin, admin.Mo
     inlines = [ResponseInline]
     actions = ["compile_now", "route_again"]
 
-    def get_queryset(self, request):
+    def scoped_queryset(self, request):
         answered = Count("responses", filter=~Q(responses__answer="pending"))
-        return feasibility_request_visible_to(request.user, super().get_queryset(request)).annotate(
-            n_responses=Count("responses"), n_answered=answered
+        return (
+            super()
+            .scoped_queryset(request)
+            .annotate(n_responses=Count("responses"), n_answered=answered)
         )
 
     def get_fieldsets(self, request, obj=None):
@@ -313,7 +292,7 @@ class PendingFilter(admin.SimpleListFilter):
 
 
 @admin.register(FeasibilityResponse)
-class FeasibilityResponseAdmin(ScopePermissionMixin, admin.ModelAdmin):
+class FeasibilityResponseAdmin(ScopedAdmin):
     """An organisation's answer: its task in the admin until answered."""
 
     form = ResponseAnswerForm
@@ -358,11 +337,10 @@ class FeasibilityResponseAdmin(ScopePermissionMixin, admin.ModelAdmin):
         ("selected", "released_at"),
     ]
 
-    def get_queryset(self, request):
+    def scoped_queryset(self, request):
         return (
             super()
-            .get_queryset(request)
-            .filter(industry_organisation_filter(request.user))
+            .scoped_queryset(request)
             .select_related("request__sponsor", "request__hrcs_category", "organisation")
         )
 
@@ -451,7 +429,7 @@ class InterestProfileForm(forms.ModelForm):
 
 
 @admin.register(FeasibilityInterestProfile)
-class FeasibilityInterestProfileAdmin(ScopePermissionMixin, admin.ModelAdmin):
+class FeasibilityInterestProfileAdmin(ScopedAdmin):
     form = InterestProfileForm
     list_display = ["organisation", "contact_email", "is_active"]
     list_select_related = ["organisation"]
@@ -460,20 +438,10 @@ class FeasibilityInterestProfileAdmin(ScopePermissionMixin, admin.ModelAdmin):
     autocomplete_fields = ["organisation"]
     filter_horizontal = ["hrcs_categories"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(industry_organisation_filter(request.user))
-
 
 @admin.register(SponsorContact)
-class SponsorContactAdmin(ScopePermissionMixin, admin.ModelAdmin):
+class SponsorContactAdmin(ScopedAdmin):
     list_display = ["name", "sponsor", "email", "role"]
     list_select_related = ["sponsor"]
     search_fields = ["name", "email", "sponsor__name"]
     autocomplete_fields = ["sponsor"]
-
-    def has_module_permission(self, request) -> bool:
-        return industry_sees_all(request.user)
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs if industry_sees_all(request.user) else qs.none()

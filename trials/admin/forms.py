@@ -120,6 +120,13 @@ class StudySiteFormSet(BaseInlineFormSet):
             and not form.cleaned_data.get("DELETE")
             and form.cleaned_data.get("status") == StudySite.Status.OPEN
         )
+        # Open sites of other regions are not in this formset (they are read-only here).
+        in_formset = [form.instance.pk for form in self.forms if form.instance.pk]
+        open_sites += (
+            StudySite.objects.filter(study=study, status=StudySite.Status.OPEN)
+            .exclude(pk__in=in_formset)
+            .count()
+        )
         if not open_sites:
             raise forms.ValidationError(
                 _(

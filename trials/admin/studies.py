@@ -13,16 +13,10 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from sites.models import Organisation, Region
-from sites.scoped_admin import ReferenceAdminMixin, ScopedAdminMixin
-from sites.selectors import (
-    organisation_scope_q,
-    organisation_visible_to,
-    user_can_edit,
-    user_has_portfolio_access,
-)
+from sites.scoped_admin import ScopedAdmin, ScopedInline
+from sites.selectors import organisation_scope_q, organisation_visible_to
 
 from .. import selectors, services
 from ..models import HealthCategory, ResearchActivity, Sponsor, Study, StudySite
@@ -43,40 +37,25 @@ from .widgets import (
 
 
 @admin.register(HealthCategory)
-class HealthCategoryAdmin(ReferenceAdminMixin, admin.ModelAdmin):
+class HealthCategoryAdmin(ScopedAdmin):
     list_display = ["code", "label_nb", "label_en"]
     search_fields = ["code", "label_nb", "label_en"]
 
 
 @admin.register(ResearchActivity)
-class ResearchActivityAdmin(ReferenceAdminMixin, admin.ModelAdmin):
+class ResearchActivityAdmin(ScopedAdmin):
     list_display = ["code", "label_nb", "group_nb"]
     list_filter = ["group_nb"]
     search_fields = ["code", "label_nb", "label_en"]
 
 
 @admin.register(Sponsor)
-class SponsorAdmin(admin.ModelAdmin):
+class SponsorAdmin(ScopedAdmin):
     """Sponsors are shared by all regions: every editor may add one (for autocomplete)."""
 
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "orgnr"]
-
-    def has_module_permission(self, request):
-        return user_has_portfolio_access(user=request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return user_has_portfolio_access(user=request.user)
-
-    def has_add_permission(self, request):
-        return user_can_edit(user=request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return user_can_edit(user=request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 # --- list filters (their choices come from small tables: one cheap query each) --------------------
@@ -154,10 +133,37 @@ class QualityFlagFilter(admin.SimpleListFilter):
 # --- participating sites, edited inline ----------------------------------------------------------
 
 
+SITE_FIELDS = [
+    "organisation",
+    "status",
+    "activated_on",
+    "closed_on",
+    "local_investigator",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "target_enrolment",
+    "recruitment",
+    "is_satellite",
+    "is_decentralised",
+]
+
+
+class SiteRecruitmentColumn:
+    """The "n/N" of a site row (the queryset annotates ``enrolled``)."""
+
+    @admin.display(description=_("inkludert"))
+    def recruitment(self, site: StudySite) -> str:
+        if site.pk is None:
+            return "–"
+        return selectors.enrolment_display(getattr(site, "enrolled", 0), site.target_enrolment)
+
+
 @admin.register(StudySite)
-class StudySiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Sites are edited inline in their study; this admin only serves the site pickers
-    (autocomplete) elsewhere, e.g. the enrolment form, with the same scoping as the study list."""
+class StudySiteAdmin(SiteRecruitmentColumn, ScopedAdmin):
+    """A site row on its own: for the site pickers (autocomplete) elsewhere, e.g. the enrolment
+    form, and for a coordinator whose region has a site in a study another region leads (the
+    study form is read-only to them; their own site rows are changed here)."""
 
     search_fields = [
         "study__public_id",
@@ -166,17 +172,21 @@ class StudySiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "organisation__name",
     ]
     list_display = ["__str__", "status"]
-    show_full_result_count = False
+    fields = ["study", *SITE_FIELDS]
+    readonly_fields = ["study", "organisation", "recruitment"]
 
     def scoped_queryset(self, request):
-        return selectors.studysite_visible_to(user=request.user).select_related(
-            "study", "organisation"
+        return (
+            super()
+            .scoped_queryset(request)
+            .select_related("study", "organisation")
+            .annotate(enrolled=selectors.studysite_enrolled_count())
         )
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         source = (request.GET.get("app_label"), request.GET.get("model_name"))
-        if source == ("trials", "enrolment"):
+        if source in {("trials", "enrolment"), ("consents", "enrolment")}:
             # Participants are enrolled only at sites open for inclusion.
             queryset = queryset.filter(status=StudySite.Status.OPEN)
         return queryset, may_have_duplicates
@@ -185,74 +195,37 @@ class StudySiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return selectors.studysite_label(site)
 
     def has_module_permission(self, request):
-        return False  # edited inline in the study
+        return False  # reached from the study and from the pickers
 
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+class StudySiteInline(SiteRecruitmentColumn, ScopedInline, admin.TabularInline):
+    """The study's sites in the user's scope: editable when the user may change the study."""
 
-
-class StudySiteInline(admin.TabularInline):
     model = StudySite
     formset = StudySiteFormSet
+    rows = "changeable"
     extra = 0
     autocomplete_fields = ["organisation"]
-    fields = [
-        "organisation",
-        "status",
-        "activated_on",
-        "closed_on",
-        "local_investigator",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "target_enrolment",
-        "recruitment",
-        "is_satellite",
-        "is_decentralised",
-    ]
+    fields = SITE_FIELDS
     readonly_fields = ["recruitment"]
+    verbose_name_plural = _("studiesteder i ditt ansvarsområde")
 
     def get_queryset(self, request):
         return (
-            selectors.studysite_visible_to(user=request.user)
+            super()
+            .get_queryset(request)
             .annotate(enrolled=selectors.studysite_enrolled_count())
             .order_by("id")
         )
-
-    @admin.display(description=_("inkludert"))
-    def recruitment(self, site: StudySite) -> str:
-        if site.pk is None:
-            return "–"
-        return selectors.enrolment_display(getattr(site, "enrolled", 0), site.target_enrolment)
-
-    def has_add_permission(self, request, obj=None):
-        return user_can_edit(user=request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return user_can_edit(user=request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return user_can_edit(user=request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return user_has_portfolio_access(user=request.user)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         field = formset.form.base_fields.get("organisation")
         if field is not None:
-            # New sites only in the user's own scope; the study's existing sites stay valid.
-            existing = Q(study_sites__study=obj) if obj is not None else Q(pk__in=[])
-            visible = organisation_visible_to(user=request.user)
-            field.queryset = Organisation.objects.filter(
-                Q(pk__in=visible.values("pk")) | existing
-            ).distinct()
+            # Choices come from the access policy (organisations in the user's scope).
             widget = field.widget.widget
             labelled = LabelledAutocompleteSelect(
                 widget.field, widget.admin_site, attrs=widget.attrs, using=widget.db
@@ -272,11 +245,31 @@ class StudySiteInline(admin.TabularInline):
         return formset
 
 
+class OtherStudySitesInline(SiteRecruitmentColumn, ScopedInline, admin.TabularInline):
+    """The study's sites outside the user's scope: shown, never changed here."""
+
+    model = StudySite
+    rows = "foreign"
+    extra = 0
+    fields = SITE_FIELDS
+    readonly_fields = SITE_FIELDS
+    verbose_name_plural = _("studiesteder i andre regioner (kan ikke endres her)")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organisation")
+            .annotate(enrolled=selectors.studysite_enrolled_count())
+            .order_by("id")
+        )
+
+
 # --- the study -----------------------------------------------------------------------------------
 
 
 @admin.register(Study)
-class StudyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class StudyAdmin(ScopedAdmin):
     form = StudyAdminForm
     # What a coordinator acts on first (the flags) comes right after the title: on a laptop the
     # last columns are off screen beside the filter panel.
@@ -330,7 +323,7 @@ class StudyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         "recruitment",
         "review_status",
     ]
-    inlines = [StudySiteInline]
+    inlines = [StudySiteInline, OtherStudySitesInline]
     show_full_result_count = False
     list_per_page = 50
     list_max_show_all = 200
@@ -425,7 +418,7 @@ class StudyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     ]
 
     def scoped_queryset(self, request):
-        return selectors.study_admin_list(user=request.user)
+        return selectors.study_admin_list(super().scoped_queryset(request))
 
     object_history_template = "admin/trials/study/object_history.html"
 
@@ -459,16 +452,6 @@ class StudyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 **{field: term.upper() if field != "rek_number" else term}
             ), False
         return super().get_search_results(request, queryset, term)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "responsible_organisation":
-            # Existing studies keep their responsible organisation even if out of scope.
-            object_id = request.resolver_match.kwargs.get("object_id")
-            current = Q(responsible_studies__pk=object_id) if object_id else Q(pk__in=[])
-            kwargs["queryset"] = Organisation.objects.filter(
-                Q(pk__in=organisation_visible_to(user=request.user).values("pk")) | current
-            ).distinct()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # columns
 

@@ -171,11 +171,10 @@ def study_flags(study: Study) -> list[QualityFlag]:
     return [QualityFlag(f) for f in QualityFlag.values if getattr(study, f"flag_{f}", False)]
 
 
-def study_admin_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Study]:
-    """The back-office list: visible studies with region, counts and flags in one query."""
-    return study_with_flags(
-        study_visible_to(user=user).select_related("responsible_organisation__region", "sponsor")
-    )
+def study_admin_list(studies: QuerySet[Study]) -> QuerySet[Study]:
+    """The back-office list (of the studies a user may see): region, counts and flags in one
+    query."""
+    return study_with_flags(studies.select_related("responsible_organisation__region", "sponsor"))
 
 
 def enrolment_display(enrolled: int, target: int | None) -> str:

@@ -83,8 +83,8 @@ def test_coordinators_see_only_their_region_and_nortrials_sees_all(
     client.force_login(coordinator_nord)
     page = client.get("/admin/trials/feasibilityrequest/")
     assert "Bare Nord" in page.content.decode() and "Bare Vest" not in page.content.decode()
-    assert client.get(f"/admin/trials/feasibilityrequest/{vest.pk}/change/").status_code == 302
-    assert client.get(f"/admin/trials/agreement/{vest_agreement.pk}/change/").status_code == 302
+    assert client.get(f"/admin/trials/feasibilityrequest/{vest.pk}/change/").status_code == 404
+    assert client.get(f"/admin/trials/agreement/{vest_agreement.pk}/change/").status_code == 404
     tasks_page = client.get("/admin/trials/feasibilityresponse/?oppgave=open")
     assert "Universitetssykehuset Nord-Norge HF" in tasks_page.content.decode()
     assert "Helse Bergen HF" not in tasks_page.content.decode()

@@ -1,0 +1,96 @@
+"""The access rules of the trials app's admin models, registered in ``sites.access`` at start-up.
+
+Studies and sites are shared between regions: a coordinator sees every study that has a site (or
+its responsible organisation) in their region, changes only the study-level fields of studies
+their region leads, and changes only the site rows in their region.
+"""
+
+from django.db.models import QuerySet
+
+from sites.access import AccessRule, User, access_register
+from sites.selectors import organisation_scope_q
+
+from ..models import (
+    Agreement,
+    FeasibilityInterestProfile,
+    FeasibilityRequest,
+    FeasibilityResponse,
+    HealthCategory,
+    Milestone,
+    ResearchActivity,
+    Sponsor,
+    SponsorContact,
+    Study,
+    StudySite,
+)
+from . import study_visible_to, studysite_visible_to
+from .industry import (
+    agreement_visible_to,
+    feasibility_request_visible_to,
+    feasibility_response_visible_to,
+    industry_organisation_filter,
+)
+
+
+def study_changeable_by(user: User) -> QuerySet[Study]:
+    """Studies whose study-level fields the user may change: those their organisations lead."""
+    q = organisation_scope_q(user=user, prefix="responsible_organisation__")
+    return Study.objects.all() if q is None else Study.objects.filter(q)
+
+
+def studysite_changeable_by(user: User) -> QuerySet[StudySite]:
+    """Site rows the user may change: those at an organisation in their scope."""
+    q = organisation_scope_q(user=user, prefix="organisation__")
+    return StudySite.objects.all() if q is None else StudySite.objects.filter(q)
+
+
+def register_access_rules() -> None:
+    access_register(
+        Study,
+        AccessRule(
+            "scoped",
+            visible=lambda user: study_visible_to(user=user),
+            changeable=study_changeable_by,
+            # An agreement or consent form may belong to a study led elsewhere with a site here.
+            choosable=lambda user: study_visible_to(user=user),
+        ),
+    )
+    access_register(
+        StudySite,
+        AccessRule(
+            "scoped",
+            visible=lambda user: studysite_visible_to(user=user),
+            changeable=studysite_changeable_by,
+        ),
+    )
+    access_register(Agreement, AccessRule("scoped", visible=agreement_visible_to))
+    access_register(
+        Milestone,
+        AccessRule(
+            "scoped",
+            visible=lambda user: Milestone.objects.filter(
+                industry_organisation_filter(user, prefix="agreement__organisation")
+            ),
+        ),
+    )
+    access_register(
+        FeasibilityRequest,
+        AccessRule("scoped", visible=feasibility_request_visible_to, editors="national"),
+    )
+    access_register(
+        FeasibilityResponse, AccessRule("scoped", visible=feasibility_response_visible_to)
+    )
+    access_register(
+        FeasibilityInterestProfile,
+        AccessRule(
+            "scoped",
+            visible=lambda user: FeasibilityInterestProfile.objects.filter(
+                industry_organisation_filter(user)
+            ),
+        ),
+    )
+    access_register(SponsorContact, AccessRule("national", editors="national"))
+    # Sponsors are one register for the whole country: every editor may add one.
+    access_register(Sponsor, AccessRule("shared", editors="scope"))
+    access_register(HealthCategory, AccessRule("shared", editors="national"))
+    access_register(ResearchActivity, AccessRule("shared", editors="national"))
