@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .history import save_with_history
 from .models import Municipality, Organisation, Region
 from .validators import validate_orgnr
 
@@ -37,21 +38,27 @@ def _decimal(value: str) -> Decimal | None:
     return Decimal(value) if value else None
 
 
+def _reference_save(obj) -> None:
+    obj.full_clean()
+    if hasattr(type(obj), "history"):
+        save_with_history(obj, user=None, reason=_("Referansedata lastet."))
+    else:
+        obj.save()
+
+
 def upsert_reference_row(model, lookup: dict, values: dict, result: LoadResult, label: str):
     """Create or update one row; counts only real changes so a second load reports nothing."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
-        obj.full_clean()
-        obj.save()
+        _reference_save(obj)
         result.count(label, created=True, changed=False)
         return obj
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
             setattr(obj, name, values[name])
-        obj.full_clean()
-        obj.save()
+        _reference_save(obj)
         result.count(label, created=False, changed=True)
     return obj
 
@@ -78,11 +85,7 @@ def organisation_save(
             _("Oppgi en begrunnelse: endringen blir stående i historikken."), code="reason"
         )
     organisation.full_clean()
-    organisation._change_reason = reason or _("Opprettet.")
-    if user is not None:
-        organisation._history_user = user
-    organisation.save()
-    return organisation
+    return save_with_history(organisation, user=user, reason=reason or _("Opprettet."))
 
 
 @transaction.atomic
@@ -180,41 +183,19 @@ DEMO_PASSWORD = "demo-portefolje-2025"  # noqa: S105 - printed by `make demo`; r
 
 @transaction.atomic
 def demo_users_ensure() -> list[tuple[str, str, str]]:
-    """Create (or reset) the demo accounts; returns (username, password, role label) rows."""
+    """Create (or reset) the demo accounts, each in its role's group (``sites.roles``); returns
+    (username, password, role label) rows."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group, Permission
 
     from .models import UserScope
+    from .roles import user_scope_assign
 
-    coordinators, _created = Group.objects.get_or_create(name="Regional koordinator")
-    coordinators.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["trials", "sites"],
-            codename__regex=r"^(view|add|change)_(study|studysite|sponsor|organisation)$",
-        )
-        | Permission.objects.filter(  # industry collaboration (feasibility answers, agreements)
-            content_type__app_label__in=["trials", "sites"],
-            codename__regex=r"^(view|add|change)_(feasibilityresponse|feasibilityinterestprofile"
-            r"|agreement|milestone|organisationcapacity)$",
-        )
-        | Permission.objects.filter(
-            content_type__app_label__in=["trials", "sites"],
-            codename__regex=r"^view_(region|municipality|healthcategory|researchactivity"
-            r"|feasibilityrequest)$",
-        )
-        # Participation and consent (consents admin): the ledger only grows, nothing is deleted.
-        | Permission.objects.filter(
-            content_type__app_label__in=["trials", "consents"],
-            codename__regex=r"^(view|add|change)_(enrolment|participant|consentform|consentevent|reservation)$",
-        )
-        # Indicators: the dashboards and definitions.
-        | Permission.objects.filter(
-            content_type__app_label="indicators", codename__in=["view_indicator"]
-        )
-    )
     user_model = get_user_model()
     rows: list[tuple[str, str, str]] = []
-    accounts = [("admin", UserScope.Role.NATIONAL_ADMIN, None)] + [
+    accounts = [
+        ("admin", UserScope.Role.NATIONAL_ADMIN, None),
+        ("nortrials", UserScope.Role.NORTRIALS, None),
+    ] + [
         (
             f"koordinator-{region.code.removeprefix('helse-')}",
             UserScope.Role.REGIONAL_COORDINATOR,
@@ -229,9 +210,7 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
         user.email = f"{username}@example.no"
         user.set_password(DEMO_PASSWORD)
         user.save()
-        UserScope.objects.update_or_create(user=user, defaults={"role": role, "region": region})
-        if role == UserScope.Role.REGIONAL_COORDINATOR:
-            user.groups.add(coordinators)
+        user_scope_assign(user=user, role=role, region=region)
         label = UserScope.Role(role).label
         rows.append((username, DEMO_PASSWORD, f"{label} {region.name if region else ''}".strip()))
     return rows

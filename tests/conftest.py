@@ -7,6 +7,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from sites.models import Organisation, Region, UserScope
+from sites.roles import roles_sync, user_scope_assign
 from sites.services import reference_data_load_sites
 from trials.services import hrcs_load
 
@@ -41,9 +42,10 @@ def _ensure_reference_data() -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Reference data is loaded once per session; tests roll back around it."""
+    """Reference data and the role groups are loaded once per session; tests roll back around them."""
     with django_db_blocker.unblock():
         _ensure_reference_data()
+        roles_sync()
 
 
 @pytest.fixture
@@ -66,7 +68,7 @@ def _coordinator(username: str, region: Region):
     user = get_user_model().objects.create_user(
         username=username, password="pw-for-tests-only-1", is_staff=True
     )
-    UserScope.objects.create(user=user, role=UserScope.Role.REGIONAL_COORDINATOR, region=region)
+    user_scope_assign(user=user, role=UserScope.Role.REGIONAL_COORDINATOR, region=region)
     return user
 
 

@@ -14,6 +14,8 @@ ALLOWED_KEYS = {
     "action",
     "permissions",
     "groups",
+    "group",
+    "client",
     "role",
     "scope",
     "reason",

@@ -7,9 +7,12 @@ Passwords, tokens and national identity numbers never reach this logger; credent
 
 import contextvars
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -20,6 +23,18 @@ logger = logging.getLogger("security")
 
 # The request being served, so receivers without a request argument can name the address.
 current_request: contextvars.ContextVar = contextvars.ContextVar("current_request", default=None)
+# Who is acting when a service changes rights outside a request (a command, a task).
+current_actor: contextvars.ContextVar = contextvars.ContextVar("current_actor", default=None)
+
+
+@contextmanager
+def security_actor(user) -> Iterator[None]:
+    """Name ``user`` as the one who did what is logged inside the block (None: unknown)."""
+    token = current_actor.set(user)
+    try:
+        yield
+    finally:
+        current_actor.reset(token)
 
 
 def client_address(request) -> str | None:
@@ -32,6 +47,8 @@ def client_address(request) -> str | None:
 
 def security_event(event: str, *, request=None, user=None, level: int = logging.INFO, **fields):
     request = request if request is not None else current_request.get()
+    if user is None:
+        user = current_actor.get()
     if user is None and request is not None:
         request_user = getattr(request, "user", None)
         if request_user is not None and request_user.is_authenticated:
@@ -118,6 +135,55 @@ def _log_group_changes(sender, instance, action, pk_set, **kwargs):
             action=action.removeprefix("post_"),
             groups=sorted(pk_set or []),
         )
+
+
+@receiver(m2m_changed, sender=Group.permissions.through, dispatch_uid="security_log_group_perms")
+def _log_group_permission_changes(sender, instance, action, reverse, pk_set, **kwargs):
+    """A role's group gaining or losing permissions changes the rights of everyone in it."""
+    if action == "pre_clear":
+        # After the clear nothing says what was there: name it now, log it on post_clear.
+        instance._security_cleared = _cleared_links(instance, reverse)
+        return
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if action == "post_clear":
+        links = getattr(instance, "_security_cleared", [])
+        instance._security_cleared = None
+    elif reverse:  # permission.group_set.add(group, …)
+        label = f"{instance.content_type.app_label}.{instance.codename}"
+        links = [(name, label) for name in _group_names(pk_set)]
+    else:
+        links = [(instance.name, codename) for codename in _codenames(pk_set)]
+    for group in sorted({name for name, _codename in links}):
+        security_event(
+            "group_permissions_changed",
+            group=group,
+            action=action.removeprefix("post_"),
+            permissions=sorted(codename for name, codename in links if name == group),
+        )
+
+
+def _codenames(pk_set) -> list[str]:
+    return sorted(
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.filter(pk__in=pk_set or []).values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+
+
+def _group_names(pk_set) -> list[str]:
+    return sorted(Group.objects.filter(pk__in=pk_set or []).values_list("name", flat=True))
+
+
+def _cleared_links(instance, reverse: bool) -> list[tuple[str, str]]:
+    if reverse:
+        label = f"{instance.content_type.app_label}.{instance.codename}"
+        return [(name, label) for name in instance.group_set.values_list("name", flat=True)]
+    return [
+        (instance.name, f"{app}.{codename}")
+        for app, codename in instance.permissions.values_list("content_type__app_label", "codename")
+    ]
 
 
 def _scope_changed(sender, instance, **kwargs):
