@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Municipality, Organisation, PendingTask, Region, UserScope
-from .scoped_admin import ScopedAdmin
+from .scoped_admin import ChangeReasonFormMixin, ScopedAdmin
 from .services import organisation_save
 
 admin.site.site_header = _("Nasjonal portefølje for kliniske studier")
@@ -26,24 +26,12 @@ class MunicipalityAdmin(ScopedAdmin):
     autocomplete_fields = ["catchment_organisation"]
 
 
-class OrganisationAdminForm(forms.ModelForm):
-    change_reason = forms.CharField(
-        label=_("Begrunnelse for endringen"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"size": 80}),
-        help_text=_("Påkrevd når du endrer en organisasjon. Vises i historikken."),
-    )
+class OrganisationAdminForm(ChangeReasonFormMixin, forms.ModelForm):
+    reason_required_message = _("Skriv kort hvorfor du endrer organisasjonen.")
 
     class Meta:
         model = Organisation
         fields = "__all__"  # noqa: DJ007 - the admin narrows this to its fields
-
-    def clean_change_reason(self) -> str:
-        reason = (self.cleaned_data.get("change_reason") or "").strip()
-        if self.instance.pk and not reason:
-            raise forms.ValidationError(_("Skriv kort hvorfor du endrer organisasjonen."))
-        return reason
 
 
 @admin.register(Organisation)
