@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
 
 from sites.models import Organisation, UserScope
 from sites.roles import GRANTS, GROUP_NAMES, role_permissions, roles_sync, user_scope_assign
@@ -127,8 +128,11 @@ def test_the_sync_roles_command_says_what_it_changed_and_then_that_nothing_did()
     assert second.getvalue().strip() == "Rollegruppene var allerede i samsvar med sites/roles.py."
 
 
-def test_a_migrated_database_has_the_role_groups():
-    # The test database was built by `migrate`; the post_migrate hook synced the groups.
+def test_migrate_brings_the_role_groups_back():
+    Group.objects.filter(name__in=GROUP_NAMES.values()).delete()
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # what migrate sends
+
     for role in Role:
         assert _group_permissions(role) == role_permissions(role=role)
 
