@@ -127,14 +127,34 @@ def _log_permission_changes(sender, instance, action, pk_set, **kwargs):
 
 
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="security_log_groups")
-def _log_group_changes(sender, instance, action, pk_set, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"}:
+def _log_group_changes(sender, instance, action, reverse, pk_set, **kwargs):
+    """A user joining or leaving groups, named by username and group names (from either side)."""
+    if action == "pre_clear":
+        instance._security_cleared = _cleared_memberships(instance, reverse)
+        return
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if action == "post_clear":
+        links = getattr(instance, "_security_cleared", [])
+        instance._security_cleared = None
+    elif reverse:  # group.user_set.add(user, …)
+        usernames = User.objects.filter(pk__in=pk_set or []).values_list("username", flat=True)
+        links = [(username, instance.name) for username in usernames]
+    else:
+        links = [(instance.username, name) for name in _group_names(pk_set)]
+    for username in sorted({username for username, _group in links}):
         security_event(
             "groups_changed",
-            target_user=getattr(instance, "username", str(instance)),
+            target_user=username,
             action=action.removeprefix("post_"),
-            groups=sorted(pk_set or []),
+            groups=sorted(group for name, group in links if name == username),
         )
+
+
+def _cleared_memberships(instance, reverse: bool) -> list[tuple[str, str]]:
+    if reverse:
+        return [(u, instance.name) for u in instance.user_set.values_list("username", flat=True)]
+    return [(instance.username, name) for name in instance.groups.values_list("name", flat=True)]
 
 
 @receiver(m2m_changed, sender=Group.permissions.through, dispatch_uid="security_log_group_perms")

@@ -105,6 +105,41 @@ def test_a_role_assigned_by_a_service_names_the_actor(helse_vest, security_log):
     assert scope["target_user"] == groups["target_user"] == "forsker-vest"
 
 
+def test_a_user_moved_to_another_role_is_logged_leaving_one_group_and_joining_the_next(
+    helse_vest, security_log
+):
+    user = get_user_model().objects.create_user(username="forsker-vest", is_staff=True)
+    user_scope_assign(user=user, role=UserScope.Role.REGIONAL_COORDINATOR, region=helse_vest)
+
+    user_scope_assign(user=user, role=UserScope.Role.OBSERVER, region=helse_vest)
+
+    moves = [(e["action"], e["groups"]) for e in _events(security_log, "groups_changed")]
+    assert moves == [
+        ("add", ["Regional koordinator"]),
+        ("remove", ["Regional koordinator"]),
+        ("add", ["Lesetilgang"]),
+    ]
+
+
+def test_members_added_and_cleared_from_the_groups_side_are_logged_per_user(group, security_log):
+    users = get_user_model().objects
+    first, second = users.create_user(username="en"), users.create_user(username="to")
+
+    group.user_set.add(first, second)
+    group.user_set.clear()
+
+    events = [
+        (e["target_user"], e["action"], e["groups"])
+        for e in _events(security_log, "groups_changed")
+    ]
+    assert events == [
+        ("en", "add", ["Prosjektgruppe"]),
+        ("to", "add", ["Prosjektgruppe"]),
+        ("en", "clear", ["Prosjektgruppe"]),
+        ("to", "clear", ["Prosjektgruppe"]),
+    ]
+
+
 # --- integrating systems ---------------------------------------------------------------------
 
 
