@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .history import save_with_history
 from .models import Municipality, Organisation, Region
 from .validators import validate_orgnr
 
@@ -37,21 +38,27 @@ def _decimal(value: str) -> Decimal | None:
     return Decimal(value) if value else None
 
 
+def _reference_save(obj) -> None:
+    obj.full_clean()
+    if hasattr(type(obj), "history"):
+        save_with_history(obj, user=None, reason=_("Referansedata lastet."))
+    else:
+        obj.save()
+
+
 def upsert_reference_row(model, lookup: dict, values: dict, result: LoadResult, label: str):
     """Create or update one row; counts only real changes so a second load reports nothing."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
-        obj.full_clean()
-        obj.save()
+        _reference_save(obj)
         result.count(label, created=True, changed=False)
         return obj
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
             setattr(obj, name, values[name])
-        obj.full_clean()
-        obj.save()
+        _reference_save(obj)
         result.count(label, created=False, changed=True)
     return obj
 
@@ -78,11 +85,7 @@ def organisation_save(
             _("Oppgi en begrunnelse: endringen blir stående i historikken."), code="reason"
         )
     organisation.full_clean()
-    organisation._change_reason = reason or _("Opprettet.")
-    if user is not None:
-        organisation._history_user = user
-    organisation.save()
-    return organisation
+    return save_with_history(organisation, user=user, reason=reason or _("Opprettet."))
 
 
 @transaction.atomic

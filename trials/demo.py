@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from sites.history import save_with_history
 from sites.models import Municipality, Organisation, Region
 
 from .models import HealthCategory, ResearchActivity, Sponsor, Study, StudySite
@@ -338,8 +339,7 @@ def demo_portfolio_load(*, count: int = DEMO_STUDY_COUNT, seed: int = 2025) -> D
         )
         if study.is_published:
             study.published_at = timezone.now()
-        study._change_reason = "Demodata"
-        study.save()
+        save_with_history(study, user=None, reason="Demodata")
         study.hrcs_categories.set([categories[hrcs_code]])
         for i, org in enumerate(site_orgs):
             site_status = _site_status(status, i, rng)

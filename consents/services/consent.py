@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sites.history import save_with_history
 from sites.operations.services import task_enqueue
 from trials.models import Enrolment, Study
 
@@ -158,9 +159,8 @@ def consent_withdraw(
         active_enrolment.status = Enrolment.Status.WITHDRAWN
         active_enrolment.ended_on = max(day, active_enrolment.included_on)
         active_enrolment.end_reason = str(ConsentEvent.Scope(scope).label)
-        active_enrolment._change_reason = _("Samtykke trukket")
         active_enrolment.full_clean()
-        active_enrolment.save()
+        save_with_history(active_enrolment, user=user, reason=_("Samtykke trukket"))
         task_enqueue(
             task_name="consents.tasks.notify_site_of_withdrawal", kwargs={"event_id": event.pk}
         )

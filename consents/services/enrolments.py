@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sites.history import save_with_history
 from trials.models import Enrolment, Study, StudySite
 
 from ..models import Participant
@@ -76,12 +77,9 @@ def enrolment_create(
     enrolment = Enrolment(
         participant=participant, study=site.study, site=site, included_on=included_on
     )
-    enrolment._change_reason = _("Inkludert")
-    if user is not None:
-        enrolment._history_user = user
     try:
         with transaction.atomic():
-            enrolment.save()
+            save_with_history(enrolment, user=user, reason=_("Inkludert"))
     except IntegrityError as exc:  # A concurrent inclusion won the race (one active per study).
         raise ValidationError(_("Deltakeren er allerede inkludert i denne studien.")) from exc
     logger.info("enrolment created: id=%s study=%s", enrolment.pk, site.study_id)
@@ -103,9 +101,7 @@ def enrolment_end(
     if enrolment.status != Enrolment.Status.INCLUDED:
         raise ValidationError(_("Inklusjonen er allerede avsluttet."))
     enrolment.status, enrolment.ended_on, enrolment.end_reason = status, ended_on, reason
-    enrolment._change_reason = reason or Enrolment.Status(status).label
-    if user is not None:
-        enrolment._history_user = user
     enrolment.full_clean()
-    enrolment.save()
-    return enrolment
+    return save_with_history(
+        enrolment, user=user, reason=reason or str(Enrolment.Status(status).label)
+    )

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from config.celery import app
 from tests.factories import StudySiteFactory
@@ -54,3 +55,25 @@ def test_the_nightly_task_is_in_the_beat_schedule():
     entry = app.conf.beat_schedule["close-expired-recruitment"]
     assert entry["task"] == tasks.close_expired_recruitment.name
     assert entry["schedule"].hour == {1} and entry["schedule"].minute == {15}
+
+
+@pytest.mark.django_db
+def test_the_nightly_close_moves_updated_at_and_so_the_public_etag(reference_data):
+    """Cached clients must not keep seeing closed studies as open after a 304."""
+    expired, _current = _expired_and_current()
+    site = expired.sites.get()
+    before = (expired.updated_at, site.updated_at, expired.version)
+    client = APIClient()
+    url = f"/api/v1/studies/{expired.public_id}/"
+    first = client.get(url)
+    assert first.status_code == 200
+
+    study_close_expired_recruitment(today=timezone.localdate())
+
+    expired.refresh_from_db()
+    site.refresh_from_db()
+    assert expired.updated_at > before[0] and site.updated_at > before[1]
+    assert expired.version == before[2] + 1
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+    assert again.json()["status"] == Study.Status.CLOSED

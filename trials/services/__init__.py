@@ -6,8 +6,8 @@ from pathlib import Path
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
+from sites.history import bulk_update_with_history
 from sites.services import LoadResult, read_reference_csv, upsert_reference_row
 
 from ..models import HealthCategory, ResearchActivity, Study, StudySite
@@ -17,13 +17,14 @@ from ..models import HealthCategory, ResearchActivity, Study, StudySite
 def study_close_expired_recruitment(*, today: dt.date, user: AbstractBaseUser | None = None) -> int:
     """Close for inclusion every open study and site whose planned recruitment end has passed.
 
-    Returns the number of studies closed. Each change is kept in the history with a reason.
+    Returns the number of studies closed. Each change is kept in the history with a reason, and
+    moves ``updated_at`` (so the public ETag changes and cached clients see the studies closed).
     """
     reason = _("Planlagt slutt på rekruttering er passert (nattlig jobb).")
     studies = list(
-        Study.objects.select_for_update()
-        .filter(status=Study.Status.OPEN, planned_recruitment_end_on__lt=today)
-        .only("id", "status", "actual_recruitment_end_on", "planned_recruitment_end_on", "version")
+        Study.objects.select_for_update().filter(
+            status=Study.Status.OPEN, planned_recruitment_end_on__lt=today
+        )
     )
     if not studies:
         return 0
@@ -32,15 +33,8 @@ def study_close_expired_recruitment(*, today: dt.date, user: AbstractBaseUser | 
         study.actual_recruitment_end_on = (
             study.actual_recruitment_end_on or study.planned_recruitment_end_on
         )
-        study.version += 1
-        study._change_reason = reason
     bulk_update_with_history(
-        studies,
-        Study,
-        ["status", "actual_recruitment_end_on", "version", "updated_at"],
-        batch_size=500,
-        default_user=user,
-        default_change_reason=reason,
+        studies, ["status", "actual_recruitment_end_on"], user=user, reason=reason
     )
     sites = list(StudySite.objects.filter(study__in=studies, status=StudySite.Status.OPEN))
     for site in sites:
@@ -48,14 +42,7 @@ def study_close_expired_recruitment(*, today: dt.date, user: AbstractBaseUser | 
         site.closed_on = (
             today if site.activated_on is None or site.activated_on <= today else site.activated_on
         )
-    bulk_update_with_history(
-        sites,
-        StudySite,
-        ["status", "closed_on", "updated_at"],
-        batch_size=500,
-        default_user=user,
-        default_change_reason=reason,
-    )
+    bulk_update_with_history(sites, ["status", "closed_on"], user=user, reason=reason)
     return len(studies)
 
 

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sites.history import save_with_history, update_with_history
+
 from ..models import Agreement, Milestone
 from ..selectors.agreements import milestone_overdue_queryset
 
@@ -44,11 +46,7 @@ def agreement_cancel(
     agreement.cancelled_on = on
     agreement.cancellation_reason = reason
     agreement.full_clean()
-    agreement._change_reason = _("Avtalen ble kansellert.")
-    if user is not None:
-        agreement._history_user = user
-    agreement.save()
-    return agreement
+    return save_with_history(agreement, user=user, reason=_("Avtalen ble kansellert."))
 
 
 def _milestone_for_update(milestone: Milestone) -> Milestone:
@@ -79,11 +77,7 @@ def milestone_mark_met(
     milestone.status = Milestone.Status.MET
     milestone.actual_on = on
     milestone.full_clean()
-    milestone._change_reason = _("Milepælen ble registrert som nådd.")
-    if user is not None:
-        milestone._history_user = user
-    milestone.save()
-    return milestone
+    return save_with_history(milestone, user=user, reason=_("Milepælen ble registrert som nådd."))
 
 
 @transaction.atomic
@@ -105,11 +99,9 @@ def milestone_mark_missed(
         )
     milestone.status = Milestone.Status.MISSED
     milestone.actual_on = None
-    milestone._change_reason = _("Milepælen ble registrert som ikke nådd.")
-    if user is not None:
-        milestone._history_user = user
-    milestone.save()
-    return milestone
+    return save_with_history(
+        milestone, user=user, reason=_("Milepælen ble registrert som ikke nådd.")
+    )
 
 
 def milestone_send_overdue_reminders(*, now: dt.datetime | None = None) -> int:
@@ -132,7 +124,12 @@ def milestone_send_overdue_reminders(*, now: dt.datetime | None = None) -> int:
             Q(reminded_at__isnull=True) | Q(reminded_at__lte=stale), pk__in=due_ids
         )
         ids = list(claimed.select_for_update().values_list("pk", flat=True))
-        Milestone.objects.filter(pk__in=ids).update(reminded_at=now)
+        update_with_history(
+            Milestone.objects.filter(pk__in=ids),
+            values={"reminded_at": now},
+            user=None,
+            reason=_("Påminnelse om forfalt milepæl sendt."),
+        )
         by_recipient: dict[str, list[Milestone]] = defaultdict(list)
         for m in (
             milestone_overdue_queryset(today=today)

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from sites.history import save_with_history
 from sites.models import Organisation
 
 from ..models import Sponsor, Study, StudySite
@@ -340,9 +341,8 @@ def ctgov_import_record(
     if study is None:
         study = Study(responsible_organisation=responsible, **values)
         study.status = values.get("status", Study.Status.DRAFT)
-        study._change_reason = REASON
         study.full_clean()
-        study.save()
+        save_with_history(study, user=None, reason=REASON)
         report.created += 1
     else:
         if (
@@ -356,11 +356,11 @@ def ctgov_import_record(
         if changed:
             for key in changed:
                 setattr(study, key, values[key])
-            study.version += 1
             when = values["registry_updated_on"]
-            study._change_reason = f"{REASON} ({when:%d.%m.%Y})" if when else REASON
             study.full_clean()
-            study.save()
+            save_with_history(
+                study, user=None, reason=f"{REASON} ({when:%d.%m.%Y})" if when else REASON
+            )
         site_changes = _upsert_sites(study, locations, values.get("status"))
         if changed or site_changes:
             report.updated += 1
@@ -403,9 +403,8 @@ def _upsert_sites(
         else:
             for key, value in values.items():
                 setattr(site, key, value)
-        site._change_reason = REASON
         site.full_clean()
-        site.save()
+        save_with_history(site, user=None, reason=REASON)
         changes += 1
     return changes
 

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+
+from sites.history import bulk_update_with_history, save_with_history
 
 from ..models import Study, StudySite
 
@@ -129,23 +130,13 @@ def studysite_close_open(
     for site in sites:
         site.status = StudySite.Status.CLOSED
         site.closed_on = max(today, site.activated_on) if site.activated_on else today
-    bulk_update_with_history(
-        sites,
-        StudySite,
-        ["status", "closed_on", "updated_at"],
-        default_user=user,
-        default_change_reason=reason,
-    )
+    bulk_update_with_history(sites, ["status", "closed_on"], user=user, reason=reason)
     return len(sites)
 
 
 def _save_with_history(study: Study, *, user: AbstractBaseUser | None, reason: str) -> None:
-    study.version += 1
-    study._change_reason = reason
-    if user is not None:
-        study._history_user = user
     study.full_clean()
-    study.save()
+    save_with_history(study, user=user, reason=reason)
 
 
 @transaction.atomic

@@ -3,21 +3,23 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
+
+from sites.history import save_with_history
+from sites.locking import StaleObjectError
 
 from ..models import Study
 from .lifecycle import APPROVED_OR_LATER
 
 
-class StaleStudyError(ValidationError):
+class StaleStudyError(StaleObjectError):
     """Someone else saved the study after this user opened it; nothing was written."""
 
     def __init__(self, study_id: int) -> None:
         self.study_id = study_id
         super().__init__(
             _("Studien er endret av noen andre etter at du åpnet den. Ingenting er lagret."),
-            code="stale",
+            pk=study_id,
         )
 
 
@@ -37,9 +39,9 @@ def study_save(
 ) -> Study:
     """Save a study edited in a form (new or changed), refusing a stale or unexplained change.
 
-    ``expected_version`` is the version the user's form was based on. The version is bumped with a
-    conditional UPDATE, so of two people saving the same version, the second is refused
-    (``StaleStudyError``) and nothing of theirs is written.
+    ``expected_version`` is the version the user's form was based on. The row is locked and its
+    version compared before the save, so of two people saving the same version, the second is
+    refused (``StaleStudyError``) and nothing of theirs is written.
     """
     if study.pk is not None:
         if loaded_status and study_reason_required(loaded_status=loaded_status) and not reason:
@@ -48,17 +50,17 @@ def study_save(
                     "Oppgi en begrunnelse: studien er godkjent, og endringen blir stående i historikken."
                 )
             )
-        bumped = Study.objects.filter(pk=study.pk, version=expected_version).update(
-            version=F("version") + 1
-        )
-        if not bumped:
+        if expected_version is None:  # a form without its version is not trusted to be current
             raise StaleStudyError(study.pk)
-        study.version = (expected_version or 0) + 1
-    study._change_reason = reason or (_("Endret.") if study.pk else _("Opprettet."))
-    if user is not None:
-        study._history_user = user
-    study.save()
-    return study
+    try:
+        return save_with_history(
+            study,
+            user=user,
+            reason=reason or (_("Endret.") if study.pk else _("Opprettet.")),
+            expected_version=expected_version if study.pk is not None else None,
+        )
+    except StaleObjectError:
+        raise StaleStudyError(study.pk) from None
 
 
 def study_lay_review_update(
