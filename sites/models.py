@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .history import AuditedManager
 from .validators import validate_orgnr
 
 
@@ -128,8 +129,10 @@ class Organisation(models.Model):
     updated_at = models.DateTimeField(_("endret"), auto_now=True)
 
     history = HistoricalRecords(verbose_name=_("historikk for organisasjon"))
+    objects = AuditedManager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("organisasjon")
         verbose_name_plural = _("organisasjoner")
         ordering = ["name"]
@@ -183,8 +186,10 @@ class UserScope(models.Model):
     )
 
     history = HistoricalRecords(verbose_name=_("historikk for brukertilgang"))
+    objects = AuditedManager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("brukertilgang")
         verbose_name_plural = _("brukertilganger")
         constraints = [
@@ -242,8 +247,10 @@ class OrganisationCapacity(models.Model):
     specialties = models.TextField(_("fagområder"), blank=True)
 
     history = HistoricalRecords(verbose_name=_("historikk for kapasitet"))
+    objects = AuditedManager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("kapasitet per år")
         verbose_name_plural = _("kapasitet per år")
         ordering = ["organisation_id", "-year"]

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from consents import selectors, services
 from consents.models import ConsentEvent, ConsentForm, Participant
+from sites.history import save_with_history
 from tests.factories import StudySiteFactory
 from trials.models import Enrolment, Study, StudySite
 
@@ -80,7 +81,8 @@ def test_it_rejects_inclusion_before_approval_and_activation(site, consent_form)
 def test_it_rejects_a_site_not_open_for_inclusion(site, consent_form):
     participant = _participant()
     _consent(participant, consent_form)
-    StudySite.objects.filter(pk=site.pk).update(status=StudySite.Status.CLOSED)
+    site.status = StudySite.Status.CLOSED
+    save_with_history(site, user=None, reason="Stengt")
     with pytest.raises(ValidationError, match="ikke åpent for inklusjon"):
         _enrol(participant, site)
 

@@ -1,9 +1,18 @@
 """The history helpers: one history row per change, with who, why, a new ``updated_at`` and version."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 
-from sites.history import bulk_update_with_history, save_with_history, update_with_history
+from sites.history import (
+    AuditBypassError,
+    audited_models,
+    bulk_update_with_history,
+    save_with_history,
+    update_with_history,
+)
 from sites.locking import StaleObjectError
 from tests.factories import StudyFactory, StudySiteFactory
 from trials.models import Study, StudySite
@@ -116,3 +125,59 @@ def test_update_with_history_changes_only_what_still_matches(reference_data):
     )
     assert open_site.history.latest().history_change_reason == "Stengt"
     assert planned.history.count() == 1
+
+
+# Audited models refuse the bulk writes that would leave no history.
+
+
+def _a_field(model) -> str:
+    return next(
+        f.name for f in model._meta.concrete_fields if not f.primary_key and not f.is_relation
+    )
+
+
+@pytest.mark.parametrize("model", audited_models(), ids=lambda m: m._meta.label)
+def test_plain_update_and_bulk_update_are_refused_on_every_audited_model(model):
+    field = _a_field(model)
+    for manager in (model._default_manager, model._base_manager):
+        with pytest.raises(AuditBypassError, match="save_with_history"):
+            manager.filter(pk__in=[]).update(**{field: None})
+        with pytest.raises(AuditBypassError, match="bulk_update_with_history"):
+            manager.bulk_update([], [field])
+
+
+def test_a_related_manager_update_is_refused_too(reference_data):
+    study = StudySiteFactory().study
+    with pytest.raises(AuditBypassError):
+        study.sites.update(status=StudySite.Status.CLOSED)
+    assert set(study.sites.values_list("status", flat=True)) == {StudySite.Status.OPEN}
+
+
+def test_the_helpers_still_update_audited_rows(reference_data):
+    site = StudySiteFactory()
+    update_with_history(
+        StudySite.objects.filter(pk=site.pk),
+        values={"status": StudySite.Status.CLOSED},
+        user=None,
+        reason="Stengt",
+    )
+    site.refresh_from_db()
+    assert site.status == StudySite.Status.CLOSED
+
+
+APP_PACKAGES = ("sites", "trials", "consents", "indicators", "config")
+RAW_WRITE = re.compile(r"\b(UPDATE|DELETE\s+FROM|INSERT\s+INTO|TRUNCATE)\s+[\"'{\w]")
+
+
+def test_application_code_writes_no_raw_sql():
+    """Raw SQL would change rows without history: the application has none (migrations aside)."""
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for package in APP_PACKAGES:
+        for path in (root / package).rglob("*.py"):
+            if "migrations" in path.parts or path == root / "sites" / "history.py":
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if RAW_WRITE.search(line):
+                    found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert found == []

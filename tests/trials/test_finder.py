@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from sites.history import update_with_history
 from sites.models import Organisation
 from tests.factories import StudySiteFactory, hf
 from trials.models import Study, StudySite
@@ -126,7 +127,12 @@ def test_study_page_shows_its_sites_on_a_map_that_needs_no_map_server(studies):
 def test_no_map_when_no_site_has_coordinates(studies):
     heart = studies[0]
     (only_site,) = heart.sites.all()
-    Organisation.objects.filter(pk=only_site.organisation_id).update(latitude=None, longitude=None)
+    update_with_history(
+        Organisation.objects.filter(pk=only_site.organisation_id),
+        values={"latitude": None, "longitude": None},
+        user=None,
+        reason="Uten koordinater",
+    )
     html = page(f"/studier/{heart.public_id}/")
     assert "<svg" not in html and "Hvor foregår studien" in html
 
@@ -137,6 +143,11 @@ def test_no_map_when_no_site_has_coordinates(studies):
 )
 def test_age_from_zero_is_no_lower_limit(studies, min_age, max_age, said):
     heart = studies[0]
-    Study.objects.filter(pk=heart.pk).update(min_age=min_age, max_age=max_age)
+    update_with_history(
+        Study.objects.filter(pk=heart.pk),
+        values={"min_age": min_age, "max_age": max_age},
+        user=None,
+        reason="Alder",
+    )
     html = page(f"/studier/{heart.public_id}/")
     assert said in html and "Fra 0" not in html

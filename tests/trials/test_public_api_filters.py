@@ -3,11 +3,13 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from sites.history import update_with_history
 from sites.models import Organisation
 from tests.factories import SponsorFactory, StudySiteFactory, hf
 from trials.models import Study, StudySite
@@ -62,14 +64,14 @@ def studies(reference_data):
         study__decentralised=True,
         study__responsible_organisation=hf("Oslo universitetssykehus"),
     ).study
-    closed = StudySiteFactory(
-        study__lay_title_nb="Avsluttet studie om hjertet",
-        study__status=Study.Status.COMPLETED,
-        study__hrcs=["03"],
-        status=StudySite.Status.CLOSED,
-        organisation=hf("Bergen"),
-    ).study
-    Study.objects.filter(pk=closed.pk).update(updated_at=timezone.now() - dt.timedelta(days=30))
+    with time_machine.travel(timezone.now() - dt.timedelta(days=30)):  # last changed a month ago
+        closed = StudySiteFactory(
+            study__lay_title_nb="Avsluttet studie om hjertet",
+            study__status=Study.Status.COMPLETED,
+            study__hrcs=["03"],
+            status=StudySite.Status.CLOSED,
+            organisation=hf("Bergen"),
+        ).study
     hidden = StudySiteFactory(
         study__lay_title_nb="Hjertesvikt upublisert",
         study__conditions="Hjertesvikt",
@@ -219,8 +221,14 @@ def test_invalid_parameters_are_a_400_with_a_message(client, studies, query):
 
 
 def test_lay_texts_follow_the_requested_language_and_fall_back_to_bokmal(client, studies):
-    Study.objects.filter(pk=studies["heart"].pk).update(
-        lay_title_en="New treatment for heart failure", lay_summary_en="We test a new drug."
+    update_with_history(
+        Study.objects.filter(pk=studies["heart"].pk),
+        values={
+            "lay_title_en": "New treatment for heart failure",
+            "lay_summary_en": "We test a new drug.",
+        },
+        user=None,
+        reason="Engelsk tekst",
     )
     url = f"/api/v1/studies/{studies['heart'].public_id}/"
     en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
@@ -232,8 +240,11 @@ def test_lay_texts_follow_the_requested_language_and_fall_back_to_bokmal(client,
 
 
 def test_detail_carries_the_public_contract(client, studies):
-    StudySite.objects.filter(study=studies["heart"]).update(
-        contact_name="Studiesykepleier Kari", contact_email="studie@helse-bergen.no"
+    update_with_history(
+        StudySite.objects.filter(study=studies["heart"]),
+        values={"contact_name": "Studiesykepleier Kari", "contact_email": "studie@helse-bergen.no"},
+        user=None,
+        reason="Ny kontakt",
     )
     body = client.get(f"/api/v1/studies/{studies['heart'].public_id}/").json()
     assert body["sponsor"] == {"name": "Pharma AS", "type": "industry"}

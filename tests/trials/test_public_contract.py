@@ -11,6 +11,7 @@ from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from consents.models import Participant
+from sites.history import bulk_update_with_history
 from sites.models import OrganisationCapacity
 from tests.factories import StudySiteFactory, hf
 from trials.api.views import CSV_COLUMNS
@@ -166,8 +167,9 @@ def test_enrolled_counts_included_and_completed_and_hides_one_to_four(client, re
     none = StudySiteFactory(study__lay_title_nb="Ingen").study
     _enrol(many, 7)
     first, second = many.enrolments.order_by("pk")[:2]
-    Enrolment.objects.filter(pk=first.pk).update(status=Enrolment.Status.WITHDRAWN)
-    Enrolment.objects.filter(pk=second.pk).update(status=Enrolment.Status.COMPLETED)
+    first.status, second.status = Enrolment.Status.WITHDRAWN, Enrolment.Status.COMPLETED
+    first.ended_on = second.ended_on = first.included_on
+    bulk_update_with_history([first, second], ["status", "ended_on"], user=None, reason="Avsluttet")
     _enrol(few, 3)
     rows = {r["id"]: r for r in client.get("/api/v1/studies/").json()["results"]}
     assert rows[many.public_id]["enrolled"] == 6  # five included, one completed, one withdrawn

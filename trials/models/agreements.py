@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sites.history import AuditedManager
 from sites.models import Organisation
 
 from .studies import Sponsor, Study
@@ -82,8 +83,10 @@ class Agreement(models.Model):
     updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
 
     history = HistoricalRecords(verbose_name=_("historikk for avtale"))
+    objects = AuditedManager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("avtale")
         verbose_name_plural = _("avtaler")
         ordering = ["-updated_at"]
@@ -186,8 +189,10 @@ class Milestone(models.Model):
     reminded_at = models.DateTimeField(_("påminnet"), null=True, blank=True)
 
     history = HistoricalRecords(verbose_name=_("historikk for milepæl"))
+    objects = AuditedManager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("milepæl")
         verbose_name_plural = _("milepæler")
         ordering = ["planned_on"]

@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sites.history import AuditedManager
+
 from .studies import Study, StudySite
 
 
@@ -41,8 +43,10 @@ class Enrolment(models.Model):
     updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
 
     history = HistoricalRecords(verbose_name=_("historikk for inklusjon"))
+    objects = AuditedManager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("inklusjon")
         verbose_name_plural = _("inklusjoner")
         ordering = ["-included_on", "-id"]

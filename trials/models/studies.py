@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sites.history import AuditedManager
 from sites.models import Organisation
 
 from ..validators import (
@@ -239,8 +240,10 @@ class Study(models.Model):
         excluded_fields=["version", "search_document"],
         m2m_fields=[hrcs_categories],
     )
+    objects = AuditedManager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("studie")
         verbose_name_plural = _("studier")
         ordering = ["-updated_at"]
@@ -356,8 +359,10 @@ class StudySite(models.Model):
     updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
 
     history = HistoricalRecords(verbose_name=_("historikk for studiested"))
+    objects = AuditedManager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("studiested")
         verbose_name_plural = _("studiesteder")
         ordering = ["study_id", "id"]
