@@ -1,19 +1,16 @@
 """Admin for industry agreements and milestones: overdue milestones flagged, the "delivered
 according to agreement" verdict per agreement, and summaries per organisation and region."""
 
-from collections.abc import Callable, Iterable
-
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from sites.admin_actions import action_with_form, apply_each
+from sites.admin_forms import ServiceRefusal, ServiceRefusalMixin, add_service_errors
 from sites.scoped_admin import ScopedAdmin, ScopedInline
 
 from ..models import Agreement, Milestone
@@ -23,9 +20,16 @@ from ..selectors.agreements import (
     agreement_list_with_delivery,
     milestone_is_overdue,
 )
-from ..services.agreements import agreement_cancel, milestone_mark_met, milestone_mark_missed
-
-ACTION_TEMPLATE = "admin/trials/action_with_form.html"
+from ..services.agreements import (
+    agreement_cancel,
+    agreement_save,
+    agreement_save_check,
+    milestone_check,
+    milestone_delete,
+    milestone_mark_met,
+    milestone_mark_missed,
+    milestone_save,
+)
 
 
 class AgreementCancelForm(forms.Form):
@@ -43,60 +47,55 @@ class MilestoneMetForm(forms.Form):
     )
 
 
-def _apply_each(
-    request, model_admin, objects: Iterable[Model], apply: Callable[[Model], object], done: str
-) -> None:
-    """Run a service on each selected row; report how many changed and each refusal with why."""
-    changed = 0
-    for obj in objects:
+class AgreementForm(forms.ModelForm):
+    """The service's rules on the form: a cancelled agreement cannot be saved at all."""
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "study",
+            "sponsor",
+            "organisation",
+            "kind",
+            "amends",
+            "amendment_number",
+            "national_template_used",
+            "status",
+            "received_on",
+            "signed_on",
+            "recruitment_commitment",
+            "contact_email",
+        ]
+
+    def _post_clean(self):
+        super()._post_clean()
         try:
-            apply(obj)
+            agreement_save_check(agreement=self.instance)
         except ValidationError as exc:
-            model_admin.message_user(
-                request,
-                _("Ikke endret: «%(obj)s»: %(why)s") % {"obj": obj, "why": " ".join(exc.messages)},
-                messages.WARNING,
-            )
-        else:
-            changed += 1
-    if changed:
-        model_admin.message_user(request, done % {"n": changed}, messages.SUCCESS)
+            add_service_errors(self, exc)
 
 
-def _action_with_form(
-    request,
-    model_admin,
-    queryset: QuerySet,
-    *,
-    form_class: type[forms.Form],
-    initial: dict,
-    title: str,
-    intro: str,
-    submit_label: str,
-    run: Callable[[forms.Form], None],
-    describe: Callable[[Model], str] = str,
-):
-    """An admin action that first asks for values (a date, a reason), then calls a service.
+class MilestoneForm(forms.ModelForm):
+    """The actions' rules on the form: nothing on a cancelled agreement, "met" not in the future."""
 
-    The first POST (from the change list) shows the form; the second (``apply``) runs it. A form
-    with errors is shown again with what the user typed.
-    """
-    form = form_class(request.POST if "apply" in request.POST else None, initial=initial)
-    if form.is_bound and form.is_valid():
-        run(form)
-        return None
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": title,
-        "intro": intro,
-        "submit_label": submit_label,
-        "form": form,
-        "objects": [{"pk": obj.pk, "label": describe(obj)} for obj in queryset],
-        "action": request.POST.get("action"),
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, ACTION_TEMPLATE, context)
+    class Meta:
+        model = Milestone
+        fields = ["agreement", "kind", "planned_on", "actual_on", "status"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            milestone_check(milestone=self.instance)
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+
+
+def _cancelled(agreement: Agreement | None) -> bool:
+    return agreement is not None and agreement.status == Agreement.Status.CANCELLED
+
+
+def _all_fields(model) -> list[str]:
+    return [f.name for f in model._meta.get_fields() if getattr(f, "editable", False)]
 
 
 def _verdict(delivered: bool | None):
@@ -109,9 +108,20 @@ def _verdict(delivered: bool | None):
 
 class MilestoneInline(ScopedInline, admin.TabularInline):
     model = Milestone
+    form = MilestoneForm
     extra = 0
     fields = ["kind", "planned_on", "actual_on", "status", "overdue", "reminded_at"]
     readonly_fields = ["overdue", "reminded_at"]
+
+    # The milestones of a cancelled agreement are shown, never changed, added or removed.
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not _cancelled(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not _cancelled(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not _cancelled(obj) and super().has_delete_permission(request, obj)
 
     @admin.display(description=_("forfalt"))
     def overdue(self, obj: Milestone):
@@ -140,7 +150,8 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ScopedAdmin):
+class AgreementAdmin(ServiceRefusalMixin, ScopedAdmin):
+    form = AgreementForm
     change_list_template = "admin/trials/agreement/change_list.html"
     list_display = [
         "__str__",
@@ -177,9 +188,35 @@ class AgreementAdmin(ScopedAdmin):
     actions = ["cancel_agreements"]
 
     def get_readonly_fields(self, request, obj=None):
-        # Cancelling goes through the action (a date and a reason from the list), never the form.
+        # Cancelling goes through the action (a date and a reason from the list), never the form;
+        # a cancelled agreement is shown, not changed.
         fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "cancelled_on", "cancellation_reason"] if obj else fields
+        if _cancelled(obj):
+            return [*fields, *(f for f in _all_fields(Agreement) if f not in fields)]
+        return [*fields, "cancelled_on", "cancellation_reason"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            agreement_save(
+                agreement=obj,
+                user=request.user,
+                reason=self.change_reason(form),
+                expected_version=form.cleaned_data.get("expected_version"),
+            )
+        except ValidationError as exc:
+            raise ServiceRefusal(exc) from exc
+
+    def save_formset(self, request, form, formset, change):
+        reason = self.change_reason(form)
+        milestones = formset.save(commit=False)
+        try:
+            for milestone in formset.deleted_objects:
+                milestone_delete(milestone=milestone, user=request.user, reason=reason)
+            for milestone in milestones:
+                milestone_save(milestone=milestone, user=request.user, reason=reason)
+        except ValidationError as exc:
+            raise ServiceRefusal(exc) from exc
+        formset.save_m2m()
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status":
@@ -193,7 +230,7 @@ class AgreementAdmin(ScopedAdmin):
         queryset = queryset.select_related("study", "organisation")
 
         def run(form):
-            _apply_each(
+            apply_each(
                 request,
                 self,
                 queryset,
@@ -206,7 +243,7 @@ class AgreementAdmin(ScopedAdmin):
                 _("%(n)s avtaler kansellert."),
             )
 
-        return _action_with_form(
+        return action_with_form(
             request,
             self,
             queryset,
@@ -285,7 +322,8 @@ class AgreementAdmin(ScopedAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ScopedAdmin):
+class MilestoneAdmin(ServiceRefusalMixin, ScopedAdmin):
+    form = MilestoneForm
     list_display = [
         "kind",
         "agreement",
@@ -304,12 +342,29 @@ class MilestoneAdmin(ScopedAdmin):
     show_full_result_count = False
     actions = ["mark_met", "mark_missed"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and _cancelled(obj.agreement):
+            return [*fields, *(f for f in _all_fields(Milestone) if f not in fields)]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        try:
+            milestone_save(
+                milestone=obj,
+                user=request.user,
+                reason=self.change_reason(form),
+                expected_version=form.cleaned_data.get("expected_version"),
+            )
+        except ValidationError as exc:
+            raise ServiceRefusal(exc) from exc
+
     @admin.action(description=_("Registrer valgte milepæler som nådd"), permissions=["change"])
     def mark_met(self, request, queryset):
         queryset = queryset.select_related("agreement")
 
         def run(form):
-            _apply_each(
+            apply_each(
                 request,
                 self,
                 queryset,
@@ -319,7 +374,7 @@ class MilestoneAdmin(ScopedAdmin):
                 _("%(n)s milepæler registrert som nådd."),
             )
 
-        return _action_with_form(
+        return action_with_form(
             request,
             self,
             queryset,
@@ -334,7 +389,7 @@ class MilestoneAdmin(ScopedAdmin):
 
     @admin.action(description=_("Registrer valgte milepæler som ikke nådd"), permissions=["change"])
     def mark_missed(self, request, queryset):
-        _apply_each(
+        apply_each(
             request,
             self,
             queryset.select_related("agreement"),

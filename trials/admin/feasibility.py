@@ -74,6 +74,20 @@ class FeasibilityRequestForm(forms.ModelForm):
         if "deadline" in self.fields:
             self.fields["deadline"].required = False
 
+    def clean_deadline(self):
+        """The same working-day rule as requests from the portal: checked when typed in here."""
+        deadline = self.cleaned_data.get("deadline")
+        if deadline is not None and "deadline" in self.changed_data:
+            received_at = self.instance.received_at
+            received_on = timezone.localdate(received_at) if received_at else timezone.localdate()
+            try:
+                services.feasibility_deadline_check(deadline=deadline, received_on=received_on)
+            except ValidationError as exc:
+                raise forms.ValidationError(
+                    exc.message_dict.get("deadline", exc.messages)
+                ) from None
+        return deadline
+
 
 @admin.register(FeasibilityRequest)
 class FeasibilityRequestAdmin(ScopedAdmin):

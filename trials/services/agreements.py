@@ -1,4 +1,5 @@
-"""Writes for industry agreements and milestones: cancelling, milestones met or missed, and
+"""Writes for industry agreements and milestones: registering and changing them (a cancelled
+agreement and its milestones are frozen), cancelling, milestones met or missed, and
 overdue-milestone reminders."""
 
 import datetime as dt
@@ -56,6 +57,139 @@ def _milestone_for_update(milestone: Milestone) -> Milestone:
     if milestone.agreement.status == Agreement.Status.CANCELLED:
         raise ValidationError(_("Avtalen er kansellert; milepælene kan ikke endres."))
     return milestone
+
+
+def _stored_status(pk: int | None) -> str | None:
+    if pk is None:
+        return None
+    return Agreement.objects.filter(pk=pk).values_list("status", flat=True).first()
+
+
+def _refuse_if_cancelled(pk: int | None) -> None:
+    if _stored_status(pk) == Agreement.Status.CANCELLED:
+        raise ValidationError(
+            _("Avtalen er kansellert; verken avtalen eller milepælene kan endres.")
+        )
+
+
+def agreement_check_editable(*, agreement: Agreement | None) -> None:
+    """A cancelled agreement is frozen: nothing on it or on its milestones may change.
+
+    Reads the stored status, so an agreement whose form says otherwise is still refused.
+    """
+    _refuse_if_cancelled(agreement.pk if agreement is not None else None)
+
+
+def agreement_save_check(*, agreement: Agreement) -> None:
+    """The rules for registering or changing an agreement from a form (no writing)."""
+    agreement_check_editable(agreement=agreement)
+    stored = _stored_status(agreement.pk)
+    errors: dict[str, str] = {}
+    if agreement.status == Agreement.Status.CANCELLED and stored != Agreement.Status.CANCELLED:
+        errors["status"] = _(
+            "Bruk handlingen «Kanseller valgte avtaler» for å kansellere (med dato og årsak)."
+        )
+    elif agreement.status != Agreement.Status.CANCELLED and (
+        agreement.cancelled_on or agreement.cancellation_reason
+    ):
+        errors["cancelled_on"] = _(
+            "Kanselleringsdato og årsak settes bare når avtalen kanselleres."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def agreement_save(
+    *,
+    agreement: Agreement,
+    user=None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Agreement:
+    """Register an agreement, or change one that is not cancelled (cancelling is ``agreement_cancel``)."""
+    creating = agreement.pk is None
+    if not creating:  # lock the stored row while checking it
+        list(Agreement.objects.select_for_update().filter(pk=agreement.pk).values_list("pk"))
+    agreement_save_check(agreement=agreement)
+    agreement.full_clean()
+    return save_with_history(
+        agreement,
+        user=user,
+        reason=reason or (_("Avtalen ble registrert.") if creating else _("Avtalen ble endret.")),
+        expected_version=expected_version,
+    )
+
+
+def milestone_check(*, milestone: Milestone, today: dt.date | None = None) -> None:
+    """The rules for a milestone saved from a form (no writing): the same as the actions'.
+
+    ``milestone`` carries the new values. Nothing on a cancelled agreement changes (neither the
+    agreement the milestone is on nor one it is moved to); a milestone met has a date, and that
+    date is not in the future; "not met" only once the planned date has passed.
+    """
+    today = today or timezone.localdate()
+    stored = Milestone.objects.filter(pk=milestone.pk).first() if milestone.pk else None
+    if stored is not None:
+        _refuse_if_cancelled(stored.agreement_id)
+    _refuse_if_cancelled(milestone.agreement_id)
+    errors: dict[str, str] = {}
+    if milestone.status == Milestone.Status.MET and milestone.actual_on is None:
+        errors["actual_on"] = _("Oppgi datoen milepælen ble nådd.")
+    if milestone.actual_on is not None and milestone.actual_on > today:
+        errors["actual_on"] = _("Datoen milepælen ble nådd kan ikke være i fremtiden.")
+    was_missed = stored is not None and stored.status == Milestone.Status.MISSED
+    if (
+        milestone.status == Milestone.Status.MISSED
+        and not was_missed
+        and milestone.planned_on
+        and milestone.planned_on >= today
+    ):
+        errors["status"] = _("Den planlagte datoen (%(d)s) er ikke passert ennå.") % {
+            "d": f"{milestone.planned_on:%d.%m.%Y}"
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def milestone_save(
+    *,
+    milestone: Milestone,
+    user=None,
+    reason: str = "",
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> Milestone:
+    """Add or change a milestone from a form, with the rules of ``milestone_check``."""
+    creating = milestone.pk is None
+    if milestone.agreement_id:  # lock the agreement: it may not be cancelled while we save
+        list(
+            Agreement.objects.select_for_update()
+            .filter(pk=milestone.agreement_id)
+            .values_list("pk")
+        )
+    milestone_check(milestone=milestone, today=today)
+    milestone.full_clean()
+    return save_with_history(
+        milestone,
+        user=user,
+        reason=reason
+        or (_("Milepælen ble registrert.") if creating else _("Milepælen ble endret.")),
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, user=None, reason: str = "") -> None:
+    """Remove a milestone from an agreement that is not cancelled (the history keeps it)."""
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    _refuse_if_cancelled(milestone.agreement_id)
+    # A deletion's history row takes who and why from the instance (no helper saves deletions).
+    milestone._change_reason = reason or _("Milepælen ble fjernet.")
+    if user is not None and getattr(user, "is_authenticated", False):
+        milestone._history_user = user
+    milestone.delete()
 
 
 @transaction.atomic

@@ -38,7 +38,8 @@ def feasibility_default_deadline(*, received_on: dt.date) -> dt.date:
     return add_working_days(received_on, DEFAULT_ANSWER_WORKING_DAYS)
 
 
-def _check_deadline(*, deadline: dt.date, received_on: dt.date) -> None:
+def feasibility_deadline_check(*, deadline: dt.date, received_on: dt.date) -> None:
+    """A deadline is a Norwegian working day after the day the request came in (every channel)."""
     if deadline <= received_on or not is_working_day(deadline):
         raise ValidationError(
             {"deadline": _("Svarfristen må være en virkedag etter mottaksdatoen.")}
@@ -72,7 +73,7 @@ def feasibility_request_create(
     received_on = timezone.localdate(now)
     if deadline is None:
         deadline = feasibility_default_deadline(received_on=received_on)
-    _check_deadline(deadline=deadline, received_on=received_on)
+    feasibility_deadline_check(deadline=deadline, received_on=received_on)
     sponsor, created = Sponsor.objects.get_or_create(
         name=sponsor_name.strip(),
         defaults={
