@@ -11,6 +11,10 @@ changes them calls one of these instead:
 
 All three stamp ``updated_at`` (the public ETag reads it) and bump ``version`` (optimistic
 locking) where the model has them, and give every history row the user and the reason.
+
+On PostgreSQL the history tables and the consent ledger refuse UPDATE and DELETE (triggers made by
+the migrations with ``protect_tables``). ``history_rewrite()`` is the one way past them, used only
+by the erasure of a participant, which must remove personal data from the history as well.
 """
 
 import logging
@@ -19,7 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from simple_history.models import registered_models
 
@@ -34,10 +38,13 @@ M = TypeVar("M", bound=models.Model)
 User = Union["AbstractBaseUser", "AnonymousUser", None]  # noqa: UP007 (names known only to mypy)
 
 _HELPERS = "sites.history.save_with_history / bulk_update_with_history / update_with_history"
+# Read by the append-only trigger function: 'on' lets erasure rewrite history rows (PostgreSQL).
+REWRITE_SETTING = "portefolje.history_rewrite"
+PROTECT_FUNCTION = "portefolje_refuse_rewrite"
 _audited_write: ContextVar[bool] = ContextVar("audited_write", default=False)
 
 
-class AuditBypassError(RuntimeError):
+class AuditBypassError(PermissionError):
     """A bulk write to an audited model that would have changed rows without any history."""
 
 
@@ -241,3 +248,87 @@ def bulk_create_with_history(
             default_date=now,
         )
     return created
+
+
+@contextmanager
+def history_rewrite(*, why: str) -> Iterator[None]:
+    """Let the statements inside rewrite history rows: erasure of a person only.
+
+    On PostgreSQL this sets ``portefolje.history_rewrite`` for the rest of a savepoint, which the
+    append-only triggers read; the setting ends with the block (and with a rollback). Elsewhere
+    nothing guards history at the database, and this only logs.
+    """
+    with transaction.atomic():
+        logger.info("history rewrite: %s", why)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, 'on', true)", [REWRITE_SETTING])
+        yield
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, 'off', true)", [REWRITE_SETTING])
+
+
+# The trigger function and the triggers are made by migrations (PostgreSQL only; nothing on SQLite).
+
+PROTECT_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION {PROTECT_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('{REWRITE_SETTING}', true) = 'on' THEN
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION '% on % refused: history and the consent ledger are append-only',
+        TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'Only erasure of a participant rewrites history (sites.history.history_rewrite).';
+END
+$$;
+"""
+
+
+def _trigger_name(table: str) -> str:
+    return f"{table}_append_only"[:63]
+
+
+def protect_tables(*tables: str):
+    """A migration operation: the tables refuse UPDATE and DELETE (PostgreSQL; no-op elsewhere)."""
+    from django.db import migrations
+
+    def forward(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(PROTECT_FUNCTION_SQL, None)
+        for table in tables:
+            name = schema_editor.quote_name(_trigger_name(table))
+            quoted = schema_editor.quote_name(table)
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {quoted}", None)
+            schema_editor.execute(
+                f"CREATE TRIGGER {name} BEFORE UPDATE OR DELETE ON {quoted} "
+                f"FOR EACH ROW EXECUTE FUNCTION {PROTECT_FUNCTION}()",
+                None,
+            )
+
+    def backward(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for table in tables:
+            name = schema_editor.quote_name(_trigger_name(table))
+            quoted = schema_editor.quote_name(table)
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {quoted}", None)
+
+    return migrations.RunPython(forward, backward, elidable=False)
+
+
+def protected_tables() -> set[str]:
+    """Tables that have the append-only trigger (PostgreSQL), for the test that checks them."""
+    if connection.vendor != "postgresql":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_proc p ON p.oid = t.tgfoid WHERE p.proname = %s AND NOT t.tgisinternal "
+            "AND t.tgenabled <> 'D'",
+            [PROTECT_FUNCTION],
+        )
+        return {row[0] for row in cursor.fetchall()}

@@ -4,7 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from sites.history import AuditedManager, AuditedQuerySet
 from trials.models import Study
 
 from .participants import Participant
@@ -31,7 +33,11 @@ class ConsentForm(models.Model):
     document = models.FileField(_("dokument"), upload_to="consent_forms/%Y/", blank=True)
     created_at = models.DateTimeField(_("registrert"), auto_now_add=True)
 
+    history = HistoricalRecords(verbose_name=_("historikk for samtykkeskjema"))
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("samtykkeskjema")
         verbose_name_plural = _("samtykkeskjemaer")
         ordering = ["study_id", "-effective_from", "-id"]
@@ -52,8 +58,9 @@ class ConsentForm(models.Model):
         return f"{self.version_label} ({self.language})"
 
 
-class ConsentEventQuerySet(models.QuerySet):
-    """The ledger is append-only: bulk edits and deletes are refused."""
+class ConsentEventQuerySet(AuditedQuerySet):
+    """The ledger is append-only: bulk edits and deletes are refused (on PostgreSQL by the
+    database as well)."""
 
     def update(self, **kwargs):
         raise PermissionError("The consent ledger is append-only.")
@@ -135,9 +142,11 @@ class ConsentEvent(models.Model):
     )
     created_at = models.DateTimeField(_("lagret"), auto_now_add=True)
 
+    history = HistoricalRecords(verbose_name=_("historikk for samtykkehendelse"))
     objects = ConsentEventQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("samtykkehendelse")
         verbose_name_plural = _("samtykkeprotokoll")
         ordering = ["-occurred_at", "-id"]

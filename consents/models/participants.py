@@ -2,7 +2,9 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from sites.history import AuditedManager
 from sites.models import Municipality
 
 
@@ -33,7 +35,14 @@ class Participant(models.Model):
     erasure_due_on = models.DateField(_("slettes senest"), null=True, blank=True, editable=False)
     erased_at = models.DateTimeField(_("slettet"), null=True, blank=True, editable=False)
 
+    # The pseudonym stays out of the history: erasure replaces it, and no copy may outlive that.
+    history = HistoricalRecords(
+        verbose_name=_("historikk for deltaker"), excluded_fields=["pseudonym"]
+    )
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("deltaker")
         verbose_name_plural = _("deltakere")
         indexes = [

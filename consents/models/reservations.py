@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from sites.history import AuditedManager
 
 from .participants import Participant
 
@@ -44,7 +47,11 @@ class Reservation(models.Model):
         related_name="+",
     )
 
+    history = HistoricalRecords(verbose_name=_("historikk for reservasjon"))
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("reservasjon")
         verbose_name_plural = _("reservasjoner")
         ordering = ["-registered_at", "-id"]

@@ -85,9 +85,15 @@ def consent_give(
         recorded_via=client,
     )
     event.full_clean()
-    event.save()
+    save_with_history(event, user=user, reason=_ledger_reason(event, client))
     logger.info("consent %s: participant=%s study=%s", kind, participant.pk, form.study_id)
     return event
+
+
+def _ledger_reason(event: ConsentEvent, client: IntegrationClient | None) -> str:
+    """The history's reason for a ledger row: what happened, and through which system."""
+    label = str(event.get_kind_display())
+    return _("%(what)s via %(client)s") % {"what": label, "client": client} if client else label
 
 
 def _withdraw_rules(*, has_consent: bool, has_enrolment: bool, occurred_at: dt.datetime) -> None:
@@ -153,7 +159,7 @@ def consent_withdraw(
         recorded_via=client,
     )
     event.full_clean()
-    event.save()
+    save_with_history(event, user=user, reason=_ledger_reason(event, client))
     day = timezone.localdate(occurred_at)
     if active_enrolment is not None:
         active_enrolment.status = Enrolment.Status.WITHDRAWN

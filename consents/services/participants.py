@@ -9,11 +9,18 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from sites.history import (
+    bulk_create_with_history,
+    bulk_update_with_history,
+    history_rewrite,
+    save_with_history,
+)
 from sites.models import Municipality
 
-from ..models import ConsentEvent, Participant
+from ..models import ConsentEvent, Participant, Reservation
 from ..national_id import national_id_validate
 
 logger = logging.getLogger(__name__)
@@ -71,7 +78,12 @@ def participant_register(
             changed.append("sex")
         if changed:
             participant.full_clean()
-            participant.save(update_fields=changed)
+            save_with_history(
+                participant,
+                user=None,
+                reason=_("Opplysninger oppdatert ved registrering."),
+                update_fields=changed,
+            )
     else:
         participant.full_clean()
     logger.info("participant %s: id=%s", "registered" if created else "found", participant.pk)
@@ -84,7 +96,12 @@ def participant_request_erasure(*, participant: Participant, today: dt.date) -> 
     due = today + dt.timedelta(days=settings.CONSENT_ERASURE_DAYS)
     if participant.erasure_due_on is None or participant.erasure_due_on > due:
         participant.erasure_due_on = due
-        participant.save(update_fields=["erasure_due_on"])
+        save_with_history(
+            participant,
+            user=None,
+            reason=_("Sletting bestilt (samtykke trukket med sletting)."),
+            update_fields=["erasure_due_on"],
+        )
     return participant.erasure_due_on
 
 
@@ -104,24 +121,52 @@ def participant_erase(*, participant: Participant) -> None:
     participant.sex = Participant.Sex.UNKNOWN
     participant.home_municipality = None
     participant.erased_at = now
-    participant.save()
+    save_with_history(participant, user=None, reason=_("Slettet etter ønske."))
+    keeper = None
     if reservations:
         keeper = Participant.objects.create(pseudonym=pseudonym)
-        participant.reservations.filter(pk__in=[r.pk for r in reservations]).update(
-            participant=keeper
+        for reservation in reservations:
+            reservation.participant = keeper
+        bulk_update_with_history(
+            reservations,
+            ["participant"],
+            user=None,
+            reason=_("Reservasjonen består etter sletting av deltakeren."),
         )
     study_ids = set(participant.consent_events.values_list("study_id", flat=True))
     study_ids |= set(participant.enrolments.values_list("study_id", flat=True))
-    ConsentEvent.objects.bulk_create(
-        ConsentEvent(
-            participant=participant,
-            study_id=study_id,
-            kind=ConsentEvent.Kind.ERASED,
-            occurred_at=now,
-        )
-        for study_id in sorted(study_ids)
+    bulk_create_with_history(
+        [
+            ConsentEvent(
+                participant=participant,
+                study_id=study_id,
+                kind=ConsentEvent.Kind.ERASED,
+                occurred_at=now,
+            )
+            for study_id in sorted(study_ids)
+        ],
+        user=None,
+        reason=_("Slettet etter ønske."),
     )
+    _history_scrub(participant=participant, moved=reservations, keeper=keeper)
     logger.info("participant erased: id=%s", participant.pk)
+
+
+def _history_scrub(
+    *, participant: Participant, moved: list[Reservation], keeper: Participant | None
+) -> None:
+    """Erasure reaches the history too: the old demographics leave the participant's history
+    rows, and the reservations that outlive the person no longer show whose they were.
+
+    The one rewrite of history the database allows (``sites.history.history_rewrite``); the
+    consent ledger is not touched: its rows stay, linked to the anonymous participant.
+    """
+    with history_rewrite(why=f"erasure of participant {participant.pk}"):
+        Participant.history.filter(id=participant.pk).update(
+            birth_year=None, sex=Participant.Sex.UNKNOWN, home_municipality=None
+        )
+        if moved and keeper is not None:
+            Reservation.history.filter(id__in=[r.pk for r in moved]).update(participant=keeper)
 
 
 def participant_erase_due(*, today: dt.date) -> int:

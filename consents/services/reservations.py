@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sites.history import save_with_history, update_with_history
+
 from ..models import IntegrationClient, Participant, Reservation
 
 
@@ -33,16 +35,19 @@ def reservation_register(
         recorded_via=client,
     )
     reservation.full_clean()
-    reservation.save()
+    save_with_history(reservation, user=user, reason=_("Reservert."))
     return reservation
 
 
 @transaction.atomic
 def reservation_lift(*, participant: Participant, scope: str, lifted_at: dt.datetime) -> int:
     """Lift a person's active reservation for a scope; returns how many were lifted."""
-    count = Reservation.objects.filter(
-        participant=participant, scope=scope, lifted_at__isnull=True
-    ).update(lifted_at=lifted_at)
+    count = update_with_history(
+        Reservation.objects.filter(participant=participant, scope=scope, lifted_at__isnull=True),
+        values={"lifted_at": lifted_at},
+        user=None,
+        reason=_("Reservasjonen ble opphevet."),
+    )
     if not count:
         raise ValidationError(_("Personen har ingen aktiv reservasjon for dette omfanget."))
     return count

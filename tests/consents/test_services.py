@@ -67,10 +67,8 @@ def test_registry_studies_need_no_consent(reference_data):
 def test_it_rejects_inclusion_before_approval_and_activation(site, consent_form):
     participant = _participant()
     long_ago = timezone.localdate() - dt.timedelta(days=300)
-    ConsentForm.objects.filter(pk=consent_form.pk).update(
-        approved_on=long_ago, effective_from=long_ago
-    )
-    consent_form.refresh_from_db()
+    consent_form.approved_on = consent_form.effective_from = long_ago
+    save_with_history(consent_form, user=None, reason="Eldre godkjenning")
     _consent(participant, consent_form, days_ago=206)
     with pytest.raises(ValidationError) as exc:
         _enrol(participant, site, days_ago=205)

@@ -5,11 +5,14 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from sites.history import (
     AuditBypassError,
+    AuditedQuerySet,
     audited_models,
     bulk_update_with_history,
+    history_tables,
     save_with_history,
     update_with_history,
 )
@@ -138,12 +141,19 @@ def _a_field(model) -> str:
 
 @pytest.mark.parametrize("model", audited_models(), ids=lambda m: m._meta.label)
 def test_plain_update_and_bulk_update_are_refused_on_every_audited_model(model):
+    """The consent ledger refuses even more: it is never updated, not even with history."""
     field = _a_field(model)
     for manager in (model._default_manager, model._base_manager):
-        with pytest.raises(AuditBypassError, match="save_with_history"):
+        with pytest.raises(PermissionError):
             manager.filter(pk__in=[]).update(**{field: None})
-        with pytest.raises(AuditBypassError, match="bulk_update_with_history"):
+        with pytest.raises(PermissionError):
             manager.bulk_update([], [field])
+
+
+def test_the_refusal_names_the_helpers():
+    with pytest.raises(AuditBypassError, match="save_with_history") as refused:
+        Study.objects.filter(pk__in=[]).update(scientific_title="x")
+    assert "bulk_update_with_history" in str(refused.value)
 
 
 def test_a_related_manager_update_is_refused_too(reference_data):
@@ -181,3 +191,34 @@ def test_application_code_writes_no_raw_sql():
                 if RAW_WRITE.search(line):
                     found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert found == []
+
+
+# Every clinical model is audited: history table, refusing managers (and, on PostgreSQL, the
+# append-only trigger: tests/sites/test_history_postgres.py).
+
+CLINICAL_MODELS = {
+    "trials.Study",
+    "trials.StudySite",
+    "trials.Agreement",
+    "trials.Milestone",
+    "trials.Enrolment",
+    "trials.Sponsor",
+    "consents.Participant",
+    "consents.ConsentEvent",
+    "consents.ConsentForm",
+    "consents.Reservation",
+    "sites.Organisation",
+    "sites.OrganisationCapacity",
+}
+
+
+def test_every_clinical_model_is_audited():
+    assert CLINICAL_MODELS <= {model._meta.label for model in audited_models()}
+
+
+@pytest.mark.parametrize("model", audited_models(), ids=lambda m: m._meta.label)
+def test_every_audited_model_has_its_history_table_and_refusing_managers(model):
+    tables = set(connection.introspection.table_names())
+    assert set(history_tables(model)) <= tables
+    assert isinstance(model._default_manager.all(), AuditedQuerySet)
+    assert isinstance(model._base_manager.all(), AuditedQuerySet)

@@ -44,7 +44,11 @@ class Sponsor(models.Model):
     orgnr = models.CharField(_("organisasjonsnummer"), max_length=9, blank=True)
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
 
+    history = HistoricalRecords(verbose_name=_("historikk for sponsor"))
+    objects = AuditedManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("sponsor")
         verbose_name_plural = _("sponsorer")
         ordering = ["name"]
