@@ -165,6 +165,21 @@ def save_with_history(
     return obj
 
 
+def delete_with_history(obj: models.Model, *, user: User, reason: str) -> None:
+    """Delete ``obj``; its history keeps a last row naming ``user`` and ``reason``."""
+    model = type(obj)
+    with transaction.atomic():
+        _unstamp(obj)
+        obj._change_reason = _reason(model, reason)  # type: ignore[attr-defined]
+        obj._history_date = timezone.now()  # type: ignore[attr-defined]
+        if _user(user) is not None:
+            obj._history_user = user  # type: ignore[attr-defined]
+        try:
+            obj.delete()
+        finally:
+            _unstamp(obj)
+
+
 def bulk_update_with_history(
     objs: Iterable[M],
     fields: Iterable[str],

@@ -21,11 +21,6 @@ from sites.selectors import organisation_scope_q, organisation_visible_to
 from .. import selectors, services
 from ..models import HealthCategory, ResearchActivity, Sponsor, Study, StudySite
 from ..selectors.history import studysite_history_for_study
-from ..services.lifecycle import (
-    ENDS_RECRUITMENT,
-    study_apply_transition_dates,
-    studysite_close_open,
-)
 from .exports import export_csv, export_xlsx
 from .forms import LANGUAGES, StudyAdminForm, StudySiteFormSet
 from .widgets import (
@@ -196,6 +191,9 @@ class StudySiteAdmin(SiteRecruitmentColumn, ScopedAdmin):
 
     def has_module_permission(self, request):
         return False  # reached from the study and from the pickers
+
+    def save_model(self, request, obj, form, change):
+        services.studysite_update(site=obj, user=request.user, reason=self.change_reason(form))
 
     def has_add_permission(self, request):
         return False
@@ -536,52 +534,31 @@ class StudyAdmin(ScopedAdmin):
             return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
+        """Nothing yet: the study, its HRCS categories and its sites are saved together by
+        ``study_update`` once the site rows are known (``save_related``)."""
+
+    def save_formset(self, request, form, formset, change):
+        """Site rows are saved by ``study_update`` (``save_related``)."""
+
+    def save_related(self, request, form, formsets, change):
         data = form.cleaned_data
-        services.study_lay_review_update(
-            study=obj,
-            changed_fields=form.changed_data,
-            reviewed={code for code, _label in LANGUAGES if data.get(f"mark_{code}_reviewed")},
-            user=request.user,
-        )
-        if form.loaded_status and obj.status != form.loaded_status:
-            study_apply_transition_dates(
-                study=obj, to_status=obj.status, today=timezone.localdate()
-            )
-        if obj.is_published and not obj.published_at:
-            obj.published_at = timezone.now()
-        services.study_save(
-            study=obj,
+        sites, removed = [], []
+        for formset in formsets:
+            if formset.model is StudySite:  # (the read-only inline's forms have no fields)
+                sites += formset.save(commit=False)
+                removed += formset.deleted_objects
+        services.study_update(
+            study=form.instance,
             user=request.user,
             expected_version=data.get("expected_version"),
             loaded_status=form.loaded_status,
-            reason=(data.get("change_reason") or "").strip(),
+            reason=self.change_reason(form),
+            changed_fields=form.changed_data,
+            reviewed=[code for code, _label in LANGUAGES if data.get(f"mark_{code}_reviewed")],
+            hrcs_categories=data.get("hrcs_categories"),
+            sites=sites,
+            sites_removed=removed,
         )
-
-    def save_formset(self, request, form, formset, change):
-        reason = (form.cleaned_data.get("change_reason") or "").strip() or str(_("Endret."))
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj._change_reason = reason
-            obj.delete()
-        for instance in instances:
-            instance._change_reason = reason
-            instance.save()
-        formset.save_m2m()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        study = form.instance
-        if (
-            form.loaded_status
-            and study.status != form.loaded_status
-            and (study.status in ENDS_RECRUITMENT)
-        ):
-            studysite_close_open(
-                study=study,
-                user=request.user,
-                reason=(form.cleaned_data.get("change_reason") or "").strip(),
-                today=timezone.localdate(),
-            )
 
     # actions: each goes through a service and reports what changed and what was refused
 

@@ -101,6 +101,9 @@ from .studies import (  # noqa: E402
     study_lay_review_update,
     study_reason_required,
     study_save,
+    study_update,
+    studysite_remove,
+    studysite_update,
 )
 
 __all__ = [
@@ -120,4 +123,7 @@ __all__ = [
     "study_transition",
     "study_transition_problems",
     "study_unpublish",
+    "study_update",
+    "studysite_remove",
+    "studysite_update",
 ]
