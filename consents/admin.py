@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from sites.scoped_admin import ScopedAdmin
+from sites.spreadsheet import csv_row
 from trials import selectors as trials_selectors
 from trials.models import Enrolment, Study, StudySite
 
@@ -54,7 +55,9 @@ def _recruitment_csv(study: Study, rows) -> StreamingHttpResponse:
     def lines():
         yield "\ufeff" + writer.writerow(RECRUITMENT_CSV_HEADER)
         for pseudonym, birth_year, sex, code, name in values.iterator(chunk_size=2000):
-            yield writer.writerow([pseudonym, birth_year or "", sex, code or "", name or ""])
+            yield writer.writerow(
+                csv_row([pseudonym, birth_year or "", sex, code or "", name or ""])
+            )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rekruttering-{study.public_id}.csv"'

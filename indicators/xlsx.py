@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from sites.spreadsheet import xlsx_row
+
 from .models import Indicator
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -16,11 +18,11 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
+    sheet.append(xlsx_row(sheet, header))
     for cell in sheet[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))  # titles and names are shown, never run
     for index, name in enumerate(header, start=1):
         width = max([len(str(name))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 70)

@@ -1,4 +1,8 @@
-"""CSV and XLSX exports of a (scoped, annotated) study queryset from the admin."""
+"""CSV and XLSX exports of a (scoped, annotated) study queryset from the admin.
+
+Titles and codes are typed by sponsors and coordinators: every value goes through
+``sites.spreadsheet`` so a title such as ``=HYPERLINK(…)`` is shown as text, never run.
+"""
 
 import csv
 import tempfile
@@ -8,6 +12,8 @@ from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+
+from sites.spreadsheet import csv_row, xlsx_row
 
 from .. import selectors
 from ..models import Study
@@ -66,7 +72,7 @@ def _csv_lines(queryset: QuerySet[Study]) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff" + writer.writerow([name for name, _ in COLUMNS])  # BOM: Excel reads UTF-8
     for row in _rows(queryset):
-        yield writer.writerow(row)
+        yield writer.writerow(csv_row(row))
 
 
 def export_csv(queryset: QuerySet[Study]) -> StreamingHttpResponse:
@@ -83,7 +89,7 @@ def export_xlsx(queryset: QuerySet[Study]) -> FileResponse:
     sheet = workbook.create_sheet("Studier")
     sheet.append([name for name, _ in COLUMNS])
     for row in _rows(queryset):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     output = tempfile.TemporaryFile()
     workbook.save(output)
     output.seek(0)

@@ -11,6 +11,7 @@ from rest_framework import renderers, serializers
 from rest_framework.response import Response
 
 from sites.api.base import PublicAPIView, PublicReadOnlyViewSet
+from sites.spreadsheet import csv_value
 
 from .. import search, selectors, statistics
 from ..models import HealthCategory
@@ -47,8 +48,7 @@ class JSONLinesRenderer(renderers.BaseRenderer):
 
 def _csv_cell(value) -> str:
     """Spreadsheet-safe text: a cell may not start a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return str(csv_value(value))
 
 
 def _csv_row(row: dict) -> list[str]:

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from sites.models import Organisation, UserScope
+from sites.spreadsheet import xlsx_row
 
 from ..models import FeasibilityInterestProfile, FeasibilityRequest, FeasibilityResponse
 from ..workdays import working_days_between
@@ -177,16 +178,19 @@ def compiled_xlsx(*, request: FeasibilityRequest) -> bytes:
     )
     for r in responses:
         sheet.append(
-            [
-                r.organisation.name,
-                r.organisation.region.name if r.organisation.region else "",
-                ANSWER_EN[r.answer],
-                r.eligible_patients_per_year,
-                r.proposed_investigator,
-                r.earliest_start,
-                r.reason_no,
-                timezone.localdate(r.answered_at) if r.answered_at else None,
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    r.organisation.name,
+                    r.organisation.region.name if r.organisation.region else "",
+                    ANSWER_EN[r.answer],
+                    r.eligible_patients_per_year,
+                    r.proposed_investigator,
+                    r.earliest_start,
+                    r.reason_no,
+                    timezone.localdate(r.answered_at) if r.answered_at else None,
+                ],
+            )
         )
     for column, width in zip("ABCDEFGH", [44, 22, 10, 14, 28, 14, 40, 12], strict=True):
         sheet.column_dimensions[column].width = width
