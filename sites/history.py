@@ -91,8 +91,8 @@ def history_tables(model: type[models.Model]) -> list[str]:
     """The history table of ``model`` and those of its tracked many-to-many fields."""
     history = model.history.model  # type: ignore[attr-defined]
     tables = [history._meta.db_table]
-    for field in getattr(model._meta, "historical_m2m_fields", None) or []:
-        tables.append(getattr(history, field.name).rel.through._meta.db_table)
+    for field in getattr(history, "_history_m2m_fields", None) or []:
+        tables.append(getattr(history, field.name).model._meta.db_table)
     return tables
 
 
