@@ -22,7 +22,9 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from sites.scoped_admin import ScopedAdmin
+from sites.admin_actions import ActionReasonForm, action_with_form, apply_each
+from sites.admin_forms import ServiceRefusal, ServiceRefusalMixin, add_service_errors
+from sites.scoped_admin import ChangeReasonFormMixin, ScopedAdmin
 from sites.spreadsheet import csv_row
 from trials import selectors as trials_selectors
 from trials.models import Enrolment, Study, StudySite
@@ -92,8 +94,30 @@ def _adopt(obj, saved) -> None:
     obj._state.adding = False
 
 
+class ParticipantChangeForm(ChangeReasonFormMixin, forms.ModelForm):
+    """Birth year and sex are corrected with a reason; the service checks the values."""
+
+    reason_required_message = _("Skriv kort hvorfor du endrer opplysningene om deltakeren.")
+
+    class Meta:
+        model = Participant
+        fields = ["birth_year", "sex", "home_municipality"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "birth_year" in cleaned and "sex" in cleaned:
+            try:
+                services.participant_update_check(
+                    birth_year=cleaned["birth_year"], sex=cleaned["sex"]
+                )
+            except ValidationError as exc:
+                add_service_errors(self, exc)
+        return cleaned
+
+
 @admin.register(Participant)
-class ParticipantAdmin(ScopedAdmin):
+class ParticipantAdmin(ServiceRefusalMixin, ScopedAdmin):
+    form = ParticipantChangeForm
     change_list_template = "admin/consents/participant/change_list.html"
     list_display = ["__str__", "birth_year", "sex", "home_municipality", "created_at", "erased_at"]
     list_select_related = ["home_municipality"]
@@ -105,6 +129,27 @@ class ParticipantAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # Participants come into being through an enrolment, consent or reservation.
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.erased_at:
+            return self.fields  # nothing left to correct once erased
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            saved = services.participant_update(
+                participant=obj,
+                birth_year=data.get("birth_year", obj.birth_year),
+                sex=data.get("sex", obj.sex),
+                home_municipality=data.get("home_municipality", obj.home_municipality),
+                user=request.user,
+                reason=self.change_reason(form),
+                expected_version=data.get("expected_version"),
+            )
+        except ValidationError as exc:
+            raise ServiceRefusal(exc) from exc
+        _adopt(obj, saved)
 
     # --- the recruitment list: who may be asked to join a study --------------------------------
 
@@ -195,14 +240,87 @@ class EnrolmentAddForm(NationalIdFormMixin, forms.ModelForm):
         return cleaned
 
 
+class EnrolmentChangeForm(forms.ModelForm):
+    """End an enrolment (completed, withdrawn or lost, with a date and a reason) or reopen it.
+
+    The rules are the services' (``enrolment_end_check``/``enrolment_reopen_check``), shown on the
+    fields they concern. Withdrawn is a withdrawal of consent and goes to the consent ledger.
+    """
+
+    withdrawal_scope = forms.ChoiceField(
+        label=_("omfang av tilbaketrekking"),
+        choices=[("", "---------"), *ConsentEvent.Scope.choices],
+        required=False,
+        help_text=_(
+            "Når status settes til «Trukket seg»: hva deltakeren trekker. Registreres i "
+            "samtykkeprotokollen."
+        ),
+    )
+    withdrawal_reason = forms.ChoiceField(
+        label=_("årsak til tilbaketrekking"),
+        choices=[("", "---------"), *ConsentEvent.Reason.choices],
+        required=False,
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = ["status", "ended_on", "end_reason"]
+
+    ENDING = ("status", "ended_on", "end_reason", "withdrawal_scope", "withdrawal_reason")
+
+    def ending_changed(self) -> bool:
+        """Did the user change how (or whether) the enrolment ended? (The reason alone is not.)"""
+        return any(name in self.changed_data for name in self.ENDING)
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(name in self.errors for name in ("status", "ended_on")):
+            return cleaned
+        stored = self.instance  # the row as loaded: the form's values are not on it yet
+        status, ended_on = cleaned.get("status"), cleaned.get("ended_on")
+        try:
+            if status == Enrolment.Status.INCLUDED and stored.status != status:
+                services.enrolment_reopen_check(enrolment=stored)
+                cleaned["ended_on"], cleaned["end_reason"] = None, ""
+            elif status == Enrolment.Status.INCLUDED:
+                if ended_on is not None:
+                    self.add_error(
+                        "ended_on",
+                        _(
+                            "En inkludert deltaker har ingen sluttdato. Velg hvordan inklusjonen "
+                            "ble avsluttet i statusfeltet."
+                        ),
+                    )
+            elif self.ending_changed():
+                services.enrolment_end_check(
+                    enrolment=stored,
+                    status=status,
+                    ended_on=ended_on,
+                    withdrawal_scope=cleaned.get("withdrawal_scope") or "",
+                )
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+        return cleaned
+
+
 @admin.register(Enrolment)
-class EnrolmentAdmin(ScopedAdmin):
+class EnrolmentAdmin(ServiceRefusalMixin, ScopedAdmin):
     list_display = ["participant", "study", "site", "included_on", "status", "ended_on"]
     list_select_related = ["participant", "study", "site__organisation"]
     list_filter = ["status", "study__category"]
     date_hierarchy = "included_on"
     search_fields = ["study__public_id", "study__lay_title_nb", "=participant__pseudonym"]
-    fields = ["participant", "study", "site", "included_on", "status", "ended_on", "end_reason"]
+    fields = [
+        "participant",
+        "study",
+        "site",
+        "included_on",
+        "status",
+        "ended_on",
+        "end_reason",
+        "withdrawal_scope",
+        "withdrawal_reason",
+    ]
     readonly_fields = ["participant", "study", "site", "included_on"]
     autocomplete_fields = ["site"]
 
@@ -210,6 +328,8 @@ class EnrolmentAdmin(ScopedAdmin):
         if obj is None:
             kwargs["form"] = EnrolmentAddForm
             kwargs["fields"] = ["national_id", "birth_year", "sex", "site", "included_on"]
+        else:
+            kwargs["form"] = EnrolmentChangeForm
         return super().get_form(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
@@ -237,9 +357,12 @@ class EnrolmentAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj._change_reason = obj.end_reason or _("Endret i admin")
-            obj._history_user = request.user
-            obj.save()
+            try:
+                saved = self._change_status(request, obj, form)
+            except ValidationError as exc:
+                raise ServiceRefusal(exc) from exc
+            if saved is not None:
+                _adopt(obj, saved)
             return
         participant = Participant.objects.filter(pseudonym=form.cleaned_data["national_id"]).first()
         if participant is None:
@@ -256,17 +379,79 @@ class EnrolmentAdmin(ScopedAdmin):
         )
         _adopt(obj, enrolment)
 
+    def _change_status(self, request, obj, form):
+        """Ending and reopening go through the services; nothing else on an enrolment changes."""
+        data = form.cleaned_data
+        loaded = form.initial.get("status")
+        status = data["status"]
+        reason = self.change_reason(form)
+        expected_version = data.get("expected_version")
+        if status == Enrolment.Status.INCLUDED:
+            if loaded == Enrolment.Status.INCLUDED:
+                return None  # nothing to end or reopen
+            return services.enrolment_reopen(
+                enrolment=obj, user=request.user, reason=reason, expected_version=expected_version
+            )
+        if not form.ending_changed():
+            return None
+        return services.enrolment_end(
+            enrolment=obj,
+            status=status,
+            ended_on=data["ended_on"],
+            reason=data.get("end_reason") or "",
+            change_reason=reason,
+            withdrawal_scope=data.get("withdrawal_scope") or "",
+            withdrawal_reason=data.get("withdrawal_reason") or "",
+            user=request.user,
+            expected_version=expected_version,
+        )
+
     def has_delete_permission(self, request, obj=None):
         return False
 
 
+class ConsentFormForm(forms.ModelForm):
+    """A version someone has consented on cannot be changed (the service says so, on the field)."""
+
+    class Meta:
+        model = ConsentForm
+        fields = [
+            "study",
+            "version_label",
+            "language",
+            "approved_on",
+            "effective_from",
+            "text",
+            "document",
+        ]
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            services.consent_form_check(form=self.instance)
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+
+
 @admin.register(ConsentForm)
-class ConsentFormAdmin(ScopedAdmin):
+class ConsentFormAdmin(ServiceRefusalMixin, ScopedAdmin):
+    form = ConsentFormForm
     list_display = ["study", "version_label", "language", "approved_on", "effective_from"]
     list_select_related = ["study"]
     list_filter = ["language"]
     search_fields = ["study__public_id", "study__lay_title_nb", "version_label"]
     autocomplete_fields = ["study"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.consent_form_save(
+                form=obj,
+                user=request.user,
+                reason=self.change_reason(form),
+                expected_version=form.cleaned_data.get("expected_version"),
+            )
+        except ValidationError as exc:
+            raise ServiceRefusal(exc) from exc
 
 
 class ConsentEventAddForm(NationalIdFormMixin, forms.ModelForm):
@@ -474,8 +659,45 @@ class ReservationAdmin(ScopedAdmin):
 
     @admin.action(description=_("Opphev valgte reservasjoner"), permissions=["change"])
     def lift(self, request, queryset):
-        lifted = queryset.filter(lifted_at__isnull=True).update(lifted_at=timezone.now())
-        messages.success(request, _("%(n)s reservasjoner opphevet.") % {"n": lifted})
+        active = queryset.filter(lifted_at__isnull=True).select_related("participant")
+        already = queryset.count() - active.count()
+        if already:
+            messages.info(request, _("%(n)s var allerede opphevet.") % {"n": already})
+
+        def run(form):
+            lifted_at = timezone.now()
+            apply_each(
+                request,
+                self,
+                active,
+                lambda r: services.reservation_lift(
+                    participant=r.participant,
+                    scope=r.scope,
+                    lifted_at=lifted_at,
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                ),
+                _("%(n)s reservasjoner opphevet."),
+            )
+
+        return action_with_form(
+            request,
+            self,
+            active,
+            form_class=ActionReasonForm,
+            initial={},
+            title=_("Opphev reservasjoner"),
+            intro=_(
+                "Disse reservasjonene oppheves nå. Personene kan da igjen tas med der "
+                "reservasjonen holdt dem utenfor:"
+            ),
+            submit_label=_("Opphev"),
+            run=run,
+            describe=lambda r: (
+                f"{r.participant} – {r.get_scope_display()} "
+                f"({_('registrert')} {timezone.localtime(r.registered_at):%d.%m.%Y})"
+            ),
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False

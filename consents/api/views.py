@@ -257,6 +257,9 @@ class ReservationIntegrationView(IntegrationBatchView):
             )
             return {"reservation_id": reservation.pk, "scope": reservation.scope, "active": True}
         reservation_lift(
-            participant=participant, scope=data["scope"], lifted_at=data["occurred_at"]
+            participant=participant,
+            scope=data["scope"],
+            lifted_at=data["occurred_at"],
+            client=client,
         )
         return {"scope": data["scope"], "active": False}

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sites.history import save_with_history
+from sites.locking import stale_error
 from trials.models import Enrolment, Study, StudySite
 
-from ..models import Participant
-from ..selectors import consent_is_active
+from ..models import ConsentEvent, Participant
+from ..selectors import consent_current_event, consent_is_active
+from .consent import consent_withdraw
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +88,90 @@ def enrolment_create(
     return enrolment
 
 
+ENDED = (Enrolment.Status.COMPLETED, Enrolment.Status.WITHDRAWN, Enrolment.Status.LOST)
+
+
+def _day(value: dt.date) -> str:
+    return f"{value:%d.%m.%Y}"
+
+
+def enrolment_end_check(
+    *,
+    enrolment: Enrolment,
+    status: str,
+    ended_on: dt.date | None,
+    withdrawal_scope: str = "",
+    today: dt.date | None = None,
+) -> None:
+    """The rules for ending an enrolment (or correcting how it ended), without writing.
+
+    ``enrolment`` is the row as stored. Errors name the field they concern, so a form shows them
+    in place. A completed or lost enrolment may be corrected; a withdrawal is final (it is in the
+    consent ledger) and is only undone by ``enrolment_reopen`` after new consent.
+    """
+    today = today or timezone.localdate()
+    if status not in ENDED:
+        raise ValidationError(
+            {"status": _("Velg fullført, trukket seg eller tapt for oppfølging.")}
+        )
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Inklusjonen ble avsluttet fordi samtykket ble trukket, og kan ikke endres. "
+                    "Er det registrert nytt samtykke, kan inklusjonen gjenåpnes."
+                )
+            }
+        )
+    if enrolment.status != Enrolment.Status.INCLUDED and status == Enrolment.Status.WITHDRAWN:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Inklusjonen er allerede avsluttet. Registrer tilbaketrekkingen av samtykket "
+                    "i samtykkeprotokollen."
+                )
+            }
+        )
+    errors: dict[str, str] = {}
+    if ended_on is None:
+        errors["ended_on"] = _("Oppgi datoen inklusjonen ble avsluttet.")
+    elif ended_on < enrolment.included_on:
+        errors["ended_on"] = _("Sluttdato kan ikke være før inklusjonsdato (%(d)s).") % {
+            "d": _day(enrolment.included_on)
+        }
+    elif ended_on > today:
+        errors["ended_on"] = _("Sluttdato kan ikke være fram i tid.")
+    if status == Enrolment.Status.WITHDRAWN:
+        if withdrawal_scope not in ConsentEvent.Scope.values:
+            errors["withdrawal_scope"] = _("Velg hva tilbaketrekkingen omfatter.")
+        latest = consent_current_event(participant=enrolment.participant, study=enrolment.study)
+        if (
+            ended_on is not None
+            and "ended_on" not in errors
+            and latest is not None
+            and timezone.localdate(latest.occurred_at) > ended_on
+        ):
+            errors["ended_on"] = _(
+                "Samtykket ble sist registrert %(d)s; tilbaketrekkingen kan ikke være før det."
+            ) % {"d": _day(timezone.localdate(latest.occurred_at))}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _withdrawal_moment(ended_on: dt.date) -> dt.datetime:
+    """When a withdrawal entered with only a date happened: now if today, else noon that day."""
+    now = timezone.now()
+    if ended_on >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(dt.datetime.combine(ended_on, dt.time(12)))
+
+
+def _check_version(enrolment: Enrolment, expected_version: int | None) -> None:
+    current = getattr(enrolment, "version", None)
+    if expected_version is not None and current is not None and current != expected_version:
+        raise stale_error(enrolment)
+
+
 @transaction.atomic
 def enrolment_end(
     *,
@@ -94,14 +180,106 @@ def enrolment_end(
     ended_on: dt.date,
     reason: str = "",
     user: AbstractBaseUser | None = None,
+    change_reason: str = "",
+    withdrawal_scope: str = "",
+    withdrawal_reason: str = "",
+    expected_version: int | None = None,
 ) -> Enrolment:
-    """End an enrolment as completed or lost to follow-up (withdrawal goes through consent)."""
-    if status not in (Enrolment.Status.COMPLETED, Enrolment.Status.LOST):
-        raise ValidationError(_("Bruk tilbaketrekking av samtykke for å avslutte som trukket."))
-    if enrolment.status != Enrolment.Status.INCLUDED:
-        raise ValidationError(_("Inklusjonen er allerede avsluttet."))
-    enrolment.status, enrolment.ended_on, enrolment.end_reason = status, ended_on, reason
-    enrolment.full_clean()
-    return save_with_history(
-        enrolment, user=user, reason=reason or str(Enrolment.Status(status).label)
+    """End an enrolment as completed, lost to follow-up or withdrawn, or correct how it ended.
+
+    ``reason`` is the reason for ending (shown on the enrolment); ``change_reason`` goes to the
+    history (default: ``reason``). Withdrawn is a withdrawal of consent: it is recorded in the
+    consent ledger with ``withdrawal_scope`` (and the reason code), and the ledger ends the
+    enrolment, so the participant leaves the register export at once.
+    """
+    current = (
+        Enrolment.objects.select_for_update()
+        .select_related("participant", "study")
+        .get(pk=enrolment.pk)
     )
+    _check_version(current, expected_version)
+    enrolment_end_check(
+        enrolment=current, status=status, ended_on=ended_on, withdrawal_scope=withdrawal_scope
+    )
+    if status == Enrolment.Status.WITHDRAWN:
+        consent_withdraw(
+            participant=current.participant,
+            study=current.study,
+            scope=withdrawal_scope,
+            reason=withdrawal_reason or ConsentEvent.Reason.NOT_GIVEN,
+            occurred_at=_withdrawal_moment(ended_on),
+            user=user,
+        )
+        current.refresh_from_db()
+        logger.info("enrolment withdrawn: id=%s study=%s", current.pk, current.study_id)
+        return current
+    current.status, current.ended_on, current.end_reason = status, ended_on, reason
+    current.full_clean()
+    saved = save_with_history(
+        current,
+        user=user,
+        reason=change_reason or reason or str(Enrolment.Status(status).label),
+    )
+    logger.info("enrolment ended: id=%s status=%s", saved.pk, status)
+    return saved
+
+
+def enrolment_reopen_check(*, enrolment: Enrolment) -> None:
+    """The rules for setting an ended enrolment back to included, without writing.
+
+    A person is included again only with valid consent (always after a withdrawal, and in every
+    study that requires consent), so a withdrawn person never goes back into the register export.
+    """
+    if enrolment.status == Enrolment.Status.INCLUDED:
+        raise ValidationError({"status": _("Inklusjonen er ikke avsluttet.")})
+    participant, study = enrolment.participant, enrolment.study
+    errors: list[str] = []
+    if participant.erased_at or participant.erasure_due_on:
+        errors.append(_("Deltakeren har bedt om sletting og kan ikke inkluderes."))
+    needs_consent = enrolment.status == Enrolment.Status.WITHDRAWN or study_requires_consent(study)
+    if needs_consent and not consent_is_active(participant=participant, study=study):
+        errors.append(
+            _(
+                "Deltakeren har ikke gyldig samtykke til denne studien. Registrer nytt samtykke "
+                "før inklusjonen gjenåpnes."
+            )
+        )
+    if (
+        Enrolment.objects.filter(
+            participant=participant, study=study, status=Enrolment.Status.INCLUDED
+        )
+        .exclude(pk=enrolment.pk)
+        .exists()
+    ):
+        errors.append(_("Deltakeren er allerede inkludert i denne studien."))
+    if errors:
+        raise ValidationError({"status": errors})
+
+
+@transaction.atomic
+def enrolment_reopen(
+    *,
+    enrolment: Enrolment,
+    user: AbstractBaseUser | None,
+    reason: str,
+    expected_version: int | None = None,
+) -> Enrolment:
+    """Set an ended enrolment back to included (end date and reason cleared), or refuse why."""
+    current = (
+        Enrolment.objects.select_for_update()
+        .select_related("participant", "study")
+        .get(pk=enrolment.pk)
+    )
+    _check_version(current, expected_version)
+    enrolment_reopen_check(enrolment=current)
+    current.status, current.ended_on, current.end_reason = Enrolment.Status.INCLUDED, None, ""
+    current.full_clean()
+    try:
+        with transaction.atomic():
+            saved = save_with_history(
+                current, user=user, reason=reason or _("Inklusjonen ble gjenåpnet.")
+            )
+    except IntegrityError as exc:  # A concurrent inclusion in the same study won the race.
+        raise ValidationError(_("Deltakeren er allerede inkludert i denne studien.")) from exc
+    logger.info("enrolment reopened: id=%s study=%s", saved.pk, saved.study_id)
+    return saved

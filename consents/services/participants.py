@@ -7,6 +7,8 @@ import logging
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,6 +90,66 @@ def participant_register(
         participant.full_clean()
     logger.info("participant %s: id=%s", "registered" if created else "found", participant.pk)
     return participant
+
+
+BIRTH_YEAR_MIN = 1900
+_KEEP = object()
+
+
+def participant_update_check(
+    *, birth_year: int | None, sex: str, today: dt.date | None = None
+) -> None:
+    """Plausible values for a participant: a birth year from 1900 to this year, a known sex code."""
+    this_year = (today or timezone.localdate()).year
+    errors: dict[str, str] = {}
+    if birth_year is not None and not BIRTH_YEAR_MIN <= birth_year <= this_year:
+        errors["birth_year"] = _("Fødselsåret må være mellom %(min)s og %(max)s.") % {
+            "min": BIRTH_YEAR_MIN,
+            "max": this_year,
+        }
+    if sex not in Participant.Sex.values:
+        errors["sex"] = _("Velg kvinne, mann eller ukjent.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def participant_update(
+    *,
+    participant: Participant,
+    birth_year: int | None,
+    sex: str,
+    user: AbstractBaseUser | None,
+    reason: str,
+    home_municipality: Municipality | None | object = _KEEP,
+    expected_version: int | None = None,
+) -> Participant:
+    """Correct a participant's birth year, sex (and home municipality), with a reason.
+
+    The history keeps who, when, why and the old and new values. An erased participant has no
+    demographics left to correct.
+    """
+    current = Participant.objects.select_for_update().get(pk=participant.pk)
+    if current.erased_at:
+        raise ValidationError(_("Deltakeren er slettet; opplysningene kan ikke endres."))
+    participant_update_check(birth_year=birth_year, sex=sex)
+    values: dict[str, object] = {"birth_year": birth_year, "sex": sex}
+    if home_municipality is not _KEEP:
+        values["home_municipality"] = home_municipality
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    if not changed:
+        return current
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"change_reason": _("Skriv kort hvorfor du endrer opplysningene om deltakeren.")}
+        )
+    for name in changed:
+        setattr(current, name, values[name])
+    current.full_clean()
+    saved = save_with_history(current, user=user, reason=reason, expected_version=expected_version)
+    logger.info("participant updated: id=%s fields=%s", saved.pk, ",".join(changed))
+    return saved
 
 
 @transaction.atomic

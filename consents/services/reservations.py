@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sites.history import save_with_history, update_with_history
+from sites.history import save_with_history
 
 from ..models import IntegrationClient, Participant, Reservation
 
@@ -40,14 +40,35 @@ def reservation_register(
 
 
 @transaction.atomic
-def reservation_lift(*, participant: Participant, scope: str, lifted_at: dt.datetime) -> int:
-    """Lift a person's active reservation for a scope; returns how many were lifted."""
-    count = update_with_history(
-        Reservation.objects.filter(participant=participant, scope=scope, lifted_at__isnull=True),
-        values={"lifted_at": lifted_at},
-        user=None,
-        reason=_("Reservasjonen ble opphevet."),
+def reservation_lift(
+    *,
+    participant: Participant,
+    scope: str,
+    lifted_at: dt.datetime,
+    user: AbstractBaseUser | None = None,
+    reason: str = "",
+    client: IntegrationClient | None = None,
+) -> int:
+    """Lift a person's active reservation for a scope; returns how many were lifted.
+
+    Each lift is saved with history: who lifted it (a user, or the integrated system named in the
+    reason) and why.
+    """
+    reservations = list(
+        Reservation.objects.select_for_update()
+        .filter(participant=participant, scope=scope, lifted_at__isnull=True)
+        .order_by("pk")
     )
-    if not count:
+    if not reservations:
         raise ValidationError(_("Personen har ingen aktiv reservasjon for dette omfanget."))
-    return count
+    reason = (reason or "").strip()
+    if not reason:
+        reason = (
+            _("Opphevet via %(client)s.") % {"client": client.name}
+            if client is not None
+            else _("Reservasjonen ble opphevet.")
+        )
+    for reservation in reservations:
+        reservation.lifted_at = lifted_at
+        save_with_history(reservation, user=user, reason=reason, update_fields=["lifted_at"])
+    return len(reservations)
