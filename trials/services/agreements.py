@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sites.history import save_with_history, update_with_history
+from sites.history import delete_with_history, save_with_history, update_with_history
 
 from ..models import Agreement, Milestone
 from ..selectors.agreements import milestone_overdue_queryset
@@ -185,11 +185,7 @@ def milestone_delete(*, milestone: Milestone, user=None, reason: str = "") -> No
     """Remove a milestone from an agreement that is not cancelled (the history keeps it)."""
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     _refuse_if_cancelled(milestone.agreement_id)
-    # A deletion's history row takes who and why from the instance (no helper saves deletions).
-    milestone._change_reason = reason or _("Milepælen ble fjernet.")
-    if user is not None and getattr(user, "is_authenticated", False):
-        milestone._history_user = user
-    milestone.delete()
+    delete_with_history(milestone, user=user, reason=reason or _("Milepælen ble fjernet."))
 
 
 @transaction.atomic

@@ -242,3 +242,22 @@ def test_a_deadline_typed_into_a_feasibility_request_is_a_working_day_after_rece
         )
         assert request.deadline == before
         assert FeasibilityRequest.objects.get(pk=request.pk).deadline == before
+
+
+def test_a_milestone_removed_in_the_agreement_form_keeps_its_history_with_who_and_why(
+    frozen_now, client, coordinator_vest
+):
+    milestone = MilestoneFactory(planned_on=TODAY + dt.timedelta(days=10))
+    client.force_login(_grant(coordinator_vest))
+    response = post_changed(
+        client,
+        f"{AGREEMENTS}{milestone.agreement_id}/change/",
+        "agreement_form",
+        **{"milestones-0-DELETE": "on"},
+        change_reason="Milepælen gjelder ikke denne avtalen",
+    )
+    assert response.status_code == 302
+    assert not Milestone.objects.filter(pk=milestone.pk).exists()
+    last = Milestone.history.filter(id=milestone.pk).first()
+    assert last.history_type == "-" and last.history_user == coordinator_vest
+    assert last.history_change_reason == "Milepælen gjelder ikke denne avtalen"
