@@ -5,6 +5,7 @@ stopping the proxy is the outage (the shared PostgreSQL is never stopped).
 """
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -39,7 +40,7 @@ def postgres_via_proxy():
     proxy = TcpProxy((s["HOST"] or "127.0.0.1", int(s["PORT"] or 5432)), free_port())
     proxy.start()
     user = s["USER"] or "postgres"
-    password = s["PASSWORD"] or "unused-with-trust-auth"
+    password = s["PASSWORD"] or secrets.token_hex(16)  # any password passes trust auth
     url = f"postgres://{user}:{password}@127.0.0.1:{proxy.port}/{s['NAME']}"
     yield proxy, url
     proxy.stop()
@@ -49,8 +50,10 @@ def _env(database_url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_SECRET_KEY="outage-test-" + "x" * 50,
-        PSEUDONYM_KEY="outage-test-" + "y" * 40,
+        # Production refuses keys that look like test values: fresh random ones.
+        DJANGO_SECRET_KEY=secrets.token_hex(32),
+        PSEUDONYM_KEY=secrets.token_hex(32),
+        EXPORT_PSEUDONYM_KEY=secrets.token_hex(32),
         DATABASE_URL=database_url,
         DJANGO_SECURE_SSL_REDIRECT="0",
     )

@@ -10,23 +10,34 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 
+# Fresh random secrets (hex never spells a word that marks a test value, such as "test").
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-    "PSEUDONYM_KEY": secrets.token_urlsafe(40),
-    "DATABASE_URL": "postgres://portefolje:a-real-password-from-the-vault@db.internal:5432/portefolje",
+    "DJANGO_SECRET_KEY": secrets.token_hex(32),
+    "PSEUDONYM_KEY": secrets.token_hex(32),
+    "EXPORT_PSEUDONYM_KEY": secrets.token_hex(32),
+    "DATABASE_URL": f"postgres://portefolje:{secrets.token_hex(16)}@db.internal:5432/portefolje",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     "DJANGO_ALLOWED_HOSTS": "kliniskestudier.example.no",
     "DJANGO_BEHIND_TLS_PROXY": "1",
+    "TRUSTED_PROXY_COUNT": "1",
 }
+# Variables of the test run that must not leak into the production-like process.
+_NOT_INHERITED = (
+    "DJANGO_",
+    "DATABASE_",
+    "CELERY_",
+    "PSEUDONYM",
+    "EXPORT_PSEUDONYM",
+    "DEMO_",
+    "TRUSTED_PROXY",
+    "EMAIL_HOST_PASSWORD",
+    "CACHE_URL",
+)
 
 
 def _run(code_or_args, env_overrides):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "PSEUDONYM", "DEMO_"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_NOT_INHERITED)}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env.update(env_overrides)
     return subprocess.run(
