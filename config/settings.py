@@ -4,6 +4,7 @@ Defaults give a working demo on SQLite with in-process tasks; production sets DA
 CELERY_BROKER_URL, DJANGO_SECRET_KEY and the e-mail settings (see README).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -167,6 +168,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The client's address: REMOTE_ADDR when nothing is in front (0), else the address the trusted
+# proxies put in X-Forwarded-For, counted from the right (1: the right-most entry, written by the
+# load balancer itself). One function reads it (sites.security.addresses.client_address), for the
+# rate limits, the sign-in lockout and the security log. DJANGO_PROXY_COUNT is the former name.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("DJANGO_PROXY_COUNT", 0))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} must be 0 (nothing in front) or the number "
+        "of proxies in front of the app."
+    )
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -176,6 +188,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "600/min")},
     "UNAUTHENTICATED_USER": None,
+    # The throttles key on sites.security.addresses.client_address; DRF gets the same count.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -285,21 +299,35 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 REQUIRE_2FA = not env_bool("DEMO_WITHOUT_2FA", False)
 OTP_TOTP_ISSUER = "Kliniske studier – portefølje"
 
-# Sign-in lockout (django-axes): per username and address, until an administrator unlocks it.
+# Sign-in lockout (django-axes): per account, whatever the address, for a cool-off period.
+# LOGIN_FAILURE_LIMIT failed passwords within LOGIN_COOLOFF_MINUTES lock the username for that long
+# (an administrator can unlock sooner); attempts from many addresses add up on the one account.
 AUTHENTICATION_BACKENDS = [
     "sites.security.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_COOLOFF_TIME = None
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be at least 1.")
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address in the lockout too. Not here: a hospital's staff share one NAT
+# address, and a lock on it would shut out the whole hospital; every account has a second factor.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # trying while locked does not stretch it
 AXES_LOCKOUT_CALLABLE = "sites.security.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0) or None
+# Axes asks the same function as everyone else; the django-ipware settings say the same thing, for
+# axes' own reading (ipware counts the proxies listed in the header, so one less than ours).
+AXES_CLIENT_IP_CALLABLE = "sites.security.addresses.axes_client_address"
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
 )
+IPWARE_STRICT = False  # a client may send its own X-Forwarded-For; the proxies' entries are right
 AXES_VERBOSE = False
 
 # Fail fast when Redis is unreachable; work is then kept as sites.PendingTask (see sites.operations.services).

@@ -25,6 +25,8 @@ from rest_framework import generics, pagination, permissions, renderers, throttl
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from sites.security.addresses import client_address
+
 PUBLIC_LANGUAGES = ("nb", "nn", "en")
 CACHE_CONTROL = "public, max-age=60"
 
@@ -254,7 +256,19 @@ class NamedFiltersFilterSet(django_filters.FilterSet):
         return form_class
 
 
-class PublicAnonThrottle(throttling.AnonRateThrottle):
+class ClientAddressThrottle(throttling.AnonRateThrottle):
+    """Anonymous rate limit keyed on the client's address as the trusted proxies saw it.
+
+    DRF's own reading takes a client's ``X-Forwarded-For`` at its word when no proxy count is set,
+    so a made-up header would start a fresh budget; ``client_address`` ignores what the client
+    wrote and takes the entry the proxies added (``TRUSTED_PROXY_COUNT``).
+    """
+
+    def get_ident(self, request) -> str:
+        return client_address(request=request) or ""
+
+
+class PublicAnonThrottle(ClientAddressThrottle):
     """Per-address rate limit for the public; DRF answers 429 with ``Retry-After``.
 
     Public endpoints sign in nobody, so everyone is limited by address (also a back-office user

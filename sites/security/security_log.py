@@ -17,6 +17,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from . import addresses
 from .log_format import ALLOWED_KEYS
 
 logger = logging.getLogger("security")
@@ -38,11 +39,8 @@ def security_actor(user) -> Iterator[None]:
 
 
 def client_address(request) -> str | None:
-    if request is None:
-        return None
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request)
+    """The client's address as the trusted proxies saw it (``TRUSTED_PROXY_COUNT``)."""
+    return addresses.client_address(request=request)
 
 
 def security_event(event: str, *, request=None, user=None, level: int = logging.INFO, **fields):

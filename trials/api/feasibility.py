@@ -7,17 +7,20 @@ reference and the deadline; the sponsor also gets a confirmation e-mail.
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, renderers, serializers, status, throttling
+from rest_framework import permissions, renderers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sites.api.base import ClientAddressThrottle
 from sites.models import Organisation, Region
 
 from ..models import FeasibilityRequest, HealthCategory, Study
 from ..services.feasibility import feasibility_request_create
 
 
-class FeasibilityIntakeThrottle(throttling.AnonRateThrottle):
+class FeasibilityIntakeThrottle(ClientAddressThrottle):
+    """Per client address (it sends e-mail): a made-up ``X-Forwarded-For`` starts no new budget."""
+
     scope = "feasibility_intake"
 
     def get_rate(self) -> str:
