@@ -33,7 +33,8 @@ PY
 WORKERS=${BENCH_WORKERS:-$((2 * $(nproc) + 1))}
 THREADS=${BENCH_THREADS:-1}
 echo "gunicorn: $WORKERS workers × $THREADS threads on $(nproc) cores"
-.venv/bin/gunicorn config.wsgi:application -b 127.0.0.1:$PORT -w "$WORKERS" --threads "$THREADS" \
+# bench.wsgi: config.wsgi without its refusal of bench secrets (production never runs it).
+.venv/bin/gunicorn bench.wsgi:application -b 127.0.0.1:$PORT -w "$WORKERS" --threads "$THREADS" \
   --access-logfile /dev/null --pid "$VAR_DIR/gunicorn.pid" &
 GPID=$!
 trap 'kill $GPID 2>/dev/null || true' EXIT
