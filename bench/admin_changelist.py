@@ -34,6 +34,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from sites.models import Organisation, Region, UserScope  # noqa: E402
+from sites.roles import user_scope_assign  # noqa: E402
 from trials.models import Study, StudySite  # noqa: E402
 
 BATCH = 5000
@@ -89,7 +90,7 @@ def user(name: str, **scope):
     model = get_user_model()
     obj, _ = model.objects.get_or_create(username=name, defaults={"is_staff": True})
     if scope:
-        UserScope.objects.update_or_create(user=obj, defaults=scope)
+        user_scope_assign(user=obj, **scope)
     else:
         obj.is_superuser = True
         obj.save()

@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -145,7 +146,12 @@ class ScopedAdmin(_ScopedChoices, SimpleHistoryAdmin):
             queryset = queryset.filter(pk__in=choosable.values("pk"))
         return queryset, may_have_duplicates
 
-    # --- permissions: the user's scope and the access rule ----------------------------------------
+    # --- permissions: the role's group (Django permissions) and the access rule -----------------
+
+    def _role_allows(self, request: HttpRequest, action: str) -> bool:
+        """The user's role group has the model permission (``sites/roles.py``)."""
+        codename = get_permission_codename(action, self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
 
     def _rule_allows_model(self, request: HttpRequest) -> bool:
         rule = access_rule(self.model)
@@ -154,15 +160,19 @@ class ScopedAdmin(_ScopedChoices, SimpleHistoryAdmin):
         return rule.kind != "national" or user_is_national(user=request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._rule_allows_model(request)
+        return self.has_view_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return self._rule_allows_model(request)
+        return self._rule_allows_model(request) and (
+            self._role_allows(request, "view") or self._role_allows(request, "change")
+        )
 
     def has_add_permission(self, request: HttpRequest, *args) -> bool:
-        return may_add(user=request.user, model=self.model)
+        return self._role_allows(request, "add") and may_add(user=request.user, model=self.model)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if not self._role_allows(request, "change"):
+            return False
         if obj is None:
             return may_add(user=request.user, model=self.model)
         cache = request.__dict__.setdefault("_may_change", {})
@@ -172,7 +182,11 @@ class ScopedAdmin(_ScopedChoices, SimpleHistoryAdmin):
         return cache[key]
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return user_is_national(user=request.user) and self.has_change_permission(request, obj)
+        return (
+            self._role_allows(request, "delete")
+            and user_is_national(user=request.user)
+            and self.has_change_permission(request, obj)
+        )
 
     # --- forms: the reason for a change ---------------------------------------------------------
 

@@ -5,11 +5,11 @@ import datetime as dt
 import random
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
 from sites.models import Organisation, OrganisationCapacity, UserScope
+from sites.roles import user_scope_assign
 from sites.services import DEMO_PASSWORD
 
 from .models import (
@@ -24,23 +24,6 @@ from .models import (
 )
 from .workdays import add_working_days
 
-INDUSTRY_MODELS = [
-    "feasibilityrequest",
-    "feasibilityresponse",
-    "feasibilityinterestprofile",
-    "agreement",
-    "milestone",
-    "organisationcapacity",
-    "sponsorcontact",
-]
-
-
-def _permissions(actions: tuple[str, ...]):
-    return Permission.objects.filter(
-        content_type__app_label__in=["trials", "sites"],
-        codename__in=[f"{a}_{m}" for m in INDUSTRY_MODELS for a in actions],
-    )
-
 
 @transaction.atomic
 def industry_demo_load(*, seed: int = 2025) -> dict[str, int]:
@@ -52,11 +35,7 @@ def industry_demo_load(*, seed: int = 2025) -> dict[str, int]:
     user.email = "nortrials@example.no"
     user.set_password(DEMO_PASSWORD)
     user.save()
-    user.user_permissions.add(*_permissions(("view", "change", "add", "delete")))
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_study", "view_sponsor", "view_organisation"])
-    )
-    UserScope.objects.update_or_create(user=user, defaults={"role": UserScope.Role.NORTRIALS})
+    user_scope_assign(user=user, role=UserScope.Role.NORTRIALS)  # its group has the rights
 
     categories = list(HealthCategory.objects.order_by("code"))
     hfs = list(Organisation.objects.filter(kind=Organisation.Kind.HF).order_by("orgnr"))

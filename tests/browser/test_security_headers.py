@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from sites.models import UserScope
+from sites.roles import user_scope_assign
 from tests.factories import StudySiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +34,7 @@ def coordinator(helse_vest):
     user = get_user_model().objects.create_user(
         username="koordinator-csp", password=PASSWORD, is_staff=True
     )
-    UserScope.objects.create(user=user, role=UserScope.Role.REGIONAL_COORDINATOR, region=helse_vest)
+    user_scope_assign(user=user, role=UserScope.Role.REGIONAL_COORDINATOR, region=helse_vest)
     return user
 
 

@@ -11,6 +11,7 @@ from indicators import services, tasks
 from indicators.models import IndicatorSnapshot, ReportRun
 from indicators.periods import Period
 from sites.models import UserScope
+from sites.roles import user_scope_assign
 from tests.indicators.conftest import recipients
 
 OCTOBER = Period.month(2026, 10)
@@ -21,7 +22,7 @@ def national_admin(django_user_model, reference_data):
     user = django_user_model.objects.create_user(
         username="nasjonal", email="nasjonal@example.no", password="x-pw-for-tests-1", is_staff=True
     )
-    UserScope.objects.create(user=user, role=UserScope.Role.NATIONAL_ADMIN)
+    user_scope_assign(user=user, role=UserScope.Role.NATIONAL_ADMIN)
     return user
 
 

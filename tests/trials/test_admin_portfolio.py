@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from sites.models import Organisation, UserScope
+from sites.roles import user_scope_assign
 from tests.factories import StudyFactory, StudySiteFactory, hf
 from trials.models import Study, StudySite
 
@@ -89,7 +90,7 @@ def test_user_without_scope_sees_nothing(client, vest_study):
 
 def test_observer_can_read_but_not_change(client, vest_study, helse_vest):
     user = get_user_model().objects.create_user("observator", password="x-12345678", is_staff=True)
-    UserScope.objects.create(user=user, role=UserScope.Role.OBSERVER, region=helse_vest)
+    user_scope_assign(user=user, role=UserScope.Role.OBSERVER, region=helse_vest)
     _login(client, user)
     response = client.get(_change_url(vest_study))
     assert response.status_code == 200
@@ -104,7 +105,7 @@ def test_organisation_staff_sees_only_their_organisation(client, vest_study, ref
         study__responsible_organisation=hf("Stavanger"),
     ).study
     user = get_user_model().objects.create_user("forskstotte", password="x-12345678", is_staff=True)
-    UserScope.objects.create(
+    user_scope_assign(
         user=user, role=UserScope.Role.ORGANISATION_STAFF, organisation=hf("Stavanger")
     )
     response = _login(client, user).get(reverse("admin:trials_study_changelist"))

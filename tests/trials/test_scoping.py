@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from sites.models import UserScope
+from sites.roles import user_scope_assign
 from sites.selectors import organisation_visible_to
 from tests.factories import StudyFactory, StudySiteFactory, hf
 from trials.selectors import study_visible_to, studysite_visible_to
@@ -32,9 +33,7 @@ def test_a_coordinator_sees_only_the_region_s_organisations(coordinator_nord):
 
 def test_organisation_staff_see_their_trust_and_its_hospitals(reference_data):
     user = get_user_model().objects.create_user("stab", password="x-12345678")
-    UserScope.objects.create(
-        user=user, role=UserScope.Role.ORGANISATION_STAFF, organisation=hf("Bergen")
-    )
+    user_scope_assign(user=user, role=UserScope.Role.ORGANISATION_STAFF, organisation=hf("Bergen"))
     names = set(organisation_visible_to(user=user).values_list("name", flat=True))
     assert "Helse Bergen HF" in names and "Haukeland universitetssjukehus" in names
     assert "Helse Stavanger HF" not in names

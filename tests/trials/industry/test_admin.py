@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sites.models import UserScope
+from sites.roles import user_scope_assign
 from tests.factories import hf
 from trials.models import FeasibilityRequest, FeasibilityResponse, HealthCategory
 
@@ -41,7 +42,7 @@ def nortrials(reference_data):
     user = get_user_model().objects.create_user(
         username="nortrials", password="pw-for-tests-only-1", is_staff=True
     )
-    UserScope.objects.create(user=user, role=UserScope.Role.NORTRIALS)
+    user_scope_assign(user=user, role=UserScope.Role.NORTRIALS)
     return _grant(user)
 
 
