@@ -45,6 +45,13 @@ app.conf.beat_schedule = {
         "task": "sites.tasks.flush_pending_tasks",
         "schedule": 60.0,
     },
+    # Every five minutes (:00, :05, …): queue again the monthly report runs still pending ten
+    # minutes after they were made, whose message Redis lost or the monthly job never queued. A
+    # second copy is harmless: only one delivery can claim the run.
+    "requeue-pending-reports": {
+        "task": "indicators.tasks.requeue_pending_reports",
+        "schedule": crontab(minute="*/5"),
+    },
     # 03:30 on the 5th of every month: last month's participation export to NPR, per organisation.
     "export-participation-monthly": {
         "task": "consents.tasks.export_participation_monthly",

@@ -5,23 +5,34 @@ claim sends; a second delivery of the same task, a second beat process or a manu
 row already sending or sent and does nothing. A run stuck in "sending" (worker killed mid-send) is
 never resent automatically: the message may already have been accepted by the SMTP server. An
 administrator decides with the "send again" action.
+
+Nothing is left waiting: a run still pending (never claimed) some minutes after it was created — the
+monthly job stopped before queueing it, or Redis lost the queue — is queued again by a sweep every
+five minutes (``report_runs_requeue_pending``); the claim makes a second copy of the message harmless.
+A run that ends failed is reported once to the national administrators, by e-mail and in the
+security log (``report_run_alert_failed``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Concat, Replace
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from sites.models import UserScope
+from sites.models import PendingTask, UserScope
+from sites.operations.services import task_enqueue
+from sites.security.security_log import security_event
 
 from .. import selectors
 from ..models import Indicator, ReportRun
@@ -45,6 +56,17 @@ MONTHS_NB = [
     "november",
     "desember",
 ]
+
+
+SEND_TASK = "indicators.tasks.send_report"
+ALERT_TASK = "indicators.tasks.send_report_failure_alert"
+# Written after the error of a failed run once the national administrators have been told, so they
+# are told once per failure; a successful send or an administrator's "send again" clears it.
+ALERTED_NOTE = "\n\nNasjonale administratorer er varslet."
+# A run pending this long after it was created has lost its message; one older than the window is
+# left to an administrator ("send again"), so a forgotten run is never sent months late.
+REQUEUE_AFTER = dt.timedelta(minutes=10)
+REQUEUE_WITHIN = dt.timedelta(days=3)
 
 
 class ReportDeliveryError(Exception):
@@ -153,21 +175,34 @@ def _claim(run_id: int) -> bool:
 
 def _fail(run_id: int, error: str) -> None:
     ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.SENDING).update(
-        status=ReportRun.Status.FAILED, last_error=error[:2000]
+        status=ReportRun.Status.FAILED,
+        last_error=Concat(
+            Value(error[:2000]),
+            # A redelivered send that fails again is the same failure: nobody is told twice.
+            Case(
+                When(last_error__endswith=ALERTED_NOTE, then=Value(ALERTED_NOTE)), default=Value("")
+            ),
+        ),
     )
 
 
-def report_send(*, run_id: int) -> str:
-    """Claim and send one run. Returns "sent" or "skipped"; raises ReportDeliveryError on SMTP failure."""
+def _period_and_scope(run: ReportRun) -> tuple[Period, selectors.Scope]:
+    period = Period.month(run.period_start.year, run.period_start.month)
+    if run.scope_key == "national":
+        return period, selectors.NATIONAL_SCOPE
+    return period, selectors.scope_for_region(run.region)
+
+
+def report_send(*, run_id: int, alert_on_failure: bool = True) -> str:
+    """Claim and send one run. Returns "sent" or "skipped"; raises ReportDeliveryError on SMTP failure.
+
+    A failure ends the run as failed and alerts the national administrators, except an SMTP failure
+    with ``alert_on_failure=False`` (the worker will try again).
+    """
     if not _claim(run_id):
         return "skipped"
     run = ReportRun.objects.select_related("region", "recipient").get(pk=run_id)
-    period = Period.month(run.period_start.year, run.period_start.month)
-    scope = (
-        selectors.NATIONAL_SCOPE
-        if run.scope_key == "national"
-        else selectors.scope_for_region(run.region)
-    )
+    period, scope = _period_and_scope(run)
     try:
         with transaction.atomic():
             # The snapshots a report shows are frozen before it leaves, so they never change.
@@ -180,6 +215,7 @@ def report_send(*, run_id: int) -> str:
             )
     except Exception as exc:
         _fail(run_id, f"Kunne ikke lage rapporten: {exc!r}")
+        report_run_alert_failed(run_id=run_id)
         raise
     message = EmailMultiAlternatives(
         subject=built.subject,
@@ -198,6 +234,8 @@ def report_send(*, run_id: int) -> str:
         message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:
         _fail(run_id, f"SMTP: {exc!r}")
+        if alert_on_failure:
+            report_run_alert_failed(run_id=run_id)
         raise ReportDeliveryError(str(exc)) from exc
     ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.SENDING).update(
         status=ReportRun.Status.SENT, sent_at=timezone.now(), last_error=""
@@ -209,9 +247,117 @@ def report_send(*, run_id: int) -> str:
 def report_resend(*, run_ids: list[int]) -> list[int]:
     """An administrator's explicit "send again": make the runs claimable whatever their status."""
     ReportRun.objects.filter(pk__in=run_ids).update(
-        status=ReportRun.Status.PENDING, claimed_at=None
+        status=ReportRun.Status.PENDING,
+        claimed_at=None,
+        last_error=Replace(F("last_error"), Value(ALERTED_NOTE), Value("")),
     )
     return list(run_ids)
+
+
+def report_runs_requeue_pending(
+    *, after: dt.timedelta = REQUEUE_AFTER, within: dt.timedelta = REQUEUE_WITHIN
+) -> list[int]:
+    """Queue the send of runs left pending again; returns their ids.
+
+    A run pending longer than ``after`` since it was created was never claimed by a worker: its
+    message was lost (Redis restarted without persistence, or the monthly job stopped before
+    queueing it). A run whose send is kept as pending work (Redis down) is left to the pending-work
+    flush. Safe to repeat: the claim lets one delivery send and the others skip.
+    """
+    now = timezone.now()
+    kept = {
+        task.kwargs.get("run_id")
+        for task in PendingTask.objects.filter(task_name=SEND_TASK).only("kwargs")
+    }
+    run_ids = [
+        run_id
+        for run_id in ReportRun.objects.filter(
+            status=ReportRun.Status.PENDING,
+            claimed_at__isnull=True,
+            created_at__lte=now - after,
+            created_at__gte=now - within,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        if run_id not in kept
+    ]
+    for run_id in run_ids:
+        task_enqueue(task_name=SEND_TASK, kwargs={"run_id": run_id})
+    if run_ids:
+        logger.warning("Report runs left pending queued again: %s", run_ids)
+    return run_ids
+
+
+def report_run_alert_failed(*, run_id: int) -> bool:
+    """Tell the national administrators that a run ended failed: once per failure.
+
+    The note written after the error is the guard (a conditional update, as the claim): whoever
+    writes it logs the event and queues the e-mail; a second caller finds it written and does
+    nothing. Returns whether this call alerted.
+    """
+    alerted = (
+        ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.FAILED)
+        .exclude(last_error__endswith=ALERTED_NOTE)
+        .update(last_error=Concat(F("last_error"), Value(ALERTED_NOTE)))
+    )
+    if not alerted:
+        return False
+    run = ReportRun.objects.select_related("recipient").get(pk=run_id)
+    security_event(
+        "report_run_failed",
+        level=logging.ERROR,
+        target_user=run.recipient.username,
+        status=run.status,
+        scope={
+            "report_run": run.pk,
+            "kind": run.kind,
+            "period": f"{run.period_start:%Y-%m}",
+            "scope_key": run.scope_key,
+            "attempts": run.attempts,
+        },
+    )
+    task_enqueue(task_name=ALERT_TASK, kwargs={"run_id": run_id})
+    return True
+
+
+def report_run_failure_mail(*, run_id: int) -> int:
+    """The alert e-mail about a failed run, to every active national administrator with an
+    address. Returns how many it went to; raises ReportDeliveryError if SMTP fails."""
+    run = ReportRun.objects.select_related("region").get(pk=run_id)
+    to = sorted(
+        get_user_model()
+        .objects.filter(is_active=True, scope__role=UserScope.Role.NATIONAL_ADMIN)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not to:
+        logger.error("Report run %s failed and no national administrator has an address", run_id)
+        return 0
+    period, scope = _period_and_scope(run)
+    link = reverse("admin:indicators_reportrun_change", args=[run.pk])
+    error = run.last_error.removesuffix(ALERTED_NOTE)
+    message = EmailMessage(
+        subject=f"Månedsrapport ikke sendt: {scope.label}, {period_label(period)}, til {run.email}",
+        body="\n".join(
+            [
+                f"Månedsrapporten for {period_label(period)} ({scope.label}) til {run.email} "
+                f"ble ikke sendt etter {run.attempts} forsøk.",
+                "",
+                f"Siste feil: {error}",
+                "",
+                "Når feilen er rettet: velg utsendingen og «Send på nytt» i administrasjonen.",
+                f"{settings.PUBLIC_BASE_URL}{link}",
+            ]
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        headers={"X-Report-Run": str(run.pk)},
+    )
+    try:
+        message.send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise ReportDeliveryError(str(exc)) from exc
+    return len(to)
 
 
 @dataclass
@@ -244,7 +390,7 @@ def reports_send_monthly(*, period: Period, dry_run: bool = False) -> MonthlyRes
     sent = skipped = failed = 0
     for run_id in report_runs_prepare(period=period):
         try:
-            outcome = report_send(run_id=run_id)
+            outcome = report_send(run_id=run_id)  # a failure here is final: it alerts
         except ReportDeliveryError:
             failed += 1
             continue

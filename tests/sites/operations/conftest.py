@@ -72,12 +72,16 @@ def celery_broker(url: str):
     saved_env = os.environ.get("CELERY_BROKER_URL")
     os.environ["CELERY_BROKER_URL"] = url  # Celery reads this before its own configuration
     current_app._pool = current_app.amqp._producer_pool = None
+    # The result backend made for "none" here must not outlive the block (worker tests need results).
+    saved_backend = current_app._backend_cache, getattr(current_app._local, "backend", None)
+    current_app._backend_cache = current_app._local.backend = None
     try:
         yield
     finally:
         if current_app._pool is not None:
             current_app._pool.force_close_all()
         current_app._pool = current_app.amqp._producer_pool = None
+        current_app._backend_cache, current_app._local.backend = saved_backend
         for key, value in saved.items():
             conf[key] = value
         if saved_env is None:
