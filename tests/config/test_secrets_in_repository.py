@@ -99,6 +99,8 @@ def _tracked_text_files() -> list[Path]:
         path = ROOT / name
         if path.suffix in _SKIPPED_SUFFIXES or "/migrations/" in name or not path.is_file():
             continue
+        if path == Path(__file__).resolve():
+            continue  # this scan names the settings, it gives them no value
         files.append(path)
     return files
 
