@@ -1,14 +1,17 @@
 """Optimistic locking: a row saved by someone else after a user opened it is not overwritten.
 
 Versioned models have a ``version`` that every save through ``sites.history`` bumps. A form carries
-the version it was opened at; the save is refused when the row has moved on since, with a message
-that says who changed it and when (Oslo time) and links to the history.
+the version it was opened at (``VersionedFormMixin``); a service checks it (``version_check``) and
+saves with ``save_with_history(…, expected_version=…)``, which checks it again on the locked row.
+A stale save is refused with a message that says who changed the row and when (Oslo time) and
+links to its history; nothing is overwritten silently.
 """
 
 import zoneinfo
 
+from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -25,7 +28,7 @@ class StaleObjectError(ValidationError):
 
 
 def _definite_name(model: type[models.Model]) -> str:
-    """ "Studien", "Avtalen", …: the model's ``definite_name`` if it has one."""
+    """The model's ``definite_name`` ("Studien", "Avtalen", …), or "Oppføringen"."""
     name = str(getattr(model, "definite_name", "") or _("oppføringen"))
     return name[:1].upper() + name[1:]
 
@@ -37,7 +40,7 @@ def last_change(obj: models.Model) -> tuple[str, str]:
         return str(_("en annen bruker")), ""
     row = (
         history.filter(**{type(obj)._meta.pk.attname: obj.pk})
-        .order_by("-history_date", "-history_id")
+        .order_by("-history_id")  # the last written, whatever the clocks said
         .values_list("history_user__username", "history_date")
         .first()
     )
@@ -73,3 +76,46 @@ def stale_error(obj: models.Model) -> StaleObjectError:
             "ikke lagret. Åpne %(again)s på nytt og gjør endringene dine igjen."
         ) % {"name": name, "who": who, "when": when, "again": name.lower()}
     return StaleObjectError(message, pk=obj.pk)
+
+
+def version_check(*, obj: models.Model, expected_version: int | None) -> None:
+    """Refuse (``StaleObjectError``) when ``obj`` was saved by someone else after ``expected_version``.
+
+    A new row passes. An existing row without an expected version is refused: a form that lost
+    its version cannot show that it is current. Inside a transaction the row is locked, so the
+    check holds until the save in the same transaction.
+    """
+    if obj.pk is None or obj._state.adding:
+        return
+    rows = type(obj)._base_manager.filter(pk=obj.pk)
+    if connection.in_atomic_block:
+        rows = rows.select_for_update()
+    current = rows.values_list("version", flat=True).first()
+    if current is not None and current != expected_version:
+        raise stale_error(obj)
+
+
+class VersionedFormMixin(forms.Form):
+    """For the ModelForm of a versioned model (``class F(VersionedFormMixin, forms.ModelForm)``): a
+    hidden ``expected_version`` with the version the form was opened at, and a refusal of the save
+    when the row has been saved since.
+
+    List ``expected_version`` in the admin's ``fields``/``fieldsets`` so that it is rendered: a
+    form posted without it counts as stale. The admin passes ``cleaned_data["expected_version"]``
+    on to the service, which checks it again with the row locked.
+    """
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk is not None and "expected_version" in self.fields:
+            self.fields["expected_version"].initial = instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = getattr(self, "instance", None)
+        if instance is not None:
+            version_check(obj=instance, expected_version=cleaned.get("expected_version"))
+        return cleaned

@@ -127,9 +127,13 @@ class Organisation(models.Model):
     is_active = models.BooleanField(_("aktiv"), default=True)
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("endret"), auto_now=True)
+    version = models.PositiveIntegerField(_("versjon"), default=1, db_default=1, editable=False)
 
-    history = HistoricalRecords(verbose_name=_("historikk for organisasjon"))
+    history = HistoricalRecords(
+        verbose_name=_("historikk for organisasjon"), excluded_fields=["version"]
+    )
     objects = AuditedManager()
+    definite_name = _("organisasjonen")  # in "… ble endret av …" (sites.locking)
 
     class Meta:
         base_manager_name = "objects"
@@ -245,9 +249,13 @@ class OrganisationCapacity(models.Model):
         help_text=_('HRCS-kode → antall pasienter, f.eks. {"02": 5400, "03": 8100}'),
     )
     specialties = models.TextField(_("fagområder"), blank=True)
+    version = models.PositiveIntegerField(_("versjon"), default=1, db_default=1, editable=False)
 
-    history = HistoricalRecords(verbose_name=_("historikk for kapasitet"))
+    history = HistoricalRecords(
+        verbose_name=_("historikk for kapasitet"), excluded_fields=["version"]
+    )
     objects = AuditedManager()
+    definite_name = _("kapasitetsoppføringen")
 
     class Meta:
         base_manager_name = "objects"

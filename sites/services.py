@@ -72,12 +72,17 @@ def _check_orgnr(orgnr: str, where: str) -> None:
 
 @transaction.atomic
 def organisation_save(
-    *, organisation: Organisation, user: AbstractBaseUser | None, reason: str
+    *,
+    organisation: Organisation,
+    user: AbstractBaseUser | None,
+    reason: str,
+    expected_version: int | None = None,
 ) -> Organisation:
     """Save an organisation edited by a person; a change must say why (kept in the history).
 
     Organisations decide who sees which studies and where patients are told to go, so a change
-    to one is as much a part of the record as a change to a study.
+    to one is as much a part of the record as a change to a study. With ``expected_version`` (the
+    version the form was opened at) a change someone else saved in between is refused.
     """
     reason = reason.strip()
     if organisation.pk is not None and not reason:
@@ -85,7 +90,12 @@ def organisation_save(
             _("Oppgi en begrunnelse: endringen blir stående i historikken."), code="reason"
         )
     organisation.full_clean()
-    return save_with_history(organisation, user=user, reason=reason or _("Opprettet."))
+    return save_with_history(
+        organisation,
+        user=user,
+        reason=reason or _("Opprettet."),
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic

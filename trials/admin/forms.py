@@ -4,9 +4,9 @@ import copy
 
 from django import forms
 from django.forms.models import BaseInlineFormSet, construct_instance
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from sites.locking import VersionedFormMixin
 
 from ..models import Study, StudySite
 from ..services import study_publish_problems, study_reason_required, study_transition_problems
@@ -14,8 +14,10 @@ from ..services import study_publish_problems, study_reason_required, study_tran
 LANGUAGES = (("nb", _("bokmål")), ("nn", _("nynorsk")), ("en", _("engelsk")))
 
 
-class StudyAdminForm(forms.ModelForm):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class StudyAdminForm(VersionedFormMixin, forms.ModelForm):
+    """Refuses a stale save (``VersionedFormMixin``), an unexplained change to an approved study and
+    a status change or publication the rules do not allow."""
+
     mark_nb_reviewed = forms.BooleanField(label=_("Bokmål er gjennomgått"), required=False)
     mark_nn_reviewed = forms.BooleanField(label=_("Nynorsk er gjennomgått"), required=False)
     mark_en_reviewed = forms.BooleanField(label=_("Engelsk er gjennomgått"), required=False)
@@ -39,13 +41,10 @@ class StudyAdminForm(forms.ModelForm):
         self.loaded_status = self.instance.status if self.instance.pk else None
         # The site inline reads this to check "open needs an open site" with the new site statuses.
         self.instance._loaded_status = self.loaded_status
-        if not self.is_bound:
-            self.fields["expected_version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            self._check_not_stale(cleaned.get("expected_version"))
             if (
                 study_reason_required(loaded_status=self.loaded_status)
                 and not (cleaned.get("change_reason") or "").strip()
@@ -69,32 +68,6 @@ class StudyAdminForm(forms.ModelForm):
             for problem in study_publish_problems(study=candidate):
                 self.add_error("is_published", problem)
         return cleaned
-
-    def _check_not_stale(self, expected_version: int | None) -> None:
-        current = (
-            Study.history.filter(id=self.instance.pk)
-            .order_by("-history_date")
-            .values_list("history_user__username", "history_date")
-            .first()
-        )
-        version = (
-            Study.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-        )
-        if version == expected_version:
-            return
-        who, when = current or ("?", None)
-        history_url = reverse("admin:trials_study_history", args=[self.instance.pk])
-        raise forms.ValidationError(
-            format_html(
-                "Studien ble endret av {} {} etter at du åpnet den, og endringene dine er ikke "
-                'lagret. <a href="{}">Se hva som ble endret</a>, åpne studien på nytt og gjør '
-                "endringene dine igjen.",
-                who or _("en annen bruker"),
-                when.strftime("%d.%m.%Y %H:%M") if when else "",
-                history_url,
-            ),
-            code="stale",
-        )
 
 
 class StudySiteFormSet(BaseInlineFormSet):

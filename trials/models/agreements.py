@@ -81,9 +81,11 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
+    version = models.PositiveIntegerField(_("versjon"), default=1, db_default=1, editable=False)
 
-    history = HistoricalRecords(verbose_name=_("historikk for avtale"))
+    history = HistoricalRecords(verbose_name=_("historikk for avtale"), excluded_fields=["version"])
     objects = AuditedManager()
+    definite_name = _("avtalen")
 
     class Meta:
         base_manager_name = "objects"
@@ -187,9 +189,13 @@ class Milestone(models.Model):
         _("status"), max_length=8, choices=Status.choices, default=Status.PLANNED
     )
     reminded_at = models.DateTimeField(_("påminnet"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("versjon"), default=1, db_default=1, editable=False)
 
-    history = HistoricalRecords(verbose_name=_("historikk for milepæl"))
+    history = HistoricalRecords(
+        verbose_name=_("historikk for milepæl"), excluded_fields=["version"]
+    )
     objects = AuditedManager()
+    definite_name = _("milepælen")
 
     class Meta:
         base_manager_name = "objects"

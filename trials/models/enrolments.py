@@ -41,9 +41,13 @@ class Enrolment(models.Model):
     end_reason = models.CharField(_("årsak til avslutning"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("registrert"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
+    version = models.PositiveIntegerField(_("versjon"), default=1, db_default=1, editable=False)
 
-    history = HistoricalRecords(verbose_name=_("historikk for inklusjon"))
+    history = HistoricalRecords(
+        verbose_name=_("historikk for inklusjon"), excluded_fields=["version"]
+    )
     objects = AuditedManager()
+    definite_name = _("inklusjonen")
 
     class Meta:
         base_manager_name = "objects"

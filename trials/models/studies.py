@@ -245,6 +245,7 @@ class Study(models.Model):
         m2m_fields=[hrcs_categories],
     )
     objects = AuditedManager()
+    definite_name = _("studien")  # in "… ble endret av …" (sites.locking)
 
     class Meta:
         base_manager_name = "objects"
