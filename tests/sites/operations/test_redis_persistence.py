@@ -159,3 +159,20 @@ def test_a_full_redis_that_evicts_drops_queued_work_silently(
         with pytest.raises(redis.exceptions.ResponseError):
             client.set("cache:any", "x")  # any write makes it evict
         assert server.queued() == 0  # the queued task was deleted to make room
+
+
+@pytest.mark.parametrize(
+    ("config", "durability"),
+    [
+        (None, "ok"),
+        (["appendonly no"], "appendonly no"),
+        (["appendonly yes", "maxmemory-policy allkeys-lru"], "maxmemory-policy allkeys-lru"),
+    ],
+)
+def test_readyz_says_whether_the_broker_keeps_its_queue(client, broker_redis, config, durability):
+    server = broker_redis(_required_broker_config() if config is None else config)
+    with celery_broker(server.url):
+        body = client.get("/readyz").json()
+    assert body["status"] == "ok"  # the site serves either way: an operator's task, not the LB's
+    assert body["checks"]["broker"] == "ok"
+    assert body["checks"]["broker_durability"] == durability
