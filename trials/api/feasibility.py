@@ -5,8 +5,9 @@ reference and the deadline; the sponsor also gets a confirmation e-mail.
 """
 
 from django.conf import settings
+from django.core.exceptions import MultipleObjectsReturned
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, renderers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,11 +29,52 @@ class FeasibilityIntakeThrottle(ClientAddressThrottle):
 
 
 def _required(field: str) -> dict[str, str]:
-    return {"required": f"{field} må fylles ut.", "blank": f"{field} må fylles ut."}
+    return {
+        "required": f"{field} må fylles ut.",
+        "blank": f"{field} må fylles ut.",
+        "min_length": f"{field} må fylles ut.",
+    }
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A lookup by code that takes a non-empty text and nothing else.
+
+    DRF hands each item of a list (``many=True``) straight to ``to_internal_value``, without the
+    null check a single field gets. A ``null`` item then became the lookup ``orgnr IS NULL``: every
+    organisation without an organisation number, a MultipleObjectsReturned (a 500) when there were
+    several, and when there was exactly one, a request silently routed to it. A number or a list
+    became a lookup too. Anything but a non-empty text is refused as invalid, and a lookup that
+    still finds more than one row is refused rather than guessed.
+    """
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not data.strip():
+            self.fail("invalid")
+        try:
+            return super().to_internal_value(data)
+        except MultipleObjectsReturned:
+            self.fail("invalid")
+
+
+@extend_schema_field({"type": "string", "pattern": "^[a-z0-9-]+$"})
+class RegionCodeField(CodeRelatedField):
+    pass
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{9}$"})
+class OrgnrField(CodeRelatedField):
+    pass
+
+
+@extend_schema_field({"type": "string", "pattern": "^(0[1-9]|1[0-9]|2[01])$"})
+class HealthCategoryCodeField(CodeRelatedField):
+    pass
 
 
 class FeasibilityRequestInputSerializer(serializers.Serializer):
-    sponsor_name = serializers.CharField(max_length=200, error_messages=_required("Sponsor"))
+    sponsor_name = serializers.CharField(
+        min_length=1, max_length=200, error_messages=_required("Sponsor")
+    )
     sponsor_country = serializers.RegexField(
         r"^[A-Z]{2}$",
         error_messages={
@@ -46,13 +88,22 @@ class FeasibilityRequestInputSerializer(serializers.Serializer):
         allow_blank=True,
         error_messages={"invalid": "Organisasjonsnummer må ha ni sifre."},
     )
-    contact_name = serializers.CharField(max_length=200, error_messages=_required("Kontaktperson"))
-    contact_email = serializers.EmailField(
-        error_messages={**_required("E-post"), "invalid": "Oppgi en gyldig e-postadresse."}
+    contact_name = serializers.CharField(
+        min_length=1, max_length=200, error_messages=_required("Kontaktperson")
     )
-    title = serializers.CharField(max_length=300, error_messages=_required("Tittel"))
-    condition = serializers.CharField(max_length=300, error_messages=_required("Tilstand"))
-    hrcs_category = serializers.SlugRelatedField(
+    contact_email = serializers.EmailField(
+        max_length=254,  # the column's length: longer failed in PostgreSQL, not as a field error
+        error_messages={
+            **_required("E-post"),
+            "invalid": "Oppgi en gyldig e-postadresse.",
+            "max_length": "E-postadressen kan ikke være lengre enn 254 tegn.",
+        },
+    )
+    title = serializers.CharField(min_length=1, max_length=300, error_messages=_required("Tittel"))
+    condition = serializers.CharField(
+        min_length=1, max_length=300, error_messages=_required("Tilstand")
+    )
+    hrcs_category = HealthCategoryCodeField(
         slug_field="code",
         queryset=HealthCategory.objects.all(),
         error_messages={
@@ -70,8 +121,10 @@ class FeasibilityRequestInputSerializer(serializers.Serializer):
         default=Study.Category.KBS,
         error_messages={"invalid_choice": "Ukjent studietype «{input}»."},
     )
-    design_summary = serializers.CharField(error_messages=_required("Design"))
-    key_inclusion_criteria = serializers.CharField(error_messages=_required("Inklusjonskriterier"))
+    design_summary = serializers.CharField(min_length=1, error_messages=_required("Design"))
+    key_inclusion_criteria = serializers.CharField(
+        min_length=1, error_messages=_required("Inklusjonskriterier")
+    )
     patients_wanted = serializers.IntegerField(
         min_value=1,
         max_value=100000,
@@ -82,19 +135,25 @@ class FeasibilityRequestInputSerializer(serializers.Serializer):
             "max_value": "Antall pasienter kan ikke være over 100000.",
         },
     )
-    regions = serializers.SlugRelatedField(
+    regions = RegionCodeField(
         slug_field="code",
         queryset=Region.objects.all(),
         many=True,
         required=False,
-        error_messages={"does_not_exist": "Ukjent region «{value}»."},
+        error_messages={
+            "does_not_exist": "Ukjent region «{value}».",
+            "invalid": "En region oppgis med koden sin, f.eks. helse-vest.",
+        },
     )
-    organisations = serializers.SlugRelatedField(
+    organisations = OrgnrField(
         slug_field="orgnr",
         queryset=Organisation.objects.filter(is_active=True),
         many=True,
         required=False,
-        error_messages={"does_not_exist": "Ukjent organisasjonsnummer «{value}»."},
+        error_messages={
+            "does_not_exist": "Ukjent organisasjonsnummer «{value}».",
+            "invalid": "En organisasjon oppgis med organisasjonsnummeret sitt (ni sifre).",
+        },
     )
     deadline = serializers.DateField(
         required=False,
