@@ -3,7 +3,19 @@ and which rows a back-office user may see."""
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from sites.selectors import organisation_scope_q
@@ -12,23 +24,116 @@ from trials.models import Enrolment, Study, StudySite
 
 from .models import ConsentEvent, ConsentForm, Participant, Reservation
 
+# Consent semantics (README, "Consent semantics"). One consent is a participant × study. Its state
+# is its latest event in recording order (the highest id), never the latest ``occurred_at``: two
+# systems' clocks disagree by minutes, and a report that arrives late must not revive or end a
+# consent behind the back of what was recorded since. An event may not be dated more than
+# CONSENT_CLOCK_SKEW before the latest time already recorded for the consent; the services refuse
+# it (``consent_order_check``), so ``occurred_at`` and recording order never tell different
+# stories by more than ordinary clock skew.
+CONSENT_CLOCK_SKEW = dt.timedelta(minutes=10)
+
 _ACTIVE_KINDS = (ConsentEvent.Kind.GIVEN, ConsentEvent.Kind.RECONSENTED)
+# Studies that use data under a legal basis other than consent.
+_CONSENT_FREE_CATEGORIES = (Study.Category.REGISTRY,)
 
 
-def consent_current_event(*, participant: Participant, study: Study) -> ConsentEvent | None:
-    """The latest ledger event for a participant in a study: the current consent state."""
-    if participant.pk is None:
-        return None
-    return (
-        ConsentEvent.objects.filter(participant=participant, study=study)
-        .order_by("-occurred_at", "-id")
-        .first()
+class ConsentState:
+    """The state of one consent, as ``consent_state`` and the ``consent_state`` annotation give it
+    (``None``: no event recorded)."""
+
+    VALID = "valid"  # given or re-consented on the form version in force
+    SUPERSEDED = "superseded"  # given on a version a newer effective version replaced: re-consent
+    WITHDRAWN = "withdrawn"
+    ERASED = "erased"
+
+
+def study_requires_consent(study: Study) -> bool:
+    """Registry-based studies use data under a legal basis other than consent; all others need it."""
+    return study.category not in _CONSENT_FREE_CATEGORIES
+
+
+def consent_ledger(*, participant, study) -> QuerySet[ConsentEvent]:
+    """The events of one consent, latest recorded first. ``participant`` and ``study`` are objects,
+    ids or ``OuterRef``s, so single reads and set reads are the same query."""
+    return ConsentEvent.objects.filter(participant=participant, study=study).order_by("-id")
+
+
+def _state_of_latest(*, participant, study, on: dt.date) -> QuerySet[ConsentEvent]:
+    """The consent's latest recorded event, annotated with its state on the day ``on``."""
+    newer_form = ConsentForm.objects.filter(
+        study=OuterRef("study_id"),
+        language=OuterRef("form__language"),
+        effective_from__lte=on,
+        effective_from__gt=OuterRef("form__effective_from"),
+    )
+    return consent_ledger(participant=participant, study=study).annotate(
+        state=Case(
+            When(
+                kind__in=_ACTIVE_KINDS,
+                then=Case(
+                    When(Exists(newer_form), then=Value(ConsentState.SUPERSEDED)),
+                    default=Value(ConsentState.VALID),
+                ),
+            ),
+            default=F("kind"),
+            output_field=CharField(),
+        )
     )
 
 
-def consent_is_active(*, participant: Participant, study: Study) -> bool:
-    current = consent_current_event(participant=participant, study=study)
-    return current is not None and current.kind in _ACTIVE_KINDS
+def consent_state_annotate(
+    queryset: QuerySet, *, participant, study, on: dt.date | None = None
+) -> QuerySet:
+    """``queryset`` with ``consent_state`` (a ``ConsentState`` value or None) for each row: the one
+    rule every reader of consent uses. ``participant`` and ``study`` are ``OuterRef``s to the
+    row's participant and study, or fixed objects."""
+    on = on or timezone.localdate()
+    latest = _state_of_latest(participant=participant, study=study, on=on)
+    return queryset.annotate(consent_state=Subquery(latest.values("state")[:1]))
+
+
+def consent_state(
+    *, participant: Participant, study: Study, on: dt.date | None = None
+) -> str | None:
+    """The state of a participant's consent to a study (``ConsentState``), None if none recorded."""
+    if participant.pk is None:
+        return None
+    latest = _state_of_latest(participant=participant, study=study, on=on or timezone.localdate())
+    return latest.values_list("state", flat=True).first()
+
+
+def consent_current_event(*, participant: Participant, study: Study) -> ConsentEvent | None:
+    """The latest recorded ledger event for a participant in a study (recording order)."""
+    if participant.pk is None:
+        return None
+    return consent_ledger(participant=participant, study=study).first()
+
+
+def consent_latest_time(*, participant: Participant, study: Study) -> dt.datetime | None:
+    """The latest ``occurred_at`` recorded for the consent: no new event may lie before it by more
+    than CONSENT_CLOCK_SKEW."""
+    if participant.pk is None:
+        return None
+    return consent_ledger(participant=participant, study=study).aggregate(t=Max("occurred_at"))["t"]
+
+
+def consent_is_active(*, participant: Participant, study: Study, on: dt.date | None = None) -> bool:
+    """Valid consent: the latest recorded event is a consent on the form version in force."""
+    return consent_state(participant=participant, study=study, on=on) == ConsentState.VALID
+
+
+def consent_valid_since(*, participant: Participant, study: Study) -> dt.datetime | None:
+    """When the consent in force began: the first consent recorded after the last withdrawal or
+    erasure (re-consents on new versions continue it). None without valid consent."""
+    if not consent_is_active(participant=participant, study=study):
+        return None
+    events = consent_ledger(participant=participant, study=study)
+    ended = events.exclude(kind__in=_ACTIVE_KINDS).values_list("id", flat=True).first()
+    current = events.filter(kind__in=_ACTIVE_KINDS)
+    if ended is not None:
+        current = current.filter(id__gt=ended)
+    return current.order_by("id").values_list("occurred_at", flat=True).first()
 
 
 def consent_form_effective(*, study: Study, language: str, on: dt.date) -> ConsentForm | None:
@@ -43,29 +148,11 @@ def consent_form_effective(*, study: Study, language: str, on: dt.date) -> Conse
 def participant_needs_reconsent(
     *, study: Study, on: dt.date | None = None
 ) -> QuerySet[Participant]:
-    """Participants with active consent on a form version that a newer effective version replaced."""
-    on = on or timezone.localdate()
-    latest = ConsentEvent.objects.filter(participant=OuterRef("pk"), study=study).order_by(
-        "-occurred_at", "-id"
-    )
-    newer = ConsentForm.objects.filter(
-        study=study,
-        language=OuterRef("_form_language"),
-        effective_from__lte=on,
-        effective_from__gt=OuterRef("_form_effective"),
-    )
-    return (
-        Participant.objects.filter(
-            Exists(ConsentEvent.objects.filter(participant=OuterRef("pk"), study=study))
-        )
-        .annotate(
-            _kind=Subquery(latest.values("kind")[:1]),
-            _form_language=Subquery(latest.values("form__language")[:1]),
-            _form_effective=Subquery(latest.values("form__effective_from")[:1]),
-        )
-        .filter(_kind__in=_ACTIVE_KINDS)
-        .filter(Exists(newer))
-    )
+    """Participants whose latest consent is on a form version that a newer effective version
+    replaced (``ConsentState.SUPERSEDED``)."""
+    return consent_state_annotate(
+        Participant.objects.all(), participant=OuterRef("pk"), study=study, on=on
+    ).filter(consent_state=ConsentState.SUPERSEDED)
 
 
 def _reserved(scopes) -> Exists:
@@ -76,15 +163,32 @@ def _reserved(scopes) -> Exists:
     )
 
 
-def enrolment_exportable(*, period_start: dt.date, period_end: dt.date) -> QuerySet[Enrolment]:
+def enrolment_exportable(
+    *, period_start: dt.date, period_end: dt.date, on: dt.date | None = None
+) -> QuerySet[Enrolment]:
     """Enrolments to report for a period: active during it, and the participant may be exported.
 
-    Left out: withdrawn enrolments, erased participants (or erasure pending), and persons with a
-    reservation against register export.
+    What decides is the consent ledger as it stands (``consent_state`` on ``on``, default today),
+    not the enrolment's status: in a study that requires consent only valid consent on the form
+    version in force is exported (not withdrawn, not waiting to re-consent); in a registry study
+    anyone whose consent (if any was recorded) is not withdrawn. Also left out: erased
+    participants (or erasure pending), persons reserved against register export, and enrolments
+    ended as withdrawn.
     """
+    consent_free = Q(study__category__in=_CONSENT_FREE_CATEGORIES)
     return (
-        Enrolment.objects.filter(included_on__lte=period_end)
+        consent_state_annotate(
+            Enrolment.objects.filter(included_on__lte=period_end),
+            participant=OuterRef("participant_id"),
+            study=OuterRef("study_id"),
+            on=on,
+        )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period_start))
+        .filter(
+            Q(consent_state=ConsentState.VALID)
+            | (consent_free & Q(consent_state__isnull=True))
+            | (consent_free & Q(consent_state=ConsentState.SUPERSEDED))
+        )
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .filter(participant__erased_at__isnull=True, participant__erasure_due_on__isnull=True)
         .exclude(_reserved(Reservation.EXPORT_SCOPES))
@@ -104,10 +208,11 @@ def participant_recruitment_list(*, study: Study) -> QuerySet[Participant]:
         )
     )
     qs = qs.exclude(Exists(Enrolment.objects.filter(participant=OuterRef("pk"), study=study)))
+    # Never asked again after a withdrawal, whatever was recorded since.
     qs = qs.exclude(
         Exists(
-            ConsentEvent.objects.filter(
-                participant=OuterRef("pk"), study=study, kind=ConsentEvent.Kind.WITHDRAWN
+            consent_ledger(participant=OuterRef("pk"), study=study).filter(
+                kind__in=(ConsentEvent.Kind.WITHDRAWN, ConsentEvent.Kind.ERASED)
             )
         )
     )

@@ -14,7 +14,12 @@ from sites.operations.services import task_enqueue
 from trials.models import Enrolment, Study
 
 from ..models import ConsentEvent, ConsentForm, IntegrationClient, Participant
-from ..selectors import consent_current_event, consent_form_effective
+from ..selectors import (
+    CONSENT_CLOCK_SKEW,
+    consent_current_event,
+    consent_form_effective,
+    consent_latest_time,
+)
 from .participants import participant_request_erasure
 
 logger = logging.getLogger(__name__)
@@ -27,6 +32,31 @@ def _check_not_erased(participant: Participant) -> None:
         raise ValidationError(_("Deltakeren har bedt om sletting og kan ikke registreres på nytt."))
 
 
+def _moment(value: dt.datetime) -> str:
+    return f"{timezone.localtime(value):%d.%m.%Y kl. %H:%M}"
+
+
+def consent_order_check(
+    *, participant: Participant, study: Study, occurred_at: dt.datetime
+) -> None:
+    """An event may not be dated more than CONSENT_CLOCK_SKEW before the latest time already
+    recorded for the consent (participant × study): a back-dated withdrawal or consent is refused,
+    never quietly filed behind what came after it. Within the skew, recording order decides."""
+    latest = consent_latest_time(participant=participant, study=study)
+    if latest is not None and occurred_at < latest - CONSENT_CLOCK_SKEW:
+        raise ValidationError(
+            {
+                "occurred_at": _(
+                    "Tidspunktet er før siste registrerte hendelse for dette samtykket "
+                    "(%(latest)s). En hendelse kan ikke tilbakedateres forbi det som alt er "
+                    "registrert; oppgi tidspunktet den ble mottatt."
+                )
+                % {"latest": _moment(latest)}
+            },
+            code="consent_back_dated",
+        )
+
+
 def consent_give_check(
     *, participant: Participant, form: ConsentForm, occurred_at: dt.datetime
 ) -> None:
@@ -34,6 +64,7 @@ def consent_give_check(
     _check_not_erased(participant)
     if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("Tidspunktet kan ikke være fram i tid.")})
+    consent_order_check(participant=participant, study=form.study, occurred_at=occurred_at)
     day = timezone.localdate(occurred_at)
     if form.effective_from > day:
         raise ValidationError(
@@ -63,6 +94,7 @@ def consent_give(
     client: IntegrationClient | None = None,
 ) -> ConsentEvent:
     """Record consent on a form version. A later version after an earlier consent is a re-consent."""
+    _lock_consent(participant)
     consent_give_check(participant=participant, form=form, occurred_at=occurred_at)
     current = consent_current_event(participant=participant, study=form.study)
     if current is not None and current.kind in (
@@ -90,6 +122,12 @@ def consent_give(
     return event
 
 
+def _lock_consent(participant: Participant) -> None:
+    """One writer at a time per person, so the order check and the event it admits agree."""
+    if participant.pk is not None:
+        Participant.objects.select_for_update().filter(pk=participant.pk).exists()
+
+
 def _ledger_reason(event: ConsentEvent, client: IntegrationClient | None) -> str:
     """The history's reason for a ledger row: what happened, and through which system."""
     label = str(event.get_kind_display())
@@ -107,6 +145,7 @@ def consent_withdraw_check(
     *, participant: Participant, study: Study, occurred_at: dt.datetime
 ) -> None:
     """The rules for a withdrawal, without writing (forms call it to show errors in place)."""
+    consent_order_check(participant=participant, study=study, occurred_at=occurred_at)
     current = consent_current_event(participant=participant, study=study)
     has_enrolment = (
         participant.pk is not None
@@ -134,6 +173,7 @@ def consent_withdraw(
 ) -> ConsentEvent:
     """Withdraw consent. Takes effect at once: the enrolment ends, the export leaves the participant
     out, and a deletion request schedules erasure within the configured deadline."""
+    _lock_consent(participant)
     current = consent_current_event(participant=participant, study=study)
     active_enrolment = (
         Enrolment.objects.select_for_update()
@@ -148,6 +188,7 @@ def consent_withdraw(
     _withdraw_rules(
         has_consent=has_consent, has_enrolment=active_enrolment is not None, occurred_at=occurred_at
     )
+    consent_order_check(participant=participant, study=study, occurred_at=occurred_at)
     event = ConsentEvent(
         participant=participant,
         study=study,

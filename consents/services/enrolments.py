@@ -14,15 +14,31 @@ from sites.locking import stale_error
 from trials.models import Enrolment, Study, StudySite
 
 from ..models import ConsentEvent, Participant
-from ..selectors import consent_current_event, consent_is_active
+from ..selectors import (
+    ConsentState,
+    consent_latest_time,
+    consent_state,
+    consent_valid_since,
+    study_requires_consent,
+)
 from .consent import consent_withdraw
 
 logger = logging.getLogger(__name__)
 
 
-def study_requires_consent(study: Study) -> bool:
-    """Registry-based studies use data under a legal basis other than consent; all others need it."""
-    return study.category != Study.Category.REGISTRY
+def _consent_missing(*, participant: Participant, study: Study) -> str | None:
+    """Why the participant has no valid consent to the study (None: valid, or none needed)."""
+    if not study_requires_consent(study):
+        return None
+    state = consent_state(participant=participant, study=study)
+    if state == ConsentState.VALID:
+        return None
+    if state == ConsentState.SUPERSEDED:
+        return _(
+            "Deltakeren har samtykket på en skjemaversjon som er erstattet av en nyere. Registrer "
+            "nytt samtykke på gjeldende versjon først."
+        )
+    return _("Deltakeren har ikke gitt gyldig samtykke til denne studien.")
 
 
 def enrolment_check(*, participant: Participant, site: StudySite, included_on: dt.date) -> None:
@@ -50,10 +66,16 @@ def enrolment_check(*, participant: Participant, site: StudySite, included_on: d
             _("Inklusjonsdatoen %(d)s er før studiestedet ble aktivert (%(a)s).")
             % {"d": included_on, "a": site.activated_on}
         )
-    if study_requires_consent(study) and not consent_is_active(
-        participant=participant, study=study
-    ):
-        errors.append(_("Deltakeren har ikke gitt gyldig samtykke til denne studien."))
+    missing = _consent_missing(participant=participant, study=study)
+    if missing:
+        errors.append(missing)
+    elif study_requires_consent(study):
+        since = consent_valid_since(participant=participant, study=study)
+        if since is not None and included_on < timezone.localdate(since):
+            errors.append(
+                _("Inklusjonsdatoen er før samtykket ble gitt (%(d)s).")
+                % {"d": _day(timezone.localdate(since))}
+            )
     if (
         participant.pk
         and Enrolment.objects.filter(
@@ -144,26 +166,29 @@ def enrolment_end_check(
     if status == Enrolment.Status.WITHDRAWN:
         if withdrawal_scope not in ConsentEvent.Scope.values:
             errors["withdrawal_scope"] = _("Velg hva tilbaketrekkingen omfatter.")
-        latest = consent_current_event(participant=enrolment.participant, study=enrolment.study)
+        latest = consent_latest_time(participant=enrolment.participant, study=enrolment.study)
         if (
             ended_on is not None
             and "ended_on" not in errors
             and latest is not None
-            and timezone.localdate(latest.occurred_at) > ended_on
+            and timezone.localdate(latest) > ended_on
         ):
             errors["ended_on"] = _(
                 "Samtykket ble sist registrert %(d)s; tilbaketrekkingen kan ikke være før det."
-            ) % {"d": _day(timezone.localdate(latest.occurred_at))}
+            ) % {"d": _day(timezone.localdate(latest))}
     if errors:
         raise ValidationError(errors)
 
 
-def _withdrawal_moment(ended_on: dt.date) -> dt.datetime:
-    """When a withdrawal entered with only a date happened: now if today, else noon that day."""
+def _withdrawal_moment(ended_on: dt.date, *, latest: dt.datetime | None) -> dt.datetime:
+    """When a withdrawal entered with only a date happened: now if today, else noon that day, and
+    never before the latest time recorded for the consent (that day's consent came first)."""
     now = timezone.now()
     if ended_on >= timezone.localdate(now):
-        return now
-    return timezone.make_aware(dt.datetime.combine(ended_on, dt.time(12)))
+        moment = now
+    else:
+        moment = timezone.make_aware(dt.datetime.combine(ended_on, dt.time(12)))
+    return max(moment, latest) if latest is not None else moment
 
 
 def _check_version(enrolment: Enrolment, expected_version: int | None) -> None:
@@ -207,7 +232,10 @@ def enrolment_end(
             study=current.study,
             scope=withdrawal_scope,
             reason=withdrawal_reason or ConsentEvent.Reason.NOT_GIVEN,
-            occurred_at=_withdrawal_moment(ended_on),
+            occurred_at=_withdrawal_moment(
+                ended_on,
+                latest=consent_latest_time(participant=current.participant, study=current.study),
+            ),
             user=user,
         )
         current.refresh_from_db()
@@ -237,7 +265,15 @@ def enrolment_reopen_check(*, enrolment: Enrolment) -> None:
     if participant.erased_at or participant.erasure_due_on:
         errors.append(_("Deltakeren har bedt om sletting og kan ikke inkluderes."))
     needs_consent = enrolment.status == Enrolment.Status.WITHDRAWN or study_requires_consent(study)
-    if needs_consent and not consent_is_active(participant=participant, study=study):
+    state = consent_state(participant=participant, study=study)
+    if needs_consent and state == ConsentState.SUPERSEDED:
+        errors.append(
+            _(
+                "Deltakeren har samtykket på en skjemaversjon som er erstattet av en nyere. "
+                "Registrer nytt samtykke på gjeldende versjon før inklusjonen gjenåpnes."
+            )
+        )
+    elif needs_consent and state != ConsentState.VALID:
         errors.append(
             _(
                 "Deltakeren har ikke gyldig samtykke til denne studien. Registrer nytt samtykke "
