@@ -1,4 +1,19 @@
-"""Query filters of the public study list; an invalid value is a 400, never silently ignored."""
+"""Query filters of the public study list; an invalid value is a 400, never silently ignored.
+
+An empty value (``?updated_since=``) depends on the kind of filter:
+
+- a value to compare with — a time (``updated_since``), a number (``age``, ``radius_km``) or a
+  point (``near``) — must be given when the parameter is named: empty is a 400. A client that sends
+  ``updated_since=`` has lost its value (an unset variable in a harvester), and answering with
+  every study as if it had asked for none would hide that;
+- a choice (``status``, ``phase``, ``region``, ``open``, ``ordering``, …) and the free text ``q``
+  follow django-filter: empty is "any", like the empty first option of a select in a form.
+
+A time must also be one the database can store and compare: from 1900 to 2100 (a year 1 or 9999
+with an offset overflowed into a 500).
+"""
+
+import datetime as dt
 
 import django_filters
 from django import forms
@@ -39,7 +54,54 @@ class StrictBooleanFilter(django_filters.TypedChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class NearField(forms.CharField):
+EMPTY_VALUE = "Tom verdi: oppgi en verdi, eller utelat parameteren."
+
+
+class GivenValueMixin:
+    """A form field that refuses an empty value given as such (``?age=``): the field only exists
+    when the request names the parameter (``NamedFiltersFilterSet``), and an absent one arrives as
+    ``None``, not as an empty text."""
+
+    def clean(self, value):
+        if isinstance(value, str) and not value.strip():
+            raise ValidationError(EMPTY_VALUE, code="empty")
+        return super().clean(value)
+
+
+class GivenDecimalField(GivenValueMixin, forms.DecimalField):
+    pass
+
+
+class GivenNumberFilter(django_filters.NumberFilter):
+    field_class = GivenDecimalField
+
+
+EARLIEST_TIME = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST_TIME = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+
+class BoundedIsoDateTimeField(GivenValueMixin, django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time from 1900 to 2100; naive times are Oslo time (``TIME_ZONE``)."""
+
+    def to_python(self, value):
+        try:
+            value = super().to_python(value)
+        except (OverflowError, ValueError) as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        if value is None:
+            return None
+        if not EARLIEST_TIME <= value < LATEST_TIME:
+            raise ValidationError(
+                "Tidspunktet må ligge mellom år 1900 og 2100.", code="out_of_range"
+            )
+        return value
+
+
+class BoundedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField
+
+
+class NearField(GivenValueMixin, forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         if not value:
@@ -128,7 +190,7 @@ class PublicStudyFilter(NamedFiltersFilterSet):
     sponsor_type = django_filters.ChoiceFilter(
         choices=Study.SponsorType.choices, label="Sponsortype"
     )
-    age = django_filters.NumberFilter(
+    age = GivenNumberFilter(
         method="filter_age", min_value=0, max_value=130, label="Kan delta i denne alderen (år)"
     )
     sex = django_filters.ChoiceFilter(
@@ -138,7 +200,7 @@ class PublicStudyFilter(NamedFiltersFilterSet):
     )
     healthy_volunteers = StrictBooleanFilter(label="Friske frivillige")
     decentralised = StrictBooleanFilter(label="Desentraliserte elementer")
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = BoundedIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label="Endret siden (ISO 8601)"
     )
     q = django_filters.CharFilter(
@@ -147,7 +209,7 @@ class PublicStudyFilter(NamedFiltersFilterSet):
     near = NearFilter(
         method="filter_noop", label="Nær et punkt: breddegrad,lengdegrad (studiested åpent)"
     )
-    radius_km = django_filters.NumberFilter(
+    radius_km = GivenNumberFilter(
         method="filter_noop", min_value=1, max_value=2000, label="Radius for near, km (20)"
     )
     ordering = django_filters.ChoiceFilter(
