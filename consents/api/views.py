@@ -3,19 +3,26 @@
 Each endpoint takes one record or a list of up to 1 000. A batch is all-or-nothing: if any record
 fails, nothing is written and the answer lists every failed record (by index) with the reasons.
 With an ``Idempotency-Key`` header, the same request sent again returns the stored answer and
-writes nothing; the same key with a different body is refused (422).
+writes nothing; the same key with a different body is refused (422); while a request with the key
+is still being processed, another with the same key is answered 409 (try again) — never a 500.
+
+No answer and no stored answer holds a national identity number: messages never repeat a value
+sent, anything that passes for a number is masked in every answer (``_sanitised``), and an
+``Idempotency-Key`` that holds one is refused before anything is stored.
 """
 
+import hashlib
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import IdempotentRequest
+from ..models import IdempotentRequest, Reservation
+from ..national_id import national_id_present, national_id_redact
 from ..services import (
     consent_give,
     consent_withdraw,
@@ -55,12 +62,42 @@ RESPONSES = {
     403: OpenApiResponse(dict, "Systemet har ikke lov til dette (for eksempel reservasjoner)."),
     413: OpenApiResponse(dict, "Forespørselen er for stor; del den opp."),
     415: OpenApiResponse(dict, "Innholdet må være `application/json`."),
+    409: OpenApiResponse(
+        dict, "En forespørsel med samme Idempotency-Key behandles nå; prøv igjen om litt."
+    ),
     422: OpenApiResponse(dict, "Idempotency-Key er brukt før for en annen forespørsel."),
 }
+
+KEY_IN_USE = "En forespørsel med samme Idempotency-Key behandles nå; prøv igjen om litt."
 
 
 def _errors(exc: DjangoValidationError):
     return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+
+
+def _sanitised(body):
+    """The body with anything that passes for a national identity number masked, in keys and
+    values at any depth: what is answered and what is stored for replay."""
+    if isinstance(body, str):
+        return national_id_redact(body)
+    if isinstance(body, dict):
+        return {_sanitised(k): _sanitised(v) for k, v in body.items()}
+    if isinstance(body, list | tuple):
+        return [_sanitised(item) for item in body]
+    return body
+
+
+def _key_lock_taken(client, endpoint: str, key: str) -> bool:
+    """Hold the key for this transaction, or say another request holds it (PostgreSQL: a
+    transaction-scoped advisory lock, taken without waiting). Other databases serialise writers
+    themselves; the unique key then decides."""
+    if connection.vendor != "postgresql":
+        return True
+    digest = hashlib.sha256(f"idempotency:{client.pk}:{endpoint}:{key}".encode()).digest()
+    lock_id = int.from_bytes(digest[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [lock_id])
+        return bool(cursor.fetchone()[0])
 
 
 class IntegrationBatchView(APIView):
@@ -91,30 +128,51 @@ class IntegrationBatchView(APIView):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        if key is not None and national_id_present(key):
+            return Response(
+                {
+                    "detail": "Idempotency-Key ser ut til å inneholde et fødselsnummer og er "
+                    "avvist (og ikke lagret). Bruk en tilfeldig nøkkel, for eksempel en UUID."
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         records = request.data if isinstance(request.data, list) else [request.data]
         if not records or len(records) > MAX_BATCH:
             return Response(
                 {"detail": f"En forespørsel må ha mellom 1 og {MAX_BATCH} poster."},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        fingerprint = request_fingerprint(request.data)
-        if key:
+        if not key:
+            with transaction.atomic():
+                code, body = self._apply_all(records, client)
+                if code != status.HTTP_201_CREATED:
+                    transaction.set_rollback(True)
+            return Response(body, status=code)
+        return self._post_once(client, key, request_fingerprint(request.data), records)
+
+    def _post_once(self, client, key: str, fingerprint: str, records: list) -> Response:
+        """One request per key: the first does the work and stores its answer in the same
+        transaction; a request with the key while that runs is 409; afterwards the stored answer
+        (or 422 for another body). A refused batch rolls back its writes but keeps its answer."""
+        try:
+            with transaction.atomic():
+                if not _key_lock_taken(client, self.endpoint, key):
+                    return Response({"detail": KEY_IN_USE}, status=status.HTTP_409_CONFLICT)
+                stored = self._stored(client, key, fingerprint)
+                if stored is not None:
+                    return stored
+                with transaction.atomic():
+                    code, body = self._apply_all(records, client)
+                    if code != status.HTTP_201_CREATED:
+                        transaction.set_rollback(True)
+                self._store(client, key, fingerprint, code, body)
+        except IntegrityError:
+            # Without the lock (or a write that collided with a concurrent request): whoever
+            # stored the key first answers; otherwise the client tries again.
             stored = self._stored(client, key, fingerprint)
             if stored is not None:
                 return stored
-        try:
-            with transaction.atomic():
-                code, body = self._apply_all(records, client)
-                if code == status.HTTP_201_CREATED and key:
-                    self._store(client, key, fingerprint, code, body)
-                if code != status.HTTP_201_CREATED:
-                    transaction.set_rollback(True)
-        except IntegrityError:
-            if key and (stored := self._stored(client, key, fingerprint)) is not None:
-                return stored  # A concurrent request with the same key finished first.
-            raise
-        if code != status.HTTP_201_CREATED and key:
-            self._store(client, key, fingerprint, code, body)
+            return Response({"detail": KEY_IN_USE}, status=status.HTTP_409_CONFLICT)
         return Response(body, status=code)
 
     def _apply_all(self, records: list, client) -> tuple[int, dict]:
@@ -130,12 +188,15 @@ class IntegrationBatchView(APIView):
             except DjangoValidationError as exc:
                 errors.append({"index": index, "errors": _errors(exc)})
         if errors:
-            return status.HTTP_400_BAD_REQUEST, {
-                "detail": "Ingen poster ble lagret: rett feilene og send hele forespørselen på nytt.",
-                "failed": len(errors),
-                "errors": errors,
-            }
-        return status.HTTP_201_CREATED, {"count": len(results), "results": results}
+            return status.HTTP_400_BAD_REQUEST, _sanitised(
+                {
+                    "detail": "Ingen poster ble lagret: rett feilene og send hele forespørselen "
+                    "på nytt.",
+                    "failed": len(errors),
+                    "errors": errors,
+                }
+            )
+        return status.HTTP_201_CREATED, _sanitised({"count": len(results), "results": results})
 
     def _stored(self, client, key: str, fingerprint: str) -> Response | None:
         stored = IdempotentRequest.objects.filter(
@@ -151,13 +212,15 @@ class IntegrationBatchView(APIView):
         return Response(stored.response, status=stored.status_code)
 
     def _store(self, client, key, fingerprint, code, body) -> None:
+        """The status and the answer as sent: built from stored values and fixed messages, with
+        anything that passes for a national identity number masked (``_sanitised``)."""
         IdempotentRequest.objects.create(
             client=client,
             endpoint=self.endpoint,
             key=key,
             request_hash=fingerprint,
             status_code=code,
-            response=body,
+            response=_sanitised(body),
         )
 
 
@@ -188,7 +251,11 @@ class EnrolmentIntegrationView(IntegrationBatchView):
         enrolment = enrolment_create(
             participant=_participant(data), site=data["site"], included_on=data["included_on"]
         )
-        return {"enrolment_id": enrolment.pk, "study": data["study"], "status": enrolment.status}
+        return {
+            "enrolment_id": enrolment.pk,
+            "study": enrolment.study.public_id,
+            "status": enrolment.status,
+        }
 
 
 class ConsentIntegrationView(IntegrationBatchView):
@@ -224,7 +291,7 @@ class ConsentIntegrationView(IntegrationBatchView):
                 occurred_at=data["occurred_at"],
                 client=client,
             )
-        return {"event_id": event.pk, "study": data["study"], "kind": event.kind}
+        return {"event_id": event.pk, "study": data["study_obj"].public_id, "kind": event.kind}
 
 
 class ReservationIntegrationView(IntegrationBatchView):
@@ -262,4 +329,4 @@ class ReservationIntegrationView(IntegrationBatchView):
             lifted_at=data["occurred_at"],
             client=client,
         )
-        return {"scope": data["scope"], "active": False}
+        return {"scope": Reservation.Scope(data["scope"]).value, "active": False}

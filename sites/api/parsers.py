@@ -1,7 +1,23 @@
 """The JSON parser for every API endpoint: malformed JSON of any shape is a 400, never a 500."""
 
+import codecs
+
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, get_encoding
+from rest_framework.utils import json
+
+
+class DuplicateKeyError(ValueError):
+    pass
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    """An object with one key twice (``{"scope": "all", "scope": "register"}``) is refused: which
+    value counts would depend on the parser, and a proxy or log could read the other one."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise DuplicateKeyError
+    return data
 
 
 def _contains_nul(data) -> bool:
@@ -21,20 +37,30 @@ def _contains_nul(data) -> bool:
 
 
 class SafeJSONParser(JSONParser):
-    """DRF's parser, plus two refusals:
+    """DRF's parser, plus three refusals:
 
     - JSON nested deeper than Python's recursion limit (``[[[[…]]]]``) is a parse error instead
       of a RecursionError;
     - a NUL character (``\\u0000``) in any string is refused here, once, because PostgreSQL
       cannot store or even compare it, and a lookup with one (``home_municipality``) would fail
-      in the database instead of as a field error.
+      in the database instead of as a field error;
+    - the same key twice in one object, at any depth (the message does not name the key).
     """
 
     def parse(self, stream, media_type=None, parser_context=None):
+        encoding = get_encoding(parser_context or {})
         try:
-            data = super().parse(stream, media_type, parser_context)
+            data = json.load(
+                codecs.getreader(encoding)(stream),
+                parse_constant=json.strict_constant if self.strict else None,
+                object_pairs_hook=_refuse_duplicate_keys,
+            )
         except RecursionError:
             raise ParseError("JSON-innholdet er for dypt nøstet.") from None
+        except DuplicateKeyError:
+            raise ParseError("Et JSON-objekt har samme nøkkel flere ganger.") from None
+        except ValueError as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
         if _contains_nul(data):
             raise ParseError("Tekst i forespørselen kan ikke inneholde NUL-tegn (\\u0000).")
         return data

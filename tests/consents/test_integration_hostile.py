@@ -237,3 +237,166 @@ def test_hostile_authorization_headers_get_401_or_403(site, header):
     response = APIClient().post(URL + "consents/", [], format="json", HTTP_AUTHORIZATION=header)
     assert response.status_code in (401, 403)
     assert response.json()["detail"]
+
+
+# --- no identity number in an answer or a stored answer --------------------------------------------
+
+NUMBER = SYNTHETIC[1]  # the number sent where it does not belong
+APART = f"{NUMBER[:6]} {NUMBER[6:]}"
+
+
+def _record(site, endpoint: str) -> dict:
+    if endpoint == "consents/":
+        return _consent(site, scope="stop_participation", language="nb", channel="digital")
+    if endpoint == "reservations/":
+        return {
+            "national_id": SYNTHETIC[0],
+            "scope": "all",
+            "action": "reserve",
+            "occurred_at": timezone.now().isoformat(),
+        }
+    return {
+        "national_id": SYNTHETIC[0],
+        "sex": "male",
+        "study": site.study.public_id,
+        "site_orgnr": site.organisation.orgnr,
+        "included_on": str(timezone.localdate()),
+    }
+
+
+WRONG_FIELDS = [
+    ("consents/", field)
+    for field in ("sex", "event", "channel", "reason", "language", "scope", "home_municipality")
+] + [("reservations/", "scope"), ("reservations/", "action"), ("enrolments/", "sex")]
+
+
+@pytest.mark.parametrize("value", [NUMBER, APART], ids=["digits", "written-apart"])
+@pytest.mark.parametrize(("endpoint", "field"), WRONG_FIELDS)
+def test_a_number_in_a_wrong_field_is_refused_without_repeating_it_or_storing_it(
+    api, site, consent_form, endpoint, field, value
+):
+    record = {**_record(site, endpoint), field: value}
+    response = _post(api, endpoint, [record], HTTP_IDEMPOTENCY_KEY="k-1")
+    body = _refused(response)
+    assert field in body["errors"][0]["errors"]
+    assert NUMBER not in response.content.decode() and APART not in response.content.decode()
+    stored = IdempotentRequest.objects.get()
+    assert (stored.status_code, stored.response) == (400, body)
+    assert NUMBER not in json.dumps(stored.response) and APART not in json.dumps(stored.response)
+    replay = _post(api, endpoint, [record], HTTP_IDEMPOTENCY_KEY="k-1")
+    assert replay.status_code == 400 and NUMBER not in replay.content.decode()
+    _nothing_written()
+
+
+def test_a_wrong_choice_says_what_is_allowed_instead(api, site, consent_form):
+    body = _refused(_post(api, "consents/", [_consent(site, sex="kvinne")]))
+    [message] = body["errors"][0]["errors"]["sex"]
+    assert message == "Ugyldig verdi. Tillatte verdier: female, male, unknown."
+
+
+def test_a_field_named_like_a_number_is_refused_without_its_name(api, site, consent_form):
+    response = _post(api, "consents/", [{**_consent(site), NUMBER: "x"}], HTTP_IDEMPOTENCY_KEY="k")
+    body = _refused(response)
+    assert "non_field_errors" in body["errors"][0]["errors"]
+    assert NUMBER not in response.content.decode()
+    assert NUMBER not in json.dumps(IdempotentRequest.objects.get().response)
+
+
+@pytest.mark.parametrize(
+    "key", [NUMBER, f"k-{NUMBER}", f"{NUMBER[:6]}-{NUMBER[6:]}", f"batch.{NUMBER}.1"]
+)
+def test_an_idempotency_key_holding_a_national_id_is_refused_and_never_stored(
+    api, site, consent_form, key
+):
+    response = _post(api, "consents/", [_consent(site)], HTTP_IDEMPOTENCY_KEY=key)
+    body = _refused(response)
+    assert "fødselsnummer" in body["detail"] and NUMBER not in response.content.decode()
+    assert not IdempotentRequest.objects.exists()
+    _nothing_written()
+
+
+@pytest.mark.parametrize(
+    "key", ["1f0c6a52-8d1e-4e4c-9c63-5f2b0e7a9d11", "2026-11-16-batch-000123", "12345678901"]
+)
+def test_ordinary_idempotency_keys_are_kept(api, site, consent_form, key):
+    response = _post(api, "consents/", [_consent(site)], HTTP_IDEMPOTENCY_KEY=key)
+    assert response.status_code == 201, response.content
+    assert IdempotentRequest.objects.get().key == key
+
+
+def test_the_stored_answer_repeats_no_input(api, site, consent_form):
+    """What is stored for replay is built from stored values (ids, the study's own id)."""
+    record = _consent(site, study=f"  {site.study.public_id}")
+    response = _post(api, "consents/", [record], HTTP_IDEMPOTENCY_KEY="k-1")
+    assert response.status_code == 201, response.content
+    [result] = IdempotentRequest.objects.get().response["results"]
+    assert result == {
+        "event_id": ConsentEvent.objects.get().pk,
+        "study": site.study.public_id,
+        "kind": "given",
+    }
+
+
+# --- plausible values -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", [1899, 2027, 2099, 3000])
+def test_a_birth_year_outside_1900_to_this_year_is_refused(
+    frozen_now, api, site, consent_form, year
+):
+    body = _refused(_post(api, "consents/", [_consent(site, birth_year=year)]))
+    assert "birth_year" in body["errors"][0]["errors"]
+    _nothing_written()
+
+
+@pytest.mark.parametrize("year", [1900, 2026])
+def test_a_birth_year_from_1900_to_this_year_is_taken(frozen_now, api, site, consent_form, year):
+    assert _post(api, "consents/", [_consent(site, birth_year=year)]).status_code == 201
+    assert Participant.objects.get().birth_year == year
+
+
+@pytest.mark.parametrize("action", ["reserve", "lift"])
+@pytest.mark.parametrize("when", ["2099-01-01T00:00:00Z", "in ten minutes"])
+def test_a_reservation_dated_in_the_future_is_refused(frozen_now, api, site, action, when):
+    from consents.models import Reservation
+
+    if when == "in ten minutes":
+        when = (timezone.now() + dt.timedelta(minutes=10)).isoformat()
+    record = {"national_id": SYNTHETIC[0], "scope": "all", "action": action, "occurred_at": when}
+    body = _refused(_post(api, "reservations/", [record]))
+    assert "fram i tid" in " ".join(body["errors"][0]["errors"]["occurred_at"])
+    assert not Reservation.objects.exists()
+
+
+def test_a_reservation_a_few_minutes_ahead_is_taken_as_clock_skew(frozen_now, api, site):
+    when = (timezone.now() + dt.timedelta(minutes=2)).isoformat()
+    record = {"national_id": SYNTHETIC[0], "scope": "all", "occurred_at": when}
+    assert _post(api, "reservations/", [record]).status_code == 201
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("field", ["admin", "recorded_by", "pseudonym"])
+def test_an_unknown_field_is_refused_by_name(api, site, consent_form, endpoint, field):
+    record = {**_record(site, endpoint), field: True}
+    body = _refused(_post(api, endpoint, [record]))
+    assert field in body["errors"][0]["errors"]
+    assert "Ukjent felt" in body["errors"][0]["errors"][field][0]
+    _nothing_written()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"national_id": "%s", "scope": "all", "scope": "register", "occurred_at": "%s"}',
+        '[{"national_id": "%s", "national_id": "%s", "occurred_at": "%s"}]',
+        '[{"national_id": "%s", "occurred_at": "%s", "x": {"a": 1, "a": 2}}]',
+    ],
+    ids=["top-level", "in-a-batch", "nested"],
+)
+def test_the_same_key_twice_in_a_json_object_is_refused(api, site, raw):
+    from consents.models import Reservation
+
+    values = [SYNTHETIC[0]] * (raw.count("%s") - 1) + [timezone.now().isoformat()]
+    body = _refused(_post(api, "reservations/", raw % tuple(values)))
+    assert "samme nøkkel" in body["detail"]
+    assert not Reservation.objects.exists() and not Participant.objects.exists()

@@ -109,3 +109,19 @@ def test_spaces_are_ignored():
     assert (
         national_id_validate("038515 98730", allow_synthetic=True, today=TODAY)[0] == "03851598730"
     )
+
+
+def test_a_number_is_found_inside_other_text_however_it_is_written(settings):
+    from consents.national_id import national_id_present, national_id_redact
+
+    settings.ALLOW_SYNTHETIC_NATIONAL_IDS = False  # synthetic numbers are found all the same
+    number = "24886897487"
+    for text in (number, f"k-{number}", f"x{number}9", f"{number[:6]} {number[6:]}"):
+        assert national_id_present(text), text
+    for text in ("12345678901", "1f0c6a52-8d1e-4e4c-9c63-5f2b0e7a9d11", "", "0123456789"):
+        assert not national_id_present(text), text
+    assert (
+        national_id_redact(f"a {number}, b {number[:6]}-{number[6:]}.")
+        == "a [fjernet], b [fjernet]."
+    )
+    assert national_id_redact("ingenting her") == "ingenting her"
