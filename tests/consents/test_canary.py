@@ -197,10 +197,29 @@ def test_the_number_in_clear_reaches_nothing(
             },
         ),
     ]
+    # The number where it does not belong: in each wrong field, as a field name, and as the key.
+    given = calls[0][1]
+    reservation = {"national_id": CANARY, "scope": "all", "occurred_at": when}
+    misplaced = [
+        ("consents/", {**given, field: CANARY})
+        for field in ("sex", "event", "channel", "reason", "language", "scope", "home_municipality")
+    ] + [
+        ("reservations/", {**reservation, "scope": CANARY}),
+        ("reservations/", {**reservation, "action": CANARY}),
+        ("enrolments/", {**calls[1][1], "sex": CANARY}),
+        ("consents/", {**given, CANARY: "x"}),
+    ]
+    calls[1:1] = misplaced
     for path, body in calls:
         response = api.post(
             base + path, body, format="json", HTTP_IDEMPOTENCY_KEY=f"k-{len(answers)}"
         )
+        answers.append(response.content.decode())
+    for index in range(1, len(misplaced) + 1):
+        assert '"errors"' in answers[index], answers[index]  # each refused, and said why
+    for key in (CANARY, f"k-{CANARY}"):
+        response = api.post(base + "consents/", given, format="json", HTTP_IDEMPOTENCY_KEY=key)
+        assert response.status_code == 400
         answers.append(response.content.decode())
     assert Enrolment.objects.get().status == Enrolment.Status.WITHDRAWN
     assert _wait_for(lambda: smtp_inbox.messages), "the withdrawal e-mail went out over SMTP"
