@@ -50,7 +50,7 @@ def world(reference_data):
         application_submitted_on=D(2026, 5, 1),
         rek_approved_on=D(2026, 6, 5),
         dmp_approved_on=D(2026, 7, 5),
-        opened_on=D(2026, 9, 10),
+        opened_on=D(2026, 8, 1),
         first_patient_in_on=D(2026, 10, 3),
         hrcs=["01"],
     )
@@ -64,7 +64,7 @@ def world(reference_data):
         is_published=False,
         application_submitted_on=D(2026, 6, 1),
         rek_approved_on=D(2026, 9, 30),
-        opened_on=D(2026, 8, 1),
+        opened_on=D(2026, 10, 1),
         first_patient_in_on=D(2026, 10, 10),
     )
     e = _study(

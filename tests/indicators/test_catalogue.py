@@ -117,7 +117,7 @@ def test_timing_indicators(world):
     assert values("approval-to-first-patient-days")["national"] == 50.0
     # A: application 1 May → 3 Oct = 155 days (late); D: 1 June → 10 Oct = 131 days.
     assert values("commercial-fpi-150-days")["national"] == 50.0
-    # A opened 10 Sept → 23 days; D opened 1 Aug → 70 days.
+    # A opened 1 Aug → 63 days; D opened 1 Oct → 9 days.
     assert values("fpi-within-30-days")["national"] == 50.0
     # Sites activated in October: A@Stavanger 102 days after DMP approval, D@Bergen 5 days.
     assert values("open-within-60-days")["national"] == 50.0

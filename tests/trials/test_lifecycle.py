@@ -33,8 +33,9 @@ def test_it_refuses_to_open_without_an_open_site(reference_data):
 def test_it_opens_with_an_open_site_and_records_the_date(reference_data):
     study = _approved()
     StudySiteFactory(study=study)
-    study = study_transition(study=study, to_status=S.OPEN, user=None, today=dt.date(2025, 3, 1))
-    assert study.status == S.OPEN and study.opened_on == dt.date(2025, 3, 1)
+    day = study.rek_approved_on + dt.timedelta(days=30)
+    study = study_transition(study=study, to_status=S.OPEN, user=None, today=day)
+    assert study.status == S.OPEN and study.opened_on == day
     assert study.history.latest().history_change_reason
 
 

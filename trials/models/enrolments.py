@@ -4,6 +4,7 @@ The participant lives in ``consents`` and is referenced by name only; code in ``
 participant data. Writes that need consent rules go through ``consents.services``.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -76,3 +77,15 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.study_id}/{self.site_id}: {self.included_on}"
+
+    def clean(self) -> None:
+        """The end is not before the inclusion: a field error, also where the form leaves the
+        inclusion date out (then the database constraint is not checked before saving)."""
+        super().clean()
+        if self.ended_on and self.included_on and self.ended_on < self.included_on:
+            raise ValidationError(
+                {
+                    "ended_on": _("Sluttdato kan ikke være før inklusjonsdato (%(d)s).")
+                    % {"d": f"{self.included_on:%d.%m.%Y}"}
+                }
+            )

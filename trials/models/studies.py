@@ -4,8 +4,10 @@ import secrets
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -55,6 +57,59 @@ class Sponsor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# (constraint name, earlier date, later date, message): the date order every study keeps.
+DATE_ORDER = (
+    (
+        "rek_before_opened",
+        "rek_approved_on",
+        "opened_on",
+        _("Studien kan ikke åpne for inklusjon før REK-godkjenningen"),
+    ),
+    (
+        "dmp_before_opened",
+        "dmp_approved_on",
+        "opened_on",
+        _("Studien kan ikke åpne for inklusjon før DMP-godkjenningen"),
+    ),
+    (
+        "rek_before_first_patient",
+        "rek_approved_on",
+        "first_patient_in_on",
+        _("Første pasient kan ikke inkluderes før REK-godkjenningen"),
+    ),
+    (
+        "dmp_before_first_patient",
+        "dmp_approved_on",
+        "first_patient_in_on",
+        _("Første pasient kan ikke inkluderes før DMP-godkjenningen"),
+    ),
+    (
+        "opened_before_first_patient",
+        "opened_on",
+        "first_patient_in_on",
+        _("Første pasient kan ikke inkluderes før studien åpnet for inklusjon"),
+    ),
+    (
+        "planned_end_after_opened",
+        "opened_on",
+        "planned_recruitment_end_on",
+        _("Planlagt slutt på rekruttering kan ikke være før studien åpnet for inklusjon"),
+    ),
+    (
+        "actual_end_after_opened",
+        "opened_on",
+        "actual_recruitment_end_on",
+        _("Faktisk slutt på rekruttering kan ikke være før studien åpnet for inklusjon"),
+    ),
+    (
+        "completed_after_opened",
+        "opened_on",
+        "completed_on",
+        _("Avslutningsdato kan ikke være før åpningsdato"),
+    ),
+)
 
 
 class Study(models.Model):
@@ -290,12 +345,16 @@ class Study(models.Model):
                 | Q(min_age__lte=F("max_age")),
                 violation_error_message=_("Minste alder kan ikke være høyere enn høyeste alder."),
             ),
-            models.CheckConstraint(
-                name="study_completed_after_opened",
-                condition=Q(opened_on__isnull=True)
-                | Q(completed_on__isnull=True)
-                | Q(completed_on__gte=F("opened_on")),
-                violation_error_message=_("Avslutningsdato kan ikke være før åpningsdato."),
+            # Date order (``clean`` says the same with the dates, as field errors).
+            *(
+                models.CheckConstraint(
+                    name=f"study_{name}",
+                    condition=Q(**{f"{early}__isnull": True})
+                    | Q(**{f"{late}__isnull": True})
+                    | Q(**{f"{late}__gte": F(early)}),
+                    violation_error_message=format_lazy("{}.", message),
+                )
+                for name, early, late, message in DATE_ORDER
             ),
         ]
         indexes = [
@@ -327,6 +386,18 @@ class Study(models.Model):
     @property
     def condition_list(self) -> list[str]:
         return [line.strip() for line in self.conditions.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        """Dates in an order that can happen: approval, opening, first patient; recruitment end
+        and completion not before opening. Each error names the later date's field."""
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        for _name, early, late, message in DATE_ORDER:
+            first, then = getattr(self, early), getattr(self, late)
+            if first and then and then < first:
+                errors.setdefault(late, []).append(f"{message} ({first:%d.%m.%Y}).")
+        if errors:
+            raise ValidationError(errors)
 
 
 class StudySite(models.Model):

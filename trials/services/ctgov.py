@@ -276,12 +276,10 @@ def ctgov_study_values(record: dict) -> tuple[dict[str, Any], dict]:
         and values["min_age"] > values["max_age"]
     ):
         values["max_age"] = None
-    if (
-        values["completed_on"]
-        and values["opened_on"]
-        and values["completed_on"] < values["opened_on"]
-    ):
-        values["completed_on"] = None
+    for later in ("planned_recruitment_end_on", "actual_recruitment_end_on", "completed_on"):
+        # A registry date before the start cannot hold here (Study.clean, its constraints).
+        if values[later] and values["opened_on"] and values[later] < values["opened_on"]:
+            values[later] = None
     overall = status.get("overallStatus", "")
     if overall in STATUS:
         values["status"] = STATUS[overall]

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sites.history import save_with_history
 from sites.models import Organisation, Region
 from sites.operations.services import task_enqueue
 
@@ -84,7 +85,12 @@ def feasibility_request_create(
     )
     if not created and sponsor_orgnr and not sponsor.orgnr:
         sponsor.orgnr = sponsor_orgnr
-        sponsor.save(update_fields=["orgnr"])
+        save_with_history(
+            sponsor,
+            user=None,
+            reason=_("Organisasjonsnummer fra mulighetsforespørsel."),
+            update_fields=["orgnr"],
+        )
     SponsorContact.objects.get_or_create(
         sponsor=sponsor, email=contact_email.lower(), defaults={"name": contact_name}
     )

@@ -14,7 +14,9 @@ _n = iter(range(10_000))
 
 
 def _site(org, *, status, target, approved, first_in, enrolled, closed_on=None, planned_end=None):
-    study = StudyFactory(rek_approved_on=approved, planned_recruitment_end_on=planned_end)
+    study = StudyFactory(
+        rek_approved_on=approved, opened_on=approved, planned_recruitment_end_on=planned_end
+    )
     site = StudySiteFactory(
         study=study,
         organisation=org,
