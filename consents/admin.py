@@ -30,7 +30,14 @@ from trials import selectors as trials_selectors
 from trials.models import Enrolment, Study, StudySite
 
 from . import selectors, services
-from .models import ConsentEvent, ConsentForm, IntegrationClient, Participant, Reservation
+from .models import (
+    ConsentEvent,
+    ConsentForm,
+    ExportBatch,
+    IntegrationClient,
+    Participant,
+    Reservation,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -738,3 +745,50 @@ class IntegrationClientAdmin(ScopedAdmin):
         obj.token_prefix, obj.token_hash = token[:8], token_hash(token)
         super().save_model(request, obj, form, change)
         messages.warning(request, _("Token (vises bare nå, ta vare på det): %(t)s") % {"t": token})
+
+
+@admin.register(ExportBatch)
+class ExportBatchAdmin(ScopedAdmin):
+    """The register export's batches, read-only: what each file held and when it was replaced.
+    Written by the export (``manage.py export_participation``) and checked by
+    ``manage.py reconcile_participation_export``."""
+
+    list_display = [
+        "period",
+        "organisation",
+        "file_name",
+        "row_count",
+        "status",
+        "created_at",
+        "sent_at",
+        "superseded_at",
+        "rules_version",
+    ]
+    list_select_related = ["organisation"]
+    list_filter = ["status", "period", "rules_version"]
+    search_fields = ["=batch_id", "=period", "file_name", "organisation__name"]
+    date_hierarchy = "created_at"
+    fields = [
+        "batch_id",
+        "period",
+        "organisation",
+        "file_name",
+        "row_count",
+        "sha256",
+        "rules_version",
+        "status",
+        "created_at",
+        "sent_at",
+        "superseded_at",
+        "superseded_by",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

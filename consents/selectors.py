@@ -298,7 +298,7 @@ def register_access_rules() -> None:
     """The consents app's admin models in the one access policy (``sites.access``)."""
     from sites.access import AccessRule, access_register
 
-    from .models import IntegrationClient
+    from .models import ExportBatch, IntegrationClient
 
     access_register(Participant, AccessRule("scoped", visible=participant_visible_to))
     access_register(Enrolment, AccessRule("scoped", visible=enrolment_visible_to))
@@ -322,3 +322,4 @@ def register_access_rules() -> None:
         ),
     )
     access_register(IntegrationClient, AccessRule("national", editors="national"))
+    access_register(ExportBatch, AccessRule("national", editors="nobody"))

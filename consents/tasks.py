@@ -11,16 +11,37 @@ from django.utils.translation import gettext as _
 
 from .models import ConsentEvent
 from .services import participant_erase_due
-from .services.export import participation_export, previous_period
+from .services.export import (
+    participation_export,
+    participation_export_reconcile,
+    previous_period,
+)
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(time_limit=30 * 60, soft_time_limit=25 * 60, acks_late=True)
 def export_participation_monthly(period: str | None = None) -> dict:
-    """Export last month's participation to the register (idempotent: same data, same files)."""
+    """Export last month's participation to the register as batches (idempotent: same data, same
+    files and batch ids), then reconcile; a difference (a change committed during the run, a
+    file touched by hand) is logged as an error and counted in the result."""
     result = participation_export(period=period or previous_period(timezone.localdate()))
-    return {"period": result.period, "rows": result.rows, "files": result.files}
+    report = participation_export_reconcile(period=result.period)
+    if not report.ok:
+        logger.error(
+            "participation export %s: %s differences after the run (%s)",
+            result.period,
+            len(report.differences),
+            ", ".join(sorted(report.kinds())),
+        )
+    return {
+        "period": result.period,
+        "rows": result.rows,
+        "files": result.files,
+        "batches": [str(batch.batch_id) for batch in result.batches],
+        "removed": result.removed,
+        "differences": len(report.differences),
+    }
 
 
 @shared_task(time_limit=10 * 60, soft_time_limit=9 * 60, acks_late=True)

@@ -75,6 +75,7 @@ GRANTS: dict[str, tuple[tuple[str, ...], ...]] = {
     "consentform":          (WORK,        VIEW,        WORK,        WORK,        VIEW),  # a form in use gets a new version, not a deletion
     "consentevent":         (VIEW_ADD,    NONE,        VIEW_ADD,    VIEW_ADD,    NONE),  # the consent ledger only grows
     "reservation":          (WORK,        NONE,        WORK,        WORK,        NONE),  # lifted (a change with who and why), never deleted
+    "exportbatch":          (VIEW,        NONE,        NONE,        NONE,        NONE),  # written by the register export, read-only
     # Indicators and reports: computed rows and sent reports are records, read-only for everyone.
     "indicator":            (ALL,         VIEW,        VIEW,        VIEW,        VIEW),
     "reportedfigure":       (ALL,         VIEW,        VIEW,        VIEW,        VIEW),

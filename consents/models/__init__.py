@@ -1,4 +1,5 @@
 from .consent import ConsentEvent, ConsentForm
+from .export import ExportBatch
 from .integration import IdempotentRequest, IntegrationClient
 from .participants import Participant
 from .reservations import Reservation
@@ -6,6 +7,7 @@ from .reservations import Reservation
 __all__ = [
     "ConsentEvent",
     "ConsentForm",
+    "ExportBatch",
     "IdempotentRequest",
     "IntegrationClient",
     "Participant",

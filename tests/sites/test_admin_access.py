@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consents import services as consent_services
-from consents.models import ConsentForm, IntegrationClient, Participant, Reservation
+from consents.models import ConsentForm, ExportBatch, IntegrationClient, Participant, Reservation
 from indicators.models import IndicatorSnapshot, ReportRun
 from indicators.services.snapshots import indicator_catalogue_sync
 from sites.access import access_rule
@@ -125,6 +125,15 @@ def vest_rows(frozen_now, reference_data) -> dict[type[Model], Model]:
         type(event): event,
         Reservation: reservation,
         IntegrationClient: IntegrationClient.objects.create(name="EPJ Vest", token_hash="x" * 64),
+        ExportBatch: ExportBatch.objects.create(
+            period=f"{today:%Y-%m}",
+            organisation=bergen,
+            file_name=f"participation-{today:%Y-%m}-{bergen.orgnr}.jsonl",
+            row_count=1,
+            sha256="0" * 64,
+            rules_version="2026-11",
+            created_at=timezone.now(),
+        ),
         UserScope: UserScope.objects.create(
             user=vest_user, role=UserScope.Role.REGIONAL_COORDINATOR, region=helse_vest
         ),
