@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consents.models import Participant
+from sites.history import bulk_create_with_history
 from sites.models import Municipality, Organisation, OrganisationCapacity
 from trials.models import Enrolment, StudySite
 
@@ -62,8 +63,9 @@ def demo_activity_load(*, seed: int = 2025, max_per_site: int = 40) -> dict[str,
                 if rng.random() < 0.3:
                     ended = min(included + dt.timedelta(days=rng.randint(30, 400)), today)
                 plan.append((site, included, ended))
-        Participant.objects.bulk_create(participants, batch_size=2000)
-        Enrolment.objects.bulk_create(
+        # With a "created" history row each, so a later correction shows old → new values.
+        bulk_create_with_history(participants, user=None, reason="Demodata", batch_size=2000)
+        bulk_create_with_history(
             [
                 Enrolment(
                     participant=p,
@@ -75,6 +77,8 @@ def demo_activity_load(*, seed: int = 2025, max_per_site: int = 40) -> dict[str,
                 )
                 for p, (site, included, ended) in zip(participants, plan, strict=True)
             ],
+            user=None,
+            reason="Demodata",
             batch_size=2000,
         )
         created["participants"] = created["enrolments"] = len(participants)

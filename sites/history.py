@@ -134,7 +134,8 @@ def save_with_history(
 
     Stamps ``updated_at`` and, for an existing row, bumps ``version``. With ``expected_version``
     (the version the user's form was opened at) a row someone else saved in between is refused
-    with ``sites.locking.StaleObjectError`` and nothing is written.
+    with ``sites.locking.StaleObjectError`` and nothing is written; a model without a ``version``
+    has nothing to compare and ignores it.
     """
     model = type(obj)
     names = _names(model)

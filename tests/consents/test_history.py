@@ -114,3 +114,15 @@ def test_erasure_reaches_the_history_but_leaves_the_ledger(site, consent_form, s
     assert set(ledger_before) < set(ledger_after)
     assert ConsentEvent.Kind.ERASED in {kind for _pk, kind in ledger_after}
     assert ConsentEvent.history.filter(participant_id=participant.pk, kind="erased").exists()
+
+
+def test_demo_participants_and_enrolments_start_with_a_history_row(reference_data):
+    from indicators.demo import demo_activity_load
+    from trials.demo import demo_portfolio_load
+    from trials.models import Enrolment
+
+    demo_portfolio_load(count=20)
+    demo_activity_load(max_per_site=2)
+    assert Participant.objects.exists()
+    assert Participant.history.filter(history_type="+").count() == Participant.objects.count()
+    assert Enrolment.history.filter(history_type="+").count() == Enrolment.objects.count()
