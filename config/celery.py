@@ -76,3 +76,13 @@ def _refuse_unsafe_production(**kwargs) -> None:
     from sites.operations.checks import refuse_unsafe_production
 
     refuse_unsafe_production()
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def _scrub_worker_logs(**kwargs) -> None:
+    """A worker replaces the root logger's handlers: no query string or identity number in its
+    log either (sites/operations/log_scrub.py)."""
+    from sites.operations.log_scrub import handlers_scrub_all
+
+    handlers_scrub_all()

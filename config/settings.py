@@ -221,22 +221,39 @@ ALLOW_SYNTHETIC_NATIONAL_IDS = env_bool("ALLOW_SYNTHETIC_NATIONAL_IDS", False)
 INDICATORS_REPORT_RETRY_SECONDS = env_int("INDICATORS_REPORT_RETRY_SECONDS", 60)
 INDICATORS_REPORT_MAX_RETRIES = env_int("INDICATORS_REPORT_MAX_RETRIES", 5)
 
+# No query string and no 11-digit number in any log line (sites/operations/log_scrub.py): every
+# handler here has the "scrub" filter, and LOGGING_CONFIG adds it to every other handler and scrubs
+# each message as it is made. gunicorn's own logs: gunicorn.conf.py.
+LOGGING_CONFIG = "sites.operations.log_scrub.logging_configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"scrub": {"()": "sites.operations.log_scrub.ScrubFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "sites.security.log_format.JsonFormatter"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "security": {"class": "logging.StreamHandler", "formatter": "json"},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]},
+        "security": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["scrub"]},
+        # runserver's access lines ("GET /admin/?q=… HTTP/1.1" 200), as Django's default but scrubbed.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["scrub"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Sign-ins, lockouts, role and permission changes, refused access: JSON lines.
         "security": {"handlers": ["security"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["security"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
 
