@@ -4,6 +4,7 @@ and which rows a back-office user may see."""
 import datetime as dt
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Exists,
@@ -59,23 +60,29 @@ def consent_ledger(*, participant, study) -> QuerySet[ConsentEvent]:
     return ConsentEvent.objects.filter(participant=participant, study=study).order_by("-id")
 
 
+def consent_form_superseded(*, on: dt.date) -> QuerySet[ConsentForm]:
+    """Form versions that a newer version (same study and language) effective by ``on`` replaced.
+    Not correlated with any row, so the database computes it once per query."""
+    newer = ConsentForm.objects.filter(
+        study=OuterRef("study_id"),
+        language=OuterRef("language"),
+        effective_from__lte=on,
+        effective_from__gt=OuterRef("effective_from"),
+    )
+    return ConsentForm.objects.filter(Exists(newer))
+
+
 def _state_of_latest(*, participant, study, on: dt.date) -> QuerySet[ConsentEvent]:
     """The consent's latest recorded event, annotated with its state on the day ``on``."""
-    newer_form = ConsentForm.objects.filter(
-        study=OuterRef("study_id"),
-        language=OuterRef("form__language"),
-        effective_from__lte=on,
-        effective_from__gt=OuterRef("form__effective_from"),
-    )
+    superseded = consent_form_superseded(on=on).values("pk")
     return consent_ledger(participant=participant, study=study).annotate(
         state=Case(
             When(
                 kind__in=_ACTIVE_KINDS,
-                then=Case(
-                    When(Exists(newer_form), then=Value(ConsentState.SUPERSEDED)),
-                    default=Value(ConsentState.VALID),
-                ),
+                form_id__in=superseded,
+                then=Value(ConsentState.SUPERSEDED),
             ),
+            When(kind__in=_ACTIVE_KINDS, then=Value(ConsentState.VALID)),
             default=F("kind"),
             output_field=CharField(),
         )
@@ -176,6 +183,7 @@ def enrolment_exportable(
     ended as withdrawn.
     """
     consent_free = Q(study__category__in=_CONSENT_FREE_CATEGORIES)
+    ended = (ConsentState.WITHDRAWN, ConsentState.ERASED)
     return (
         consent_state_annotate(
             Enrolment.objects.filter(included_on__lte=period_end),
@@ -183,12 +191,18 @@ def enrolment_exportable(
             study=OuterRef("study_id"),
             on=on,
         )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period_start))
-        .filter(
-            Q(consent_state=ConsentState.VALID)
-            | (consent_free & Q(consent_state__isnull=True))
-            | (consent_free & Q(consent_state=ConsentState.SUPERSEDED))
+        .annotate(
+            # One CASE, so the database looks the consent up once per row.
+            consent_allows_export=Case(
+                When(consent_free & Q(consent_state__in=ended), then=Value(False)),
+                When(consent_free, then=Value(True)),
+                When(consent_state=ConsentState.VALID, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
         )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period_start))
+        .filter(consent_allows_export=True)
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .filter(participant__erased_at__isnull=True, participant__erasure_due_on__isnull=True)
         .exclude(_reserved(Reservation.EXPORT_SCOPES))
