@@ -9,7 +9,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production ALLOW_SYNT
 	PSEUDONYM_KEY=test-only-pseudonym-key-0123456789abcdef \
 	EXPORT_PSEUDONYM_KEY=test-only-export-pseudonym-key-0123456789abcdef
 
-.PHONY: demo demo-data test lint migrations-check venv clean backup restore security-check mail reports
+.PHONY: demo demo-data test proof lint migrations-check venv clean backup restore security-check mail reports
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -46,6 +46,12 @@ reports: demo-data
 
 test: venv
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The state machine over consent events and the register export with 1 000 random examples
+# (`make test` runs 15 fixed ones); prints examples, steps and the time taken.
+proof: venv
+	$(TEST_ENV) HYPOTHESIS_PROFILE=proof $(BIN)/python -m pytest -p no:cacheprovider -q \
+	  tests/consents/test_export_state_machine.py $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
