@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from sites.admin_actions import ActionReasonForm, action_with_form, apply_each
-from sites.admin_forms import ServiceRefusal, ServiceRefusalMixin, add_service_errors
+from sites.admin_forms import ServiceRefusal, add_service_errors
 from sites.scoped_admin import ChangeReasonFormMixin, ScopedAdmin
 from sites.spreadsheet import csv_row
 from trials import selectors as trials_selectors
@@ -123,7 +123,7 @@ class ParticipantChangeForm(ChangeReasonFormMixin, forms.ModelForm):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ServiceRefusalMixin, ScopedAdmin):
+class ParticipantAdmin(ScopedAdmin):
     form = ParticipantChangeForm
     change_list_template = "admin/consents/participant/change_list.html"
     list_display = ["__str__", "birth_year", "sex", "home_municipality", "created_at", "erased_at"]
@@ -311,7 +311,7 @@ class EnrolmentChangeForm(forms.ModelForm):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ServiceRefusalMixin, ScopedAdmin):
+class EnrolmentAdmin(ScopedAdmin):
     list_display = ["participant", "study", "site", "included_on", "status", "ended_on"]
     list_select_related = ["participant", "study", "site__organisation"]
     list_filter = ["status", "study__category"]
@@ -441,7 +441,7 @@ class ConsentFormForm(forms.ModelForm):
 
 
 @admin.register(ConsentForm)
-class ConsentFormAdmin(ServiceRefusalMixin, ScopedAdmin):
+class ConsentFormAdmin(ScopedAdmin):
     form = ConsentFormForm
     list_display = ["study", "version_label", "language", "approved_on", "effective_from"]
     list_select_related = ["study"]

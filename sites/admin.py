@@ -53,7 +53,10 @@ class OrganisationAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         organisation_save(
-            organisation=obj, user=request.user, reason=form.cleaned_data.get("change_reason", "")
+            organisation=obj,
+            user=request.user,
+            reason=form.cleaned_data.get("change_reason", ""),
+            expected_version=form.cleaned_data.get("expected_version") if change else None,
         )
 
 

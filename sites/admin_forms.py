@@ -3,12 +3,11 @@
 Services own the rules and raise ``ValidationError`` (keyed by field where a field is to blame).
 A form calls the service's check in ``clean``/``_post_clean`` and shows the refusal with
 ``add_service_errors``. A save that a service still refuses (someone else changed the row in the
-meantime) is turned into a message on the page by ``ServiceRefusalMixin``, never a server error.
+meantime) is raised as ``ServiceRefusal`` and shown as a message on the page by the scoped admin
+base (``sites.scoped_admin.ScopedAdmin.changeform_view``), never as a server error.
 """
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -26,15 +25,3 @@ class ServiceRefusal(Exception):
     def __init__(self, error: ValidationError):
         super().__init__(" ".join(error.messages))
         self.error = error
-
-
-class ServiceRefusalMixin:
-    """For ModelAdmins: a ``ServiceRefusal`` undoes the whole save and is shown as a message."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ServiceRefusal as refusal:
-            shown = refusal.error.messages  # one message keeps its link (a stale save's history)
-            messages.error(request, shown[0] if len(shown) == 1 else " ".join(shown))
-            return HttpResponseRedirect(request.get_full_path())

@@ -19,7 +19,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -31,6 +31,8 @@ from .access import (
     rows_choosable,
     rows_visible,
 )
+from .admin_forms import ServiceRefusal
+from .locking import StaleObjectError, VersionedFormMixin
 from .selectors import user_can_edit, user_has_portfolio_access, user_is_national
 
 CHANGE_REASON_FIELD = "change_reason"
@@ -38,6 +40,11 @@ CHANGE_REASON_FIELD = "change_reason"
 
 def has_history(model: type[Model]) -> bool:
     return hasattr(model._meta, "simple_history_manager_attribute")
+
+
+def is_versioned(model: type[Model]) -> bool:
+    """Saved through ``sites.history`` with a ``version`` it bumps: optimistic locking applies."""
+    return has_history(model) and any(f.name == "version" for f in model._meta.concrete_fields)
 
 
 def _has_rule(model: type[Model]) -> bool:
@@ -192,18 +199,35 @@ class ScopedAdmin(_ScopedChoices, SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form
+        mixins = []
+        if is_versioned(self.model) and "expected_version" not in form.base_fields:
+            mixins.append(VersionedFormMixin)  # a save over someone else's is refused
         if (
-            obj is not None
-            and self.ask_for_reason
+            self.ask_for_reason
             and has_history(self.model)
             and CHANGE_REASON_FIELD not in form.base_fields
         ):
-            form = type(form.__name__, (ChangeReasonFormMixin, form), {})
-        return form
+            mixins.append(ChangeReasonFormMixin)
+        return type(form.__name__, (*mixins, form), {}) if mixins else form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A service's refusal at save time (someone else saved the row a moment ago) undoes the
+        whole save and is shown on the page, never as a server error."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ServiceRefusal, StaleObjectError) as refusal:
+            error = refusal.error if isinstance(refusal, ServiceRefusal) else refusal
+            shown = error.messages  # one message keeps its link (a stale save's history)
+            messages.error(request, shown[0] if len(shown) == 1 else " ".join(shown))
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_fields(self, request, obj=None):
-        # The reason is written under the form, just above the save buttons (the template).
-        return [f for f in super().get_fields(request, obj) if f != CHANGE_REASON_FIELD]
+        # The reason is written under the form, just above the save buttons, and the version the
+        # form was opened at is a hidden field after the fieldsets (the template).
+        hidden = {CHANGE_REASON_FIELD, "expected_version"}
+        return [f for f in super().get_fields(request, obj) if f not in hidden]
 
     def change_reason(self, form) -> str:
         return (form.cleaned_data.get(CHANGE_REASON_FIELD) or "").strip()
@@ -216,7 +240,12 @@ class ScopedAdmin(_ScopedChoices, SimpleHistoryAdmin):
         from .history import save_with_history
 
         reason = self.change_reason(form) or str(_("Endret.") if change else _("Opprettet."))
-        save_with_history(obj, user=request.user, reason=reason)
+        save_with_history(
+            obj,
+            user=request.user,
+            reason=reason,
+            expected_version=form.cleaned_data.get("expected_version") if change else None,
+        )
 
     # --- history: scoped, read-only ---------------------------------------------------------------
 

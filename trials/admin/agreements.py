@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from sites.admin_actions import action_with_form, apply_each
-from sites.admin_forms import ServiceRefusal, ServiceRefusalMixin, add_service_errors
+from sites.admin_forms import ServiceRefusal, add_service_errors
 from sites.scoped_admin import ScopedAdmin, ScopedInline
 
 from ..models import Agreement, Milestone
@@ -150,7 +150,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ServiceRefusalMixin, ScopedAdmin):
+class AgreementAdmin(ScopedAdmin):
     form = AgreementForm
     change_list_template = "admin/trials/agreement/change_list.html"
     list_display = [
@@ -322,7 +322,7 @@ class AgreementAdmin(ServiceRefusalMixin, ScopedAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ServiceRefusalMixin, ScopedAdmin):
+class MilestoneAdmin(ScopedAdmin):
     form = MilestoneForm
     list_display = [
         "kind",

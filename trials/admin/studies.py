@@ -8,7 +8,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -408,7 +407,6 @@ class StudyAdmin(ScopedAdmin):
                 "fields": [
                     "status",
                     ("is_published", "published_at"),
-                    "expected_version",
                     ("version", "created_at", "updated_at"),
                 ]
             },
@@ -518,20 +516,6 @@ class StudyAdmin(ScopedAdmin):
         return queryset
 
     # saving
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.StaleStudyError:
-            self.message_user(
-                request,
-                _(
-                    "Studien ble endret av noen andre samtidig. Ingenting av ditt er lagret; "
-                    "se historikken og gjør endringen på nytt."
-                ),
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
         """Nothing yet: the study, its HRCS categories and its sites are saved together by
