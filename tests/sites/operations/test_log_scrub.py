@@ -116,6 +116,7 @@ def test_a_record_is_scrubbed_when_made_whatever_handler_writes_it():
     stream = io.StringIO()
     bare = logging.StreamHandler(stream)  # no filter: as a library or Celery would add one
     logger = logging.getLogger("tests.log_scrub.bare")
+    logger.setLevel(logging.WARNING)  # not the root's level, which a test worker may have raised
     logger.addHandler(bare)
     logger.propagate = False
     try:
