@@ -30,10 +30,11 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from consents.models import Enrolment  # noqa: E402
 from consents.services.export import participation_export  # noqa: E402
 from sites.models import Organisation, Region  # noqa: E402
 from sites.services import reference_data_load_sites  # noqa: E402
-from trials.models import Enrolment, Study, StudySite  # noqa: E402
+from trials.models import Study, StudySite  # noqa: E402
 from trials.services import hrcs_load  # noqa: E402
 
 

@@ -35,10 +35,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
 
-    from consents.models import Participant
+    from consents.models import Enrolment, Participant
     from sites.models import Organisation, OrganisationCapacity
     from trials.models import (
-        Enrolment,
         FeasibilityRequest,
         HealthCategory,
         Sponsor,

@@ -36,7 +36,7 @@ def populate() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
-    from trials.models import Enrolment
+    from consents.models import Enrolment
 
     if Enrolment.objects.count() >= ENROLMENTS:
         return
@@ -123,13 +123,14 @@ def populate() -> None:
 def main() -> None:
     from django.conf import settings
 
+    from consents.models import Enrolment
     from indicators import services
     from indicators.catalogue import CATALOGUE
     from indicators.models import ReportRun
     from indicators.periods import Period
     from sites.models import UserScope
     from sites.services import demo_users_ensure
-    from trials.models import Enrolment, Study
+    from trials.models import Study
 
     populate()
     period = Period.month(2025, 10)

@@ -27,12 +27,13 @@ from sites.admin_forms import ServiceRefusal, add_service_errors
 from sites.scoped_admin import ChangeReasonFormMixin, ScopedAdmin
 from sites.spreadsheet import csv_row
 from trials import selectors as trials_selectors
-from trials.models import Enrolment, Study, StudySite
+from trials.models import Study, StudySite
 
 from . import selectors, services
 from .models import (
     ConsentEvent,
     ConsentForm,
+    Enrolment,
     ExportBatch,
     IntegrationClient,
     Participant,

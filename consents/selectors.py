@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from sites.selectors import organisation_scope_q
 from trials import selectors as trials_selectors
-from trials.models import Enrolment, Study, StudySite
+from trials.models import Study, StudySite
 
-from .models import ConsentEvent, ConsentForm, Participant, Reservation
+from .models import ConsentEvent, ConsentForm, Enrolment, Participant, Reservation
 
 # Consent semantics (README, "Consent semantics"). One consent is a participant × study. Its state
 # is its latest event in recording order (the highest id), never the latest ``occurred_at``: two

@@ -9,7 +9,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ConsentEvent
+from .models import ConsentEvent, Enrolment
 from .services import participant_erase_due
 from .services.export import (
     participation_export,
@@ -52,8 +52,6 @@ def erase_due_participants() -> int:
 @shared_task(bind=True, time_limit=60, soft_time_limit=50, acks_late=False, max_retries=6)
 def notify_site_of_withdrawal(self, event_id: int) -> int:
     """Tell the site's contact that a participant withdrew; the message names no person."""
-    from trials.models import Enrolment
-
     event = ConsentEvent.objects.select_related("study").get(pk=event_id)
     enrolment = (
         Enrolment.objects.filter(participant_id=event.participant_id, study_id=event.study_id)

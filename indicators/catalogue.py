@@ -27,10 +27,10 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
-from consents.models import ConsentEvent
+from consents.models import ConsentEvent, Enrolment
 from sites.models import Organisation, OrganisationCapacity
 from sites.selectors import organisation_health_trust
-from trials.models import Agreement, Enrolment, FeasibilityRequest, Milestone, Study, StudySite
+from trials.models import Agreement, FeasibilityRequest, Milestone, Study, StudySite
 
 from .aggregates import DaysBetween, Median
 from .periods import Period

@@ -14,10 +14,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from consents.models import Participant
+from consents.models import Enrolment, Participant
 from sites.history import bulk_create_with_history
 from sites.models import Municipality, Organisation, OrganisationCapacity
-from trials.models import Enrolment, StudySite
+from trials.models import StudySite
 
 from .models import Indicator, ReportedFigure
 from .services import indicator_catalogue_sync

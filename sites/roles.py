@@ -96,7 +96,7 @@ def role_group_name(*, role: str) -> str:
 
 
 def _model_labels() -> dict[str, str]:
-    """Model name → app label for every name in the table (``enrolment`` → ``trials``)."""
+    """Model name → app label for every name in the table (``enrolment`` → ``consents``)."""
     found: dict[str, list[str]] = {}
     for model in apps.get_models():
         if model._meta.model_name in GRANTS:

@@ -331,9 +331,8 @@ def _as_datetime(value) -> dt.datetime | None:
 def public_capability_change_stamp() -> tuple[dt.datetime | None, str]:
     """The public stamp, plus what the capability profile of an organisation reads: capacity
     figures and enrolments (their history tables, indexed by date) and the default year."""
+    from consents.models import Enrolment  # Lazy: consents depends on trials.
     from sites.models import OrganisationCapacity
-
-    from .models import Enrolment
 
     last_modified, token = public_change_stamp()
     stamps = [

@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet
 
 from sites.models import Organisation, Region
 
-from .models import Enrolment, HealthCategory, Study, StudySite
+from .models import HealthCategory, Study, StudySite
 from .selectors import study_open_site_exists, study_public_queryset
 
 SUPPRESSION_THRESHOLD = 5
@@ -73,6 +73,8 @@ def open_study_counts_by_category() -> dict[str, int]:
 
 def participant_counts_by_region() -> dict[int, int]:
     """Participants included in published studies, per region of the site; raw (not suppressed)."""
+    from consents.models import Enrolment  # Lazy: consents depends on trials.
+
     rows = (
         Enrolment.objects.filter(study__in=study_public_queryset().values("pk"))
         .values("site__organisation__region")

@@ -1,4 +1,5 @@
 from .consent import ConsentEvent, ConsentForm
+from .enrolments import Enrolment
 from .export import ExportBatch
 from .integration import IdempotentRequest, IntegrationClient
 from .participants import Participant
@@ -7,6 +8,7 @@ from .reservations import Reservation
 __all__ = [
     "ConsentEvent",
     "ConsentForm",
+    "Enrolment",
     "ExportBatch",
     "IdempotentRequest",
     "IntegrationClient",

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from sites.history import save_with_history
 from sites.operations.services import task_enqueue
-from trials.models import Enrolment, Study
+from trials.models import Study
 
-from ..models import ConsentEvent, ConsentForm, IntegrationClient, Participant
+from ..models import ConsentEvent, ConsentForm, Enrolment, IntegrationClient, Participant
 from ..selectors import (
     CONSENT_CLOCK_SKEW,
     consent_current_event,

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from sites.history import save_with_history
 from sites.locking import stale_error
-from trials.models import Enrolment, Study, StudySite
+from trials.models import Study, StudySite
 
-from ..models import ConsentEvent, Participant
+from ..models import ConsentEvent, Enrolment, Participant
 from ..selectors import (
     ConsentState,
     consent_latest_time,

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consents import services
-from consents.models import ConsentEvent
-from trials.models import Enrolment
+from consents.models import ConsentEvent, Enrolment
 
 from .conftest import SYNTHETIC
 
@@ -53,15 +52,15 @@ def test_a_coordinator_sees_own_region_only_in_constant_queries(
 ):
     _enrolled(site, consent_form, 0)
     client.force_login(_grant(coordinator_nord))
-    response = client.get(reverse("admin:trials_enrolment_changelist"))
+    response = client.get(reverse("admin:consents_enrolment_changelist"))
     assert response.status_code == 200 and response.context["cl"].result_count == 0
     enrolment = Enrolment.objects.get()
     assert client.get(
-        reverse("admin:trials_enrolment_change", args=[enrolment.pk])
+        reverse("admin:consents_enrolment_change", args=[enrolment.pk])
     ).status_code in (302, 404)
 
     client.force_login(_grant(coordinator_vest))
-    url = reverse("admin:trials_enrolment_changelist")
+    url = reverse("admin:consents_enrolment_changelist")
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).context["cl"].result_count == 1
     for n in (1, 2, 3):

@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consents import services
-from consents.models import ConsentEvent, ConsentForm, Participant, Reservation
+from consents.models import ConsentEvent, ConsentForm, Enrolment, Participant, Reservation
 from consents.selectors import enrolment_exportable
 from tests.form_post import post_changed
-from trials.models import Enrolment
 
 from .conftest import SYNTHETIC
 
@@ -55,7 +54,7 @@ def _enrolled(site, consent_form, n=0) -> Enrolment:
 
 
 def _change(enrolment: Enrolment) -> str:
-    return reverse("admin:trials_enrolment_change", args=[enrolment.pk])
+    return reverse("admin:consents_enrolment_change", args=[enrolment.pk])
 
 
 def _exported(enrolment: Enrolment) -> bool:

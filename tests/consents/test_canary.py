@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from consents.models import Enrolment
 from consents.services.export import participation_export
 from consents.services.integration import integration_client_create
-from trials.models import Enrolment
 
 CANARY = "24886897487"  # Skatteetaten synthetic test person (Tenor, month + 80).
 CANARY_2 = "28886398141"
@@ -244,7 +244,7 @@ def test_the_number_in_clear_reaches_nothing(
             },
         ),
         (
-            "admin:trials_enrolment_add",
+            "admin:consents_enrolment_add",
             {
                 "national_id": CANARY_2,
                 "birth_year": 1963,
@@ -254,7 +254,7 @@ def test_the_number_in_clear_reaches_nothing(
             },
         ),
         (
-            "admin:trials_enrolment_add",
+            "admin:consents_enrolment_add",
             {
                 "national_id": CANARY_3,
                 "birth_year": 1924,
@@ -286,7 +286,7 @@ def test_the_number_in_clear_reaches_nothing(
             },
         ),
         (
-            "admin:trials_enrolment_add",
+            "admin:consents_enrolment_add",
             {
                 "national_id": CANARY_3,
                 "birth_year": 1924,

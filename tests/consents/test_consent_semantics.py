@@ -14,10 +14,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from consents import selectors, services
-from consents.models import ConsentEvent, ConsentForm, Participant
+from consents.models import ConsentEvent, ConsentForm, Enrolment, Participant
 from consents.services.export import participation_export
 from consents.services.integration import integration_client_create
-from trials.models import Enrolment
 
 from .conftest import SYNTHETIC
 

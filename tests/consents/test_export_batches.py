@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consents import services, tasks
-from consents.models import ConsentForm, ExportBatch
+from consents.models import ConsentForm, Enrolment, ExportBatch
 from consents.services import export as export_module
 from consents.services.export import (
     EXPORT_RULES_VERSION,
@@ -28,7 +28,7 @@ from consents.services.export import (
 from sites.models import UserScope
 from sites.roles import user_scope_assign
 from tests.factories import StudySiteFactory, hf
-from trials.models import Enrolment, Study
+from trials.models import Study
 
 from .conftest import SYNTHETIC
 

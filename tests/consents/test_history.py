@@ -117,9 +117,9 @@ def test_erasure_reaches_the_history_but_leaves_the_ledger(site, consent_form, s
 
 
 def test_demo_participants_and_enrolments_start_with_a_history_row(reference_data):
+    from consents.models import Enrolment
     from indicators.demo import demo_activity_load
     from trials.demo import demo_portfolio_load
-    from trials.models import Enrolment
 
     demo_portfolio_load(count=20)
     demo_activity_load(max_per_site=2)

@@ -4,10 +4,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from consents.models import ConsentEvent, IdempotentRequest, Participant, Reservation
+from consents.models import ConsentEvent, Enrolment, IdempotentRequest, Participant, Reservation
 from consents.services.integration import integration_client_create
 from sites.models import Organisation
-from trials.models import Enrolment
 
 from .conftest import SYNTHETIC
 

@@ -210,13 +210,18 @@ def test_the_enrolment_form_picks_the_site_by_autocomplete(
     closed = StudySiteFactory(study=site.study, organisation=hf("Stavanger"), status="closed")
     nord = StudySiteFactory(study=StudyFactory(responsible_organisation=hf("Nord-Norge")))
     client.force_login(_grant(coordinator_vest))
-    form = client.get(reverse("admin:trials_enrolment_add")).content.decode()
+    form = client.get(reverse("admin:consents_enrolment_add")).content.decode()
     assert 'class="admin-autocomplete' in form and 'data-field-name="site"' in form
 
     def search(term=""):
         response = client.get(
             "/admin/autocomplete/",
-            {"app_label": "trials", "model_name": "enrolment", "field_name": "site", "term": term},
+            {
+                "app_label": "consents",
+                "model_name": "enrolment",
+                "field_name": "site",
+                "term": term,
+            },
         )
         assert response.status_code == 200
         return response.json()["results"]

@@ -6,11 +6,10 @@ import pytest
 from django.utils import timezone
 
 from consents import services
-from consents.models import ConsentEvent
+from consents.models import ConsentEvent, Enrolment
 from sites.models import PendingTask
 from sites.operations.services import pending_tasks_flush
 from tests.broker import queued_messages, run_queued
-from trials.models import Enrolment
 
 from .conftest import SYNTHETIC
 

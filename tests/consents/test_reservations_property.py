@@ -10,12 +10,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consents.models import Participant, Reservation
+from consents.models import Enrolment, Participant, Reservation
 from consents.selectors import participant_recruitment_list
 from consents.services import export_pseudonym_for, reservation_lift, reservation_register
 from consents.services.export import participation_export
 from tests.factories import StudySiteFactory
-from trials.models import Enrolment, Study
+from trials.models import Study
 
 person = st.fixed_dictionaries(
     {

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from consents import selectors, services
-from consents.models import ConsentEvent, ConsentForm, Participant
+from consents.models import ConsentEvent, ConsentForm, Enrolment, Participant
 from sites.history import save_with_history
 from tests.factories import StudySiteFactory
-from trials.models import Enrolment, Study, StudySite
+from trials.models import Study, StudySite
 
 from .conftest import SYNTHETIC
 

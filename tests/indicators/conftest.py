@@ -6,12 +6,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from consents.models import Participant
+from consents.models import Enrolment, Participant
 from sites.models import OrganisationCapacity
 from tests.factories import SponsorFactory, StudyFactory, StudySiteFactory, hf
 from trials.models import (
     Agreement,
-    Enrolment,
     FeasibilityRequest,
     HealthCategory,
     Milestone,

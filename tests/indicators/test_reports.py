@@ -47,8 +47,7 @@ def test_recomputing_replaces_unreported_values_but_never_a_reported_one(world):
     assert [(s.value, s.version) for s in participants()] == [(3, 1)]
     services.snapshots_freeze(snapshot_ids=[participants().get().pk])
     # A late correction: one more participant in October.
-    from consents.models import Participant
-    from trials.models import Enrolment
+    from consents.models import Enrolment, Participant
 
     enrolment = Enrolment.objects.filter(included_on__month=10).first()
     late = Participant.objects.create(pseudonym="late", birth_year=1980, sex="male")

@@ -7,14 +7,13 @@ import datetime as dt
 import pytest
 from django.db.models import Q
 
-from consents.models import Participant
+from consents.models import Enrolment, Participant
 from indicators import services
 from indicators.catalogue import CATALOGUE
 from indicators.periods import Period
 from sites.models import Organisation
 from sites.selectors import organisation_health_trust
 from tests.factories import StudyFactory, StudySiteFactory, hf
-from trials.models import Enrolment
 
 OCTOBER = Period.month(2026, 10)
 D = dt.date

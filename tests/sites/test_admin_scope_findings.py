@@ -88,7 +88,7 @@ def test_the_enrolment_form_offers_only_sites_in_the_users_region(
     coordinator_vest, nord_study_with_vest_sites
 ):
     _study, nord_site, bergen, stavanger = nord_study_with_vest_sites
-    from trials.models import Enrolment
+    from consents.models import Enrolment
 
     field = _form(Enrolment, coordinator_vest, None).fields["site"]
     offered = set(field.queryset.values_list("pk", flat=True))

@@ -201,7 +201,7 @@ CLINICAL_MODELS = {
     "trials.StudySite",
     "trials.Agreement",
     "trials.Milestone",
-    "trials.Enrolment",
+    "consents.Enrolment",
     "trials.Sponsor",
     "consents.Participant",
     "consents.ConsentEvent",

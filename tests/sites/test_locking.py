@@ -7,14 +7,14 @@ import time_machine
 from django import forms
 from django.contrib.auth import get_user_model
 
-from consents.models import Participant
+from consents.models import Enrolment, Participant
 from sites.history import save_with_history
 from sites.locking import StaleObjectError, VersionedFormMixin, version_check
 from sites.models import Organisation, OrganisationCapacity
 from sites.services import organisation_save
 from tests.factories import StudySiteFactory, hf
 from trials.admin.forms import StudyAdminForm
-from trials.models import Agreement, Enrolment, Milestone, Sponsor
+from trials.models import Agreement, Milestone, Sponsor
 
 pytestmark = pytest.mark.django_db
 

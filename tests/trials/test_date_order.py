@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from consents import services as consent_services
-from consents.models import Participant
+from consents.models import Enrolment, Participant
 from tests.factories import StudyFactory, StudySiteFactory
 from trials.demo import demo_portfolio_load
-from trials.models import Enrolment, Study
+from trials.models import Study
 from trials.models.studies import DATE_ORDER
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +157,7 @@ def test_the_admin_answers_an_end_before_the_inclusion_with_the_form(client, ref
     )
     client.force_login(admin)
     response = client.post(
-        f"/admin/trials/enrolment/{enrolment.pk}/change/",
+        f"/admin/consents/enrolment/{enrolment.pk}/change/",
         {
             "status": Enrolment.Status.COMPLETED,
             "ended_on": (enrolment.included_on - dt.timedelta(days=1)).isoformat(),

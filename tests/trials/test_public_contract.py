@@ -10,12 +10,12 @@ from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
-from consents.models import Participant
+from consents.models import Enrolment, Participant
 from sites.history import bulk_update_with_history
 from sites.models import OrganisationCapacity
 from tests.factories import StudySiteFactory, hf
 from trials.api.views import CSV_COLUMNS
-from trials.models import Enrolment, Study
+from trials.models import Study
 
 pytestmark = pytest.mark.django_db
 

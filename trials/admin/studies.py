@@ -180,7 +180,7 @@ class StudySiteAdmin(SiteRecruitmentColumn, ScopedAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         source = (request.GET.get("app_label"), request.GET.get("model_name"))
-        if source in {("trials", "enrolment"), ("consents", "enrolment")}:
+        if source == ("consents", "enrolment"):
             # Participants are enrolled only at sites open for inclusion.
             queryset = queryset.filter(status=StudySite.Status.OPEN)
         return queryset, may_have_duplicates

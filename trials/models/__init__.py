@@ -1,5 +1,4 @@
 from .agreements import Agreement, Milestone
-from .enrolments import Enrolment
 from .feasibility import FeasibilityInterestProfile, FeasibilityRequest, FeasibilityResponse
 from .hrcs import HealthCategory, ResearchActivity
 from .public import PublicChange
@@ -8,7 +7,6 @@ from .studies import Sponsor, Study, StudySite
 
 __all__ = [
     "Agreement",
-    "Enrolment",
     "FeasibilityInterestProfile",
     "FeasibilityRequest",
     "FeasibilityResponse",

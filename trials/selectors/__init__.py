@@ -105,7 +105,7 @@ CTR_START = dt.date(2023, 1, 31)
 
 def study_enrolled_count() -> Coalesce:
     """Participants included or completed in the study (the "n" of "n/N")."""
-    from ..models import Enrolment  # Local: enrolments import studies.
+    from consents.models import Enrolment  # Lazy: consents depends on trials.
 
     counted = (
         Enrolment.objects.filter(study=OuterRef("pk"), status__in=ENROLLED_STATUSES)
@@ -186,7 +186,7 @@ def enrolment_display(enrolled: int, target: int | None) -> str:
 
 def studysite_enrolled_count() -> Coalesce:
     """Participants included or completed at the site (the "n" of the site's "n/N")."""
-    from ..models import Enrolment
+    from consents.models import Enrolment  # Lazy: consents depends on trials.
 
     counted = (
         Enrolment.objects.filter(site=OuterRef("pk"), status__in=ENROLLED_STATUSES)

@@ -15,7 +15,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from ..models import Agreement, Enrolment, Milestone
+from ..models import Agreement, Milestone
 
 MILESTONE_TOLERANCE_DAYS = 14
 """A milestone met up to this many days after its planned date still counts as met on time."""
@@ -23,6 +23,8 @@ MILESTONE_TOLERANCE_DAYS = 14
 
 def agreement_enrolled_subquery() -> Coalesce:
     """Participants included in the agreement's study at the agreement's organisation."""
+    from consents.models import Enrolment  # Lazy: consents depends on trials.
+
     counts = (
         Enrolment.objects.filter(
             study_id=OuterRef("study_id"), site__organisation_id=OuterRef("organisation_id")

@@ -134,7 +134,7 @@ def test_an_admin_changelist_search_for_a_number_leaves_no_trace(client, all_log
     for path in (
         f"/admin/trials/study/?q={CANARY}",
         f"/admin/consents/participant/?q={CANARY_2}",
-        f"/admin/trials/enrolment/?q={CANARY_3[:6]}+{CANARY_3[6:]}",
+        f"/admin/consents/enrolment/?q={CANARY_3[:6]}+{CANARY_3[6:]}",
     ):
         response = client.get(path)
         assert response.status_code == 200, path

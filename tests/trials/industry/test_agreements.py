@@ -5,10 +5,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from consents.models import Participant
+from consents.models import Enrolment, Participant
 from tests.factories import StudySiteFactory, hf
 from trials import tasks
-from trials.models import Agreement, Enrolment, Milestone
+from trials.models import Agreement, Milestone
 from trials.selectors.agreements import (
     agreement_delivery,
     agreement_delivery_summary,

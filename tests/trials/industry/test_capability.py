@@ -2,10 +2,10 @@ import datetime as dt
 
 import pytest
 
-from consents.models import Participant
+from consents.models import Enrolment, Participant
 from tests.factories import StudyFactory, StudySiteFactory, hf
 from trials.api.capability import PublicCapabilityProfileSerializer
-from trials.models import Enrolment, StudySite
+from trials.models import StudySite
 from trials.selectors.capability import organisation_capability_profile
 
 from .factories import CapacityFactory

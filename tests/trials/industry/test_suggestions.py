@@ -24,9 +24,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from consents.models import Participant
+from consents.models import Enrolment, Participant
 from tests.factories import StudyFactory, StudySiteFactory, hf
-from trials.models import Enrolment, FeasibilityRequest, HealthCategory, StudySite
+from trials.models import FeasibilityRequest, HealthCategory, StudySite
 from trials.selectors.suggestions import feasibility_site_suggestions
 
 from .factories import CapacityFactory, IndustrySponsorFactory

@@ -1,7 +1,8 @@
 """A participant included in a study at a site.
 
-The participant lives in ``consents`` and is referenced by name only; code in ``trials`` never reads
-participant data. Writes that need consent rules go through ``consents.services``.
+Every write goes through ``consents.services.enrolments`` (inclusion, end, reopening), with the
+consent rules. ``trials`` reads only counts of enrolments, through lazy imports, and never
+participant data. The tables keep the names they had when enrolments lived in ``trials``.
 """
 
 from django.core.exceptions import ValidationError
@@ -11,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from sites.history import AuditedManager
+from trials.models import Study, StudySite
 
-from .studies import Study, StudySite
+from .participants import Participant
 
 
 class Enrolment(models.Model):
@@ -23,7 +25,7 @@ class Enrolment(models.Model):
         LOST = "lost", _("Tapt for oppfølging")
 
     participant = models.ForeignKey(
-        "consents.Participant",
+        Participant,
         verbose_name=_("deltaker"),
         on_delete=models.PROTECT,
         related_name="enrolments",
@@ -45,12 +47,15 @@ class Enrolment(models.Model):
     version = models.PositiveIntegerField(_("versjon"), default=1, db_default=1, editable=False)
 
     history = HistoricalRecords(
-        verbose_name=_("historikk for inklusjon"), excluded_fields=["version"]
+        verbose_name=_("historikk for inklusjon"),
+        excluded_fields=["version"],
+        table_name="trials_historicalenrolment",
     )
     objects = AuditedManager()
     definite_name = _("inklusjonen")
 
     class Meta:
+        db_table = "trials_enrolment"
         base_manager_name = "objects"
         verbose_name = _("inklusjon")
         verbose_name_plural = _("inklusjoner")
