@@ -49,7 +49,7 @@ from hypothesis.stateful import (
 )
 
 from consents import services
-from consents.models import ConsentEvent, ConsentForm, ExportBatch, Participant
+from consents.models import ConsentEvent, ConsentForm, Enrolment, ExportBatch, Participant
 from consents.services.export import (
     DifferenceKind,
     participation_export,
@@ -57,7 +57,7 @@ from consents.services.export import (
 )
 from tests.conftest import FROZEN_NOW
 from tests.factories import StudySiteFactory, hf
-from trials.models import Enrolment, Study
+from trials.models import Study
 
 from .conftest import SYNTHETIC
 
