@@ -9,13 +9,15 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production ALLOW_SYNT
 	PSEUDONYM_KEY=test-only-pseudonym-key-0123456789abcdef \
 	EXPORT_PSEUDONYM_KEY=test-only-export-pseudonym-key-0123456789abcdef
 
-.PHONY: demo demo-data test proof lint migrations-check venv clean backup restore security-check mail reports
+.PHONY: demo demo-data test proof lint typecheck migrations-check venv clean backup restore security-check mail reports locks
 
-$(BIN)/.installed: requirements.lock
+# The development environment: the runtime lock plus the test tools (requirements-dev.lock is
+# compiled with the runtime lock as its constraint, so both agree on every shared package).
+$(BIN)/.installed: requirements.lock requirements-dev.lock
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $@
 
 venv: $(BIN)/.installed
@@ -57,6 +59,16 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+typecheck: venv
+	$(TEST_ENV) $(BIN)/mypy
+
+# Recompile both locks after changing pyproject.toml (keeps existing pins unless asked to upgrade).
+locks: venv
+	$(BIN)/pip-compile --quiet --no-emit-find-links --no-emit-index-url --strip-extras \
+	  --output-file=requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --extra=dev --constraint=requirements.lock --no-emit-find-links \
+	  --no-emit-index-url --strip-extras --output-file=requirements-dev.lock pyproject.toml
+
 migrations-check: venv
 	@# The embedded SQLite database lives in var/; makemigrations reads its history.
 	mkdir -p var
@@ -81,5 +93,5 @@ restore:
 
 # Dependency audit and security linter (also run by .ci/run).
 security-check: venv
-	$(BIN)/bandit -q -r accounts ops sites trials consents indicators config -lll
-	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.lock $(PIP_AUDIT_ARGS)
+	$(BIN)/bandit -q -r sites trials consents indicators config -lll
+	$(BIN)/pip-audit --strict --progress-spinner off -r requirements-dev.lock $(PIP_AUDIT_ARGS)
