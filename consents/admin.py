@@ -5,14 +5,13 @@ forms; it is turned into a pseudonym at once and never stored or shown. Register
 withdrawing consent is the same one form.
 """
 
-import csv
 import logging
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -25,7 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from sites.admin_actions import ActionReasonForm, action_with_form, apply_each
 from sites.admin_forms import ServiceRefusal, add_service_errors
 from sites.scoped_admin import ChangeReasonFormMixin, ScopedAdmin
-from sites.spreadsheet import csv_row
+from sites.spreadsheet import csv_download, csv_lines
 from trials import selectors as trials_selectors
 from trials.models import Study, StudySite
 
@@ -50,28 +49,13 @@ RECRUITMENT_STUDY_CHOICES = 50
 RECRUITMENT_CSV_HEADER = ["pseudonym", "fodselsar", "kjonn", "kommunenummer", "kommune"]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _recruitment_csv(study: Study, rows) -> StreamingHttpResponse:
+def _recruitment_csv(study: Study, rows: QuerySet) -> StreamingHttpResponse:
     """The recruitment list as CSV (UTF-8 with BOM for Excel), streamed in bounded memory."""
-    writer = csv.writer(_Echo(), delimiter=";")
     values = rows.values_list(
         "pseudonym", "birth_year", "sex", "home_municipality__code", "home_municipality__name"
     )
-
-    def lines():
-        yield "\ufeff" + writer.writerow(RECRUITMENT_CSV_HEADER)
-        for pseudonym, birth_year, sex, code, name in values.iterator(chunk_size=2000):
-            yield writer.writerow(
-                csv_row([pseudonym, birth_year or "", sex, code or "", name or ""])
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rekruttering-{study.public_id}.csv"'
-    return response
+    lines = csv_lines(RECRUITMENT_CSV_HEADER, values.iterator(chunk_size=2000))
+    return csv_download(lines, f"rekruttering-{study.public_id}.csv")
 
 
 class NoEchoTextInput(forms.TextInput):

@@ -140,7 +140,9 @@ def test_every_csv_and_xlsx_writer_uses_the_shared_spreadsheet_values():
     for app in ("sites", "trials", "consents", "indicators"):
         for path in (root / app).rglob("*.py"):
             source = path.read_text(encoding="utf-8")
+            if path.name == "spreadsheet.py" and app == "sites":
+                continue  # the shared home of the safe writers
             if "csv.writer(" in source or "Workbook(" in source:
                 writers.append(path.relative_to(root).as_posix())
                 assert "sites.spreadsheet import" in source, f"{path} writes cells unprotected"
-    assert {"trials/admin/exports.py", "indicators/xlsx.py", "consents/admin.py"} <= set(writers)
+    assert {"trials/admin/exports.py", "indicators/xlsx.py"} <= set(writers)

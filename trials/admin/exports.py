@@ -4,16 +4,14 @@ Titles and codes are typed by sponsors and coordinators: every value goes throug
 ``sites.spreadsheet`` so a title such as ``=HYPERLINK(…)`` is shown as text, never run.
 """
 
-import csv
 import tempfile
-from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from sites.spreadsheet import csv_row, xlsx_row
+from sites.spreadsheet import csv_download, csv_lines, xlsx_row
 
 from .. import selectors
 from ..models import Study
@@ -61,25 +59,9 @@ def _filename(ext: str) -> str:
     return f"studier-{timezone.localtime():%Y%m%d-%H%M}.{ext}"
 
 
-class _Echo:
-    """A file-like object for ``csv.writer`` that hands each line back instead of keeping it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(queryset: QuerySet[Study]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow([name for name, _ in COLUMNS])  # BOM: Excel reads UTF-8
-    for row in _rows(queryset):
-        yield writer.writerow(csv_row(row))
-
-
 def export_csv(queryset: QuerySet[Study]) -> StreamingHttpResponse:
     """Streamed line by line from a database cursor: memory stays flat however many rows."""
-    response = StreamingHttpResponse(_csv_lines(queryset), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    return csv_download(csv_lines([name for name, _ in COLUMNS], _rows(queryset)), _filename("csv"))
 
 
 def export_xlsx(queryset: QuerySet[Study]) -> FileResponse:
