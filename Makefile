@@ -3,9 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-DEMO_ENV := DJANGO_DEBUG=1 ALLOW_SYNTHETIC_NATIONAL_IDS=1 DEMO_WITHOUT_2FA=1
+DEMO_ENV := DJANGO_DEBUG=1 ALLOW_SYNTHETIC_NATIONAL_IDS=1 DEMO_WITHOUT_2FA=1 PUBLIC_BASE_URL=http://127.0.0.1:$(PORT)
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production ALLOW_SYNTHETIC_NATIONAL_IDS=1 \
-	DJANGO_SECURE_SSL_REDIRECT=0 \
+	DJANGO_SECURE_SSL_REDIRECT=0 PUBLIC_BASE_URL=https://kliniskestudier.test \
 	PSEUDONYM_KEY=test-only-pseudonym-key-0123456789abcdef \
 	EXPORT_PSEUDONYM_KEY=test-only-export-pseudonym-key-0123456789abcdef
 

@@ -151,7 +151,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portefolje@kliniskestudier.n
 # Industry collaboration (NorTrials): where secretariat copies go, the base of links in e-mails,
 # and how many feasibility requests one address may submit.
 NORTRIALS_EMAIL = env_str("NORTRIALS_EMAIL", "nortrials@kliniskestudier.no")
-PUBLIC_BASE_URL = (env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+# Production must name the address people reach (a system check refuses to start without it).
+PUBLIC_BASE_URL = (
+    env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "") or ""
+).rstrip("/")
 FEASIBILITY_INTAKE_RATE = env_str("FEASIBILITY_INTAKE_RATE", "20/hour")
 
 # Celery: without a broker, tasks run in-process so the demo needs nothing else running.

@@ -232,6 +232,28 @@ def check_production_secrets(app_configs, **kwargs) -> list[checks.CheckMessage]
     return errors
 
 
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "testserver"}  # noqa: S104 (a name, not a bind)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_public_base_url(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Links in e-mails to sponsors, sites and coordinators are built on PUBLIC_BASE_URL: in
+    production it must be the public https address, never a local one."""
+    if settings.DEBUG:
+        return []
+    url = urlsplit(settings.PUBLIC_BASE_URL)
+    if url.scheme == "https" and url.hostname and url.hostname not in _LOCAL_HOSTS:
+        return []
+    return [
+        checks.Error(
+            f"PUBLIC_BASE_URL is {settings.PUBLIC_BASE_URL or 'not set'}; e-mails would carry "
+            "links nobody outside this machine can open.",
+            hint="Set PUBLIC_BASE_URL to the public https address, e.g. https://kliniskestudier.no",
+            id="ops.E009",
+        )
+    ]
+
+
 def refuse_unsafe_production() -> None:
     """Run the deployment checks and stop the process on any error (production only)."""
     if settings.DEBUG:

@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "kliniskestudier.example.no",
     "DJANGO_BEHIND_TLS_PROXY": "1",
     "TRUSTED_PROXY_COUNT": "1",
+    "PUBLIC_BASE_URL": "https://kliniskestudier.example.no",
 }
 # Variables of the test run that must not leak into the production-like process.
 _NOT_INHERITED = (
@@ -33,6 +34,7 @@ _NOT_INHERITED = (
     "TRUSTED_PROXY",
     "EMAIL_HOST_PASSWORD",
     "CACHE_URL",
+    "PUBLIC_BASE_URL",
 )
 
 
@@ -79,6 +81,19 @@ def test_the_web_process_refuses_to_start_with_a_missing_or_default_secret(overr
         or "ImproperlyConfigured" in result.stderr
     )
     assert env.get("DJANGO_SECRET_KEY") not in result.stderr  # the secret is never echoed
+
+
+@pytest.mark.parametrize(
+    "base_url", [None, "http://127.0.0.1:8000", "https://localhost", "http://kliniskestudier.no"]
+)
+def test_the_web_process_refuses_to_start_without_a_public_https_address_for_links(base_url):
+    """A production install must not send sponsors links to the machine it runs on."""
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "PUBLIC_BASE_URL"}
+    if base_url:
+        env["PUBLIC_BASE_URL"] = base_url
+    result = _run(["-c", "import config.wsgi"], env)
+    assert result.returncode != 0
+    assert "ops.E009" in result.stderr and "PUBLIC_BASE_URL" in result.stderr
 
 
 def test_the_web_process_starts_with_proper_secrets():
