@@ -213,7 +213,7 @@ class FeasibilityRequestAdmin(ScopedAdmin):
                 (
                     i,
                     s.organisation.name,
-                    s.score,
+                    s.score_display,
                     format_html_join("", "<div>{}</div>", ((line,) for line in s.explanation)),
                 )
                 for i, s in enumerate(suggestions, 1)
