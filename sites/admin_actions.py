@@ -47,6 +47,8 @@ def apply_each(
             changed += 1
     if changed:
         model_admin.message_user(request, done % {"n": changed}, messages.SUCCESS)
+    else:
+        model_admin.message_user(request, _("Ingen av de valgte ble endret."), messages.WARNING)
     return changed
 
 

@@ -221,11 +221,26 @@ def test_publish_action_reports_changed_and_refused(client, coordinator_vest, re
         follow=True,
     )
     text = response.text
-    assert "1 studier publisert" in text
+    assert "1 studie publisert" in text
     assert "sammendrag på bokmål" in text
     ready.refresh_from_db()
     no_summary.refresh_from_db()
     assert ready.is_published and not no_summary.is_published
+
+
+def test_an_action_on_rows_outside_the_scope_says_nothing_was_changed(
+    client, coordinator_nord, vest_study
+):
+    """Nord's coordinator cannot publish a Vest study, and is told so rather than left guessing."""
+    vest_study.is_published = False
+    vest_study.save()
+    _login(client, coordinator_nord)
+    response = client.post(
+        reverse("admin:trials_study_changelist"),
+        {"action": "unpublish", "_selected_action": [vest_study.pk]},
+        follow=True,
+    )
+    assert "Ingen av de valgte ble endret." in response.text
 
 
 def test_close_action_closes_study_and_sites(client, coordinator_vest, vest_study):

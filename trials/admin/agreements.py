@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from sites.admin_actions import action_with_form, apply_each
 from sites.admin_forms import ServiceRefusal, add_service_errors
@@ -240,7 +241,7 @@ class AgreementAdmin(ScopedAdmin):
                     reason=form.cleaned_data["reason"],
                     user=request.user,
                 ),
-                _("%(n)s avtaler kansellert."),
+                ngettext_lazy("%(n)s avtale kansellert.", "%(n)s avtaler kansellert.", "n"),
             )
 
         return action_with_form(
@@ -371,7 +372,11 @@ class MilestoneAdmin(ScopedAdmin):
                 lambda m: milestone_mark_met(
                     milestone=m, on=form.cleaned_data["on"], user=request.user
                 ),
-                _("%(n)s milepæler registrert som nådd."),
+                ngettext_lazy(
+                    "%(n)s milepæl registrert som nådd.",
+                    "%(n)s milepæler registrert som nådd.",
+                    "n",
+                ),
             )
 
         return action_with_form(
@@ -394,7 +399,11 @@ class MilestoneAdmin(ScopedAdmin):
             self,
             queryset.select_related("agreement"),
             lambda m: milestone_mark_missed(milestone=m, user=request.user),
-            _("%(n)s milepæler registrert som ikke nådd."),
+            ngettext_lazy(
+                "%(n)s milepæl registrert som ikke nådd.",
+                "%(n)s milepæler registrert som ikke nådd.",
+                "n",
+            ),
         )
 
     @admin.display(description=_("organisasjon"))

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sites.operations.services import task_enqueue
 from sites.scoped_admin import ScopedAdmin, ScopedInline
@@ -253,7 +254,15 @@ class FeasibilityRequestAdmin(ScopedAdmin):
             services.feasibility_request_compile(request_id=pk)
             for pk in queryset.values_list("pk", flat=True)
         )
-        self.message_user(request, _("Samlet svar sendt for %(n)s forespørsler.") % {"n": sent})
+        self.message_user(
+            request,
+            ngettext(
+                "Samlet svar sendt for %(n)s forespørsel.",
+                "Samlet svar sendt for %(n)s forespørsler.",
+                sent,
+            )
+            % {"n": sent},
+        )
 
     @admin.action(description=_("Send til nye matchende organisasjoner"), permissions=["change"])
     def route_again(self, request, queryset):
@@ -263,7 +272,11 @@ class FeasibilityRequestAdmin(ScopedAdmin):
                 count += len(services.feasibility_request_route(request=obj))
             except ValidationError as exc:
                 self.message_user(request, f"{obj.public_id}: {exc.messages[0]}", messages.ERROR)
-        self.message_user(request, _("%(n)s nye organisasjoner spurt.") % {"n": count})
+        self.message_user(
+            request,
+            ngettext("%(n)s ny organisasjon spurt.", "%(n)s nye organisasjoner spurt.", count)
+            % {"n": count},
+        )
 
 
 class ResponseAnswerForm(forms.ModelForm):

@@ -9,9 +9,11 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from sites.models import Organisation, Region
 from sites.scoped_admin import ScopedAdmin, ScopedInline
@@ -546,12 +548,17 @@ class StudyAdmin(ScopedAdmin):
 
     # actions: each goes through a service and reports what changed and what was refused
 
-    def _report(self, request, result: services.BulkResult, done: str) -> None:
+    def _report(self, request, result: services.BulkResult, done: str | Promise) -> None:
+        if not (result.changed or result.unchanged or result.refused):
+            self.message_user(request, _("Ingen av de valgte ble endret."), messages.WARNING)
         if result.changed:
             self.message_user(request, done % {"n": result.changed}, messages.SUCCESS)
         if result.unchanged:
             self.message_user(
-                request, _("%(n)s var allerede slik.") % {"n": result.unchanged}, messages.INFO
+                request,
+                ngettext("%(n)s var allerede slik.", "%(n)s var allerede slik.", result.unchanged)
+                % {"n": result.unchanged},
+                messages.INFO,
             )
         for study, why in result.refused:
             self.message_user(
@@ -568,7 +575,11 @@ class StudyAdmin(ScopedAdmin):
             apply=lambda s: services.study_publish(study=s, user=request.user),
             changed=lambda s: not s.is_published,
         )
-        self._report(request, result, _("%(n)s studier publisert."))
+        self._report(
+            request,
+            result,
+            ngettext_lazy("%(n)s studie publisert.", "%(n)s studier publisert.", "n"),
+        )
 
     @admin.action(description=_("Avpubliser valgte studier"), permissions=["change"])
     def unpublish(self, request, queryset):
@@ -577,7 +588,11 @@ class StudyAdmin(ScopedAdmin):
             apply=lambda s: services.study_unpublish(study=s, user=request.user),
             changed=lambda s: s.is_published,
         )
-        self._report(request, result, _("%(n)s studier avpublisert."))
+        self._report(
+            request,
+            result,
+            ngettext_lazy("%(n)s studie avpublisert.", "%(n)s studier avpublisert.", "n"),
+        )
 
     @admin.action(description=_("Steng valgte studier for inklusjon"), permissions=["change"])
     def close_for_inclusion(self, request, queryset):
@@ -586,7 +601,13 @@ class StudyAdmin(ScopedAdmin):
             apply=lambda s: services.study_close_for_inclusion(study=s, user=request.user),
             changed=lambda s: s.status != Study.Status.CLOSED,
         )
-        self._report(request, result, _("%(n)s studier stengt for inklusjon."))
+        self._report(
+            request,
+            result,
+            ngettext_lazy(
+                "%(n)s studie stengt for inklusjon.", "%(n)s studier stengt for inklusjon.", "n"
+            ),
+        )
 
     @admin.action(description=_("Eksporter valgte som CSV"), permissions=["view"])
     def export_as_csv(self, request, queryset):

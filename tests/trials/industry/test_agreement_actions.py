@@ -177,7 +177,7 @@ def test_cancel_action_asks_for_date_and_reason_keeps_input_and_reports(client, 
         AGREEMENTS, {**selected, "apply": "1", "on": "2025-03-04", "reason": REASON}, follow=True
     )
     shown = [str(m) for m in response.context["messages"]]
-    assert "1 avtaler kansellert." in shown
+    assert "1 avtale kansellert." in shown
     assert any("Ikke endret" in m and "allerede avsluttet" in m for m in shown)
     ok.refresh_from_db()
     assert (ok.status, ok.cancelled_on, ok.cancellation_reason) == (
@@ -226,7 +226,7 @@ def test_milestone_actions_mark_met_and_missed(client, coordinator_vest):
         follow=True,
     )
     shown = [str(m) for m in response.context["messages"]]
-    assert "1 milepæler registrert som ikke nådd." in shown
+    assert "1 milepæl registrert som ikke nådd." in shown
     assert any("ikke passert ennå" in m for m in shown)
 
     selected = {"action": "mark_met", "_selected_action": [ahead.pk]}
