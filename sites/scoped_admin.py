@@ -32,6 +32,7 @@ from .access import (
     rows_visible,
 )
 from .admin_forms import ServiceRefusal
+from .history_display import HistoryContextHelper
 from .locking import StaleObjectError, VersionedFormMixin
 from .selectors import user_can_edit, user_has_portfolio_access, user_is_national
 
@@ -123,6 +124,7 @@ class ScopedAdmin(_ScopedChoices, SimpleHistoryAdmin):
     show_full_result_count = False
     change_form_template = "admin/scoped_change_form.html"
     ask_for_reason = True  # set False for admins whose forms are registrations, not changes
+    object_history_list_template = "admin/history/object_history_list.html"
 
     # --- rows ------------------------------------------------------------------------------------
 
@@ -268,6 +270,9 @@ class ScopedAdmin(_ScopedChoices, SimpleHistoryAdmin):
 
     def has_change_history_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryContextHelper(self.model, historical_record)
 
     def has_view_history_permission(self, request, obj=None) -> bool:
         return self.has_view_permission(request, obj)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from sites.history_display import history_value
 from sites.models import Organisation
 
 from ..models import StudySite
@@ -24,14 +25,7 @@ class SiteChange:
 
 
 def _display(name: str, value) -> str:
-    model_field = StudySite._meta.get_field(name)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if value in (None, ""):
-        return "–"
-    if isinstance(value, bool):
-        return str(_("ja") if value else _("nei"))
-    return str(value)
+    return str(history_value(StudySite._meta.get_field(name), value))
 
 
 def studysite_history_for_study(*, study_id: int) -> list[SiteChange]:
