@@ -22,20 +22,40 @@ $(BIN)/.installed: requirements.lock requirements-dev.lock
 
 venv: $(BIN)/.installed
 
+# One quiet demo set-up step: its output goes to var/demo-setup.log and is shown only on failure.
+define demo_step
+	@printf '  %s\n' '$(2)'
+	@$(DEMO_ENV) $(BIN)/python manage.py $(1) >> var/demo-setup.log 2>&1 \
+	  || { tail -n 40 var/demo-setup.log; echo "Demoen stoppet; hele loggen: var/demo-setup.log" >&2; exit 1; }
+endef
+
 demo-data: venv
-	mkdir -p var
-	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEMO_ENV) $(BIN)/python manage.py load_reference_data
-	$(DEMO_ENV) $(BIN)/python manage.py load_demo_data
+	@mkdir -p var
+	@: > var/demo-setup.log
+	@echo "Setter opp demoen (logg: var/demo-setup.log) …"
+	$(call demo_step,migrate --noinput,database)
+	$(call demo_step,load_reference_data,referansedata: regioner og helseforetak og kommuner og HRCS)
+	$(call demo_step,load_demo_data,demoportefølje og industrisamarbeid)
 	@# Activity for the indicators first: it fills an empty enrolment table only.
-	$(DEMO_ENV) $(BIN)/python manage.py load_indicator_demo_data
-	$(DEMO_ENV) $(BIN)/python manage.py load_demo_participation
-	$(DEMO_ENV) $(BIN)/python manage.py create_demo_users
-	$(DEMO_ENV) $(BIN)/python manage.py compute_indicators --months 24
+	$(call demo_step,load_indicator_demo_data,aktivitet for indikatorene)
+	$(call demo_step,load_demo_participation,deltakelse og samtykker)
+	@$(DEMO_ENV) $(BIN)/python manage.py create_demo_users > var/demo-accounts.txt 2>> var/demo-setup.log
+	@echo "  demobrukere"
+	@# The latest two months now; the two years before them in the background (make demo).
+	$(call demo_step,compute_indicators --months 2,indikatorer for de siste to månedene)
 
 demo: demo-data
-	@echo "Admin: http://127.0.0.1:$(PORT)/admin/   Offentlig API: http://127.0.0.1:$(PORT)/api/v1/"
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@$(DEMO_ENV) nice $(BIN)/python manage.py compute_indicators --months 24 \
+	  >> var/demo-setup.log 2>&1 &
+	@echo
+	@echo "Studiesøk:       http://127.0.0.1:$(PORT)/"
+	@echo "Administrasjon:  http://127.0.0.1:$(PORT)/admin/"
+	@echo "Offentlig API:   http://127.0.0.1:$(PORT)/api/v1/  (dokumentasjon: /api/v1/docs/)"
+	@echo "FHIR:            http://127.0.0.1:$(PORT)/fhir/ResearchStudy"
+	@cat var/demo-accounts.txt
+	@echo "(Indikatorene for de to siste årene beregnes i bakgrunnen de første minuttene.)"
+	@echo
+	@$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # A local SMTP server that prints every message (the demo sends its e-mail to 127.0.0.1:1025).
 mail: venv
