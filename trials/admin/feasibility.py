@@ -5,7 +5,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -399,21 +401,26 @@ class FeasibilityResponseAdmin(ScopedAdmin):
 
     @admin.display(description=_("forespørsel"))
     def request_details(self, obj):
+        """Everything the site needs to answer, as the e-mail gave it: design and criteria too."""
         r = obj.request
+        facts = [
+            (_("Sponsor"), r.sponsor.name),
+            (
+                _("Studietype og fase"),
+                f"{r.get_study_category_display()} · {r.get_phase_display()}",
+            ),
+            (_("Helsekategori"), r.hrcs_category),
+            (_("Tilstand"), r.condition),
+            (_("Pasienter ønsket"), r.patients_wanted),
+            (_("Svarfrist"), date_format(r.deadline, "SHORT_DATE_FORMAT")),
+            (_("Design"), linebreaksbr(r.design_summary)),
+            (_("Viktigste inklusjonskriterier"), linebreaksbr(r.key_inclusion_criteria)),
+        ]
         return format_html(
-            "<strong>{}</strong> {}<br>{}: {} · {} · {}<br>{}: {}<br>{}: {}<br>{}: {}",
+            '<strong>{}</strong> {}<dl class="request-facts">{}</dl>',
             r.public_id,
             r.title,
-            _("Sponsor"),
-            r.sponsor.name,
-            r.get_phase_display(),
-            r.hrcs_category,
-            _("Tilstand"),
-            r.condition,
-            _("Pasienter ønsket"),
-            r.patients_wanted,
-            _("Svarfrist"),
-            r.deadline,
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", facts),
         )
 
     def save_model(self, request, obj, form, change):

@@ -187,3 +187,19 @@ def test_nortrials_registers_a_request_in_the_admin_and_it_is_routed(
     assert request.deadline == dt.date(2025, 12, 31)
     assert request.status == FeasibilityRequest.Status.ROUTED
     assert smtp.to("fou@bergen.example.no") and smtp.to("eva@pharma.example.com")
+
+
+@pytest.mark.django_db
+def test_a_site_answering_sees_the_design_and_inclusion_criteria(client, coordinator_vest):
+    """The answer page carries what the e-mail carried: a site needs the design and criteria."""
+    _grant(coordinator_vest)
+    request = _request(orgs=[hf("Bergen")], received=dt.datetime(2025, 4, 16, 10, tzinfo=OSLO))
+    request.design_summary = "Randomisert, dobbeltblindet mot placebo i 52 uker."
+    request.key_inclusion_criteria = "Voksne 18–75 år\nNyoppdaget ikke-småcellet lungekreft"
+    request.save()
+    response = request.responses.get()
+    client.force_login(coordinator_vest)
+    page = client.get(f"/admin/trials/feasibilityresponse/{response.pk}/change/").text
+    assert "Randomisert, dobbeltblindet mot placebo i 52 uker." in page
+    assert "Voksne 18–75 år<br>Nyoppdaget ikke-småcellet lungekreft" in page
+    assert "28.04.2025" in page  # the deadline as Norwegians write it
