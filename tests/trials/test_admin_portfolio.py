@@ -367,18 +367,33 @@ def test_coordinator_list_pages_without_counting(client, coordinator_vest, refer
     assert len(first.context["cl"].result_list) == 50
     assert "flere enn 50 studier" in first.text
     assert "?p=2" in first.text
-    assert 'class="showall"' not in first.text
+    assert 'class="showall"' in first.text
 
     second, _ = _list(client, p=2)
     assert len(second.context["cl"].result_list) == 3
     assert "53 studier" in second.text
 
-    # "Show all" is never taken on a lower bound: the page is still 50 rows.
-    everything, _ = _list(client, all="")
-    assert len(everything.context["cl"].result_list) == 50
+    # «Vis alle» shows all 53, counted by fetching them (at most list_max_show_all + 1 rows).
+    everything, sql = _list(client, all="")
+    assert len(everything.context["cl"].result_list) == 53
+    assert "53 studier" in everything.text
+    assert not [q for q in sql if q.startswith("SELECT COUNT(")]
 
     beyond = client.get(reverse("admin:trials_study_changelist"), {"p": 9})
     assert beyond.status_code == 302 and "e=1" in beyond.url
+
+
+def test_show_all_on_a_list_longer_than_the_bound_keeps_the_first_page(
+    client, coordinator_vest, reference_data, monkeypatch
+):
+    from trials.admin.studies import StudyAdmin
+
+    monkeypatch.setattr(StudyAdmin, "list_max_show_all", 52)
+    StudyFactory.create_batch(53, responsible_organisation=hf("Bergen"))
+    _login(client, coordinator_vest)
+    everything, _ = _list(client, all="")
+    assert len(everything.context["cl"].result_list) == 50
+    assert "flere enn 50 studier" in everything.text
 
 
 def test_small_lists_show_the_exact_count_in_one_list_query(client, coordinator_vest, vest_study):

@@ -92,7 +92,8 @@ class LookaheadPaginator(Paginator):
 class CountLabelChangeList(ChangeList):
     """A change list that says what its paginator knows: "over 10 000", "flere enn 50", or n.
 
-    A lower bound never enables "show all" (that would load every row the bound stands for).
+    On a lower bound «Vis alle» fetches at most ``list_max_show_all`` + 1 rows, never every row
+    the bound stands for.
     """
 
     def get_results(self, request):
@@ -102,9 +103,26 @@ class CountLabelChangeList(ChangeList):
         self.result_count_exact = paginator.count_exact
         if not isinstance(paginator, LookaheadPaginator):
             return
-        if not paginator.count_exact:
-            self.can_show_all = self.show_all = False
+        if not paginator.count_exact and self.show_all:
+            self._show_all_bounded()
+        elif not paginator.count_exact:
+            self.can_show_all = True  # «Vis alle» is bounded: see _show_all_bounded
             self.result_list = paginator.page(self.page_num).object_list
         elif not self.multi_page:
             # The rows are already fetched; the plain change list would query them again.
             self.result_list = paginator.window
+
+    def _show_all_bounded(self) -> None:
+        """«Vis alle» on a list whose size is unknown: every row if there are at most
+        ``list_max_show_all``, found by fetching one row more; otherwise the first page."""
+        limit = self.list_max_show_all
+        rows = list(self.queryset[: limit + 1])
+        if len(rows) > limit:
+            self.can_show_all = self.show_all = False
+            self.result_list = self.paginator.page(self.page_num).object_list
+            return
+        self.result_list = rows
+        self.result_count = self.full_result_count = len(rows)
+        self.result_count_label = str(len(rows))
+        self.result_count_exact = True
+        self.can_show_all, self.multi_page = True, False
