@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from indicators.api.views import PublicIndicatorViewSet
+from results.api.views import PublicResultsReportingView
 from sites.operations import views as ops_views
 from trials.api.feasibility import FeasibilityRequestIntakeView
 from trials.api.places import PublicOrganisationViewSet, PublicRegionViewSet
@@ -29,6 +30,11 @@ api_v1 = [
         name="study-export-jsonl",
     ),
     path("statistics/", PublicStatisticsView.as_view(), name="statistics"),
+    path(
+        "results-reporting/institutions/",
+        PublicResultsReportingView.as_view(),
+        name="results-reporting-institutions",
+    ),
     path("", include(router.urls)),
     path(
         "feasibility-requests/",
