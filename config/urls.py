@@ -7,6 +7,7 @@ from indicators.api.views import PublicIndicatorViewSet
 from results.api.views import PublicResultsReportingView
 from sites.operations import views as ops_views
 from trials.api.feasibility import FeasibilityRequestIntakeView
+from trials.api.helsenorge import HelsenorgeFeedView
 from trials.api.places import PublicOrganisationViewSet, PublicRegionViewSet
 from trials.api.views import PublicHealthCategoryViewSet, PublicStatisticsView, PublicStudyViewSet
 from trials.sponsor_views import feasibility_outcome
@@ -35,6 +36,7 @@ api_v1 = [
         PublicResultsReportingView.as_view(),
         name="results-reporting-institutions",
     ),
+    path("helsenorge/studies/", HelsenorgeFeedView.as_view(), name="helsenorge-studies"),
     path("", include(router.urls)),
     path(
         "feasibility-requests/",
