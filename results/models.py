@@ -24,6 +24,12 @@ class ResultsReport(models.Model):
     registry = models.CharField(_("register"), max_length=8, choices=Registry.choices)
     nct_id = models.CharField(_("NCT-nummer"), max_length=11, blank=True)
     eudract_number = models.CharField(_("EudraCT-nummer"), max_length=14, blank=True)
+    other_identifiers = models.JSONField(
+        _("andre registernumre"),
+        default=list,
+        blank=True,
+        help_text=_("Flere NCT- eller EudraCT-numre for samme studie, utover de to over."),
+    )
     study = models.ForeignKey(
         "trials.Study",
         verbose_name=_("studie"),
@@ -73,11 +79,11 @@ class ResultsReport(models.Model):
     @property
     def days_to_summary(self) -> int | None:
         """Days from completion to summary results in the registry (negative: before)."""
-        return _days(self.completion_date, self.summary_results_date)
+        return days_between(self.completion_date, self.summary_results_date)
 
     @property
     def days_to_publication(self) -> int | None:
-        return _days(self.completion_date, self.publication_date)
+        return days_between(self.completion_date, self.publication_date)
 
     def summary_overdue(self, *, on: dt.date) -> bool:
         """Completed more than 12 months (365 days) before ``on`` with no summary results by then."""
@@ -100,7 +106,7 @@ class ResultsReport(models.Model):
         )
 
 
-def _days(start: dt.date | None, end: dt.date | None) -> int | None:
+def days_between(start: dt.date | None, end: dt.date | None) -> int | None:
     return (end - start).days if start and end else None
 
 

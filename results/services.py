@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from trials.models import Study
 from trials.validators import validate_eudract, validate_nct
@@ -24,6 +25,12 @@ REPORT_FIELDS = tuple(
 )
 
 
+DATED = (
+    ("has_summary_results", "summary_results_date", _lazy("Dato for resultater uten resultater.")),
+    ("has_publication", "publication_date", _lazy("Publiseringsdato uten publikasjon.")),
+)
+
+
 @dataclass
 class ResultsLoadResult:
     created: int = 0
@@ -33,25 +40,43 @@ class ResultsLoadResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _study_for(*, nct_id: str, eudract_number: str) -> Study | None:
+def _identifiers(report: ResultsReport) -> list[str]:
+    return [i for i in (report.nct_id, report.eudract_number, *report.other_identifiers) if i]
+
+
+def _study_for(identifiers: list[str]) -> Study | None:
     """The portfolio's study carrying one of the trial's identifiers, when exactly one does."""
-    q = Q(pk__in=[])
-    if nct_id:
-        q |= Q(nct_id=nct_id)
-    if eudract_number:
-        q |= Q(eudract_number=eudract_number)
-    found = list(Study.objects.filter(q).only("pk")[:2])
+    nct = [i for i in identifiers if i.startswith("NCT")]
+    eudract = [i for i in identifiers if not i.startswith("NCT")]
+    if not identifiers:
+        return None
+    found = list(
+        Study.objects.filter(Q(nct_id__in=nct) | Q(eudract_number__in=eudract)).only("pk")[:2]
+    )
     return found[0] if len(found) == 1 else None
 
 
-def _check_identifiers(values: dict) -> None:
-    errors = {}
+def _validate_identifier(value: str) -> None:
+    (validate_nct if value.startswith("NCT") else validate_eudract)(value)
+
+
+def _check_values(values: dict) -> None:
+    """The identifiers' formats, and dates only where there is something to date."""
+    errors: dict[str, list[str]] = {}
     for name, validate in (("nct_id", validate_nct), ("eudract_number", validate_eudract)):
         if values.get(name):
             try:
                 validate(values[name])
             except ValidationError as exc:
                 errors[name] = exc.messages
+    for value in values.get("other_identifiers") or []:
+        try:
+            _validate_identifier(value)
+        except ValidationError as exc:
+            errors.setdefault("other_identifiers", []).extend(exc.messages)
+    for flag, date, message in DATED:
+        if values.get(date) and not values.get(flag):
+            errors[date] = [str(message)]
     if errors:
         raise ValidationError(errors)
 
@@ -64,7 +89,7 @@ def results_report_save(*, registry_id: str, values: dict) -> tuple[ResultsRepor
     unknown = set(values) - set(REPORT_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
-    _check_identifiers(values)
+    _check_values(values)
     report = ResultsReport.objects.select_for_update().filter(registry_id=registry_id).first()
     outcome = "updated"
     if report is None:
@@ -72,13 +97,15 @@ def results_report_save(*, registry_id: str, values: dict) -> tuple[ResultsRepor
     changed = [name for name, value in values.items() if getattr(report, name, None) != value]
     for name in changed:
         setattr(report, name, values[name])
-    study = _study_for(nct_id=report.nct_id, eudract_number=report.eudract_number)
+    study = _study_for(_identifiers(report))
     if study is not None and report.study_id != study.pk:
         report.study = study
         changed.append("study")
     if outcome == "updated" and not changed:
         return report, "unchanged"
-    report.full_clean()
+    # The key is unique by the locked lookup above and the constraints are checked in
+    # ``_check_values``: no query per constraint for each of thousands of rows.
+    report.full_clean(validate_unique=False, validate_constraints=False)
     report.save()
     return report, outcome
 
@@ -87,8 +114,18 @@ def _date(text: str) -> dt.date | None:
     return None if text in ("", "NA") else dt.date.fromisoformat(text)
 
 
-def _text(text: str) -> str:
-    return "" if text == "NA" else text.strip()
+def _text(text: str | None) -> str:
+    return "" if text is None or text == "NA" else text.strip()
+
+
+DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-"})
+
+
+def _ids(text: str) -> list[str]:
+    """Registry ids of one column: the source lists several with ";" and sometimes writes
+    typographic hyphens (2013‐004460‐66)."""
+    parts = _text(text).translate(DASHES).replace(",", ";").split(";")
+    return list(dict.fromkeys(p.strip().upper() for p in parts if p.strip()))
 
 
 def _url(text: str) -> str:
@@ -98,10 +135,12 @@ def _url(text: str) -> str:
 
 def nordic_row_values(row: dict[str, str]) -> dict:
     """One row of ``analysis-2023-11-28*.csv`` as the values of a results report."""
+    nct, eudract = _ids(row["nct_id"]), _ids(row["eudract_id"])
     return {
         "registry": row["registry"],
-        "nct_id": _text(row["nct_id"]),
-        "eudract_number": _text(row["eudract_id"]),
+        "nct_id": nct[0] if nct else "",
+        "eudract_number": eudract[0] if eudract else "",
+        "other_identifiers": nct[1:] + eudract[1:],
         "title": _text(row["trial_title"])[:700],
         "lead_institution": row["lead_institution"],
         "lead_country": row["lead_country"],
@@ -117,10 +156,11 @@ def nordic_row_values(row: dict[str, str]) -> dict:
     }
 
 
+@transaction.atomic
 def results_load_nordic(*, path: Path) -> ResultsLoadResult:
     """Load the verified sample of the Nordic trial-reporting study (``analysis-2023-11-28.csv``
-    or its Norway-only part). Each row is saved on its own, so a bad row is reported by its
-    registry id and the rest still load; a second load changes nothing."""
+    or its Norway-only part). One transaction, each row in a savepoint of its own: a bad row is
+    reported by its registry id and the rest still load; a second load changes nothing."""
     result = ResultsLoadResult()
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):

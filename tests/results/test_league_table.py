@@ -75,3 +75,14 @@ def test_a_bad_row_is_named_and_the_rest_load(tmp_path):
 def test_the_command_loads_and_says_so(capsys):
     call_command("load_trial_reporting", str(NORWAY))
     assert "Nye: 328" in capsys.readouterr().out
+
+
+def test_a_trial_led_by_two_institutions_counts_for_each_as_in_the_paper():
+    from results.selectors import institution_names
+
+    assert institution_names("Aarhus University Hospital;Aarhus University") == [
+        "Aarhus University Hospital",
+        "Aarhus University",
+    ]
+    # The paper counts Huddinge's one trial under Karolinska University Hospital (48 = 47 + 1).
+    assert institution_names("Huddinge Hospital") == ["Karolinska University Hospital"]

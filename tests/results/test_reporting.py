@@ -117,3 +117,29 @@ def test_the_league_table_page_in_the_admin(client, coordinator_vest):
     assert page.status_code == 200
     assert "Haukeland university hospital" in page.text
     assert "Wilson" in page.text
+
+
+def test_a_source_row_with_several_ids_and_typographic_hyphens_loads_and_links(reference_data):
+    from results.services import nordic_row_values
+
+    study = StudyFactory(nct_id="NCT02332603")
+    row = {
+        "registry": "euctr", "nct_id": "NCT02332616;NCT02332603", "eudract_id": "2013\u2010004460\u201066",
+        "trial_title": "T", "lead_institution": "University of Oslo", "lead_country": "Norway",
+        "completion_date": "2018-05-01", "has_summary_results": "No", "summary_results_date": "NA",
+        "has_publication": "Yes", "publication_date": "2019-01-02", "publication_doi": "NA",
+        "publication_pmid": "123", "publication_url": "doi.org/10.1000/x",
+    }  # fmt: skip
+    report, outcome = results_report_save(
+        registry_id="2013-004460-66", values=nordic_row_values(row)
+    )
+    assert outcome == "created" and report.study == study
+    assert (report.nct_id, report.eudract_number) == ("NCT02332616", "2013-004460-66")
+    assert report.other_identifiers == ["NCT02332603"]
+    assert report.publication_url == "https://doi.org/10.1000/x"
+
+
+def test_a_date_without_the_fact_it_dates_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        _report("NCT00000009", publication_date=dt.date(2020, 1, 1))
+    assert "publication_date" in caught.value.message_dict
