@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -118,10 +119,19 @@ class ResultsReportAdmin(ReportColumns, ScopedAdmin):
         return TemplateResponse(request, "results/admin/league.html", context)
 
 
+class ReadOnlyFormSet(BaseInlineFormSet):
+    """Never saved: the change message of the study's page reads what it would have saved."""
+
+    new_objects: list = []
+    changed_objects: list = []
+    deleted_objects: list = []
+
+
 class ResultsReportInline(ReportColumns, ScopedInline, admin.TabularInline):
     """Results reporting of the study, read-only: the registries and the literature say it."""
 
     model = ResultsReport
+    formset = ReadOnlyFormSet
     fields = REPORT_COLUMNS
     readonly_fields = REPORT_COLUMNS
     extra = 0
