@@ -143,3 +143,10 @@ def test_a_date_without_the_fact_it_dates_is_refused():
     with pytest.raises(ValidationError) as caught:
         _report("NCT00000009", publication_date=dt.date(2020, 1, 1))
     assert "publication_date" in caught.value.message_dict
+
+
+def test_the_league_table_page_is_closed_to_staff_without_a_role(client, reference_data):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_user("uten-rolle", is_staff=True))
+    assert client.get(reverse("admin:results_league")).status_code == 403
