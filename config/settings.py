@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "trials",
     "consents",
     "indicators",
+    "results",
 ]
 
 MIDDLEWARE = [

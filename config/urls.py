@@ -4,8 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from indicators.api.views import PublicIndicatorViewSet
+from results.api.views import PublicResultsReportingView
 from sites.operations import views as ops_views
 from trials.api.feasibility import FeasibilityRequestIntakeView
+from trials.api.helsenorge import HelsenorgeFeedView
 from trials.api.places import PublicOrganisationViewSet, PublicRegionViewSet
 from trials.api.views import PublicHealthCategoryViewSet, PublicStatisticsView, PublicStudyViewSet
 from trials.sponsor_views import feasibility_outcome
@@ -29,6 +31,12 @@ api_v1 = [
         name="study-export-jsonl",
     ),
     path("statistics/", PublicStatisticsView.as_view(), name="statistics"),
+    path(
+        "results-reporting/institutions/",
+        PublicResultsReportingView.as_view(),
+        name="results-reporting-institutions",
+    ),
+    path("helsenorge/studies/", HelsenorgeFeedView.as_view(), name="helsenorge-studies"),
     path("", include(router.urls)),
     path(
         "feasibility-requests/",

@@ -81,6 +81,8 @@ GRANTS: dict[str, tuple[tuple[str, ...], ...]] = {
     "reportedfigure":       (ALL,         VIEW,        VIEW,        VIEW,        VIEW),
     "indicatorsnapshot":    (VIEW,        VIEW,        VIEW,        VIEW,        VIEW),
     "reportrun":            (VIEW,        VIEW,        VIEW,        VIEW,        VIEW),
+    # Results reporting: published registry facts, written by the loader only.
+    "resultsreport":        (VIEW,        VIEW,        VIEW,        VIEW,        VIEW),
     # Access and operations: decided nationally.
     "userscope":            (ALL,         NONE,        NONE,        NONE,        NONE),
     "user":                 (WORK,        NONE,        NONE,        NONE,        NONE),  # to pick a scope's user; deactivated, never deleted

@@ -76,3 +76,51 @@ def validate_isrctn(value: str) -> None:
         ),
         "isrctn_format",
     )
+
+
+# Verhoeff's check digit, as SNOMED CT identifiers carry in their last digit.
+_VERHOEFF_D = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+    [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+    [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+    [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+    [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+    [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+    [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+    [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+    [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+]
+_VERHOEFF_P = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+    [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+    [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+    [9, 4, 5, 3, 1, 2, 7, 6, 8, 0],
+    [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+    [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+    [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+]
+SNOMED_CT_ID_RE = re.compile(r"^[1-9]\d{5,17}$")
+
+
+def verhoeff_valid(digits: str) -> bool:
+    check = 0
+    for position, digit in enumerate(reversed(digits)):
+        check = _VERHOEFF_D[check][_VERHOEFF_P[position % 8][int(digit)]]
+    return check == 0
+
+
+def validate_snomed_ct_concept(value: str) -> None:
+    """A SNOMED CT concept id: 6–18 digits, a concept partition (…00x or …10x) and Verhoeff's
+    check digit last."""
+    if SNOMED_CT_ID_RE.match(value) and value[-3:-1] in ("00", "10") and verhoeff_valid(value):
+        return
+    raise ValidationError(
+        _(
+            "«%(value)s» er ikke en gyldig SNOMED CT-kode for et begrep (6–18 sifre med "
+            "kontrollsiffer, f.eks. 406506008)."
+        ),
+        code="snomed_ct",
+        params={"value": value},
+    )

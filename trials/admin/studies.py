@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from results.admin import ResultsReportInline
 from sites.models import Organisation, Region
 from sites.scoped_admin import ScopedAdmin, ScopedInline
 from sites.selectors import organisation_scope_q, organisation_visible_to
@@ -322,7 +323,7 @@ class StudyAdmin(ScopedAdmin):
         "recruitment",
         "review_status",
     ]
-    inlines = [StudySiteInline, OtherStudySitesInline]
+    inlines = [StudySiteInline, OtherStudySitesInline, ResultsReportInline]
     show_full_result_count = False
     list_per_page = 50
     list_max_show_all = 200

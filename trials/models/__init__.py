@@ -1,4 +1,5 @@
 from .agreements import Agreement, Milestone
+from .diagnoses import StudyDiagnosis
 from .feasibility import FeasibilityInterestProfile, FeasibilityRequest, FeasibilityResponse
 from .hrcs import HealthCategory, ResearchActivity
 from .public import PublicChange
@@ -17,5 +18,6 @@ __all__ = [
     "Sponsor",
     "SponsorContact",
     "Study",
+    "StudyDiagnosis",
     "StudySite",
 ]
