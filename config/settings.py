@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "trials",
     "consents",
     "indicators",
-    "results",
+    "trials.results",
 ]
 
 MIDDLEWARE = [

@@ -4,12 +4,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from indicators.api.views import PublicIndicatorViewSet
-from results.api.views import PublicResultsReportingView
 from sites.operations import views as ops_views
 from trials.api.feasibility import FeasibilityRequestIntakeView
 from trials.api.helsenorge import HelsenorgeFeedView
 from trials.api.places import PublicOrganisationViewSet, PublicRegionViewSet
 from trials.api.views import PublicHealthCategoryViewSet, PublicStatisticsView, PublicStudyViewSet
+from trials.results.api.views import PublicResultsReportingView
 from trials.sponsor_views import feasibility_outcome
 
 router = SimpleRouter()

@@ -15,10 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from results.admin import ResultsReportInline
 from sites.models import Organisation, Region
 from sites.scoped_admin import ScopedAdmin, ScopedInline
 from sites.selectors import organisation_scope_q, organisation_visible_to
+from trials.results.admin import ResultsReportInline
 
 from .. import selectors, services
 from ..models import HealthCategory, ResearchActivity, Sponsor, Study, StudySite

@@ -6,9 +6,9 @@ import csv
 import pytest
 from django.core.management import call_command
 
-from results.models import ResultsReport
-from results.selectors import results_league_table
-from results.services import results_load_nordic
+from trials.results.models import ResultsReport
+from trials.results.selectors import results_league_table
+from trials.results.services import results_load_nordic
 
 from .conftest import NORWAY, needs_data, published_table
 
@@ -78,7 +78,7 @@ def test_the_command_loads_and_says_so(capsys):
 
 
 def test_a_trial_led_by_two_institutions_counts_for_each_as_in_the_paper():
-    from results.selectors import institution_names
+    from trials.results.selectors import institution_names
 
     assert institution_names("Aarhus University Hospital;Aarhus University") == [
         "Aarhus University Hospital",

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from results.models import ResultsReport
-from results.selectors import SOURCE_NORDIC, results_overdue_q
-from results.services import results_report_save
 from tests.factories import StudyFactory
+from trials.results.models import ResultsReport
+from trials.results.selectors import SOURCE_NORDIC, results_overdue_q
+from trials.results.services import results_report_save
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_the_league_table_page_in_the_admin(client, coordinator_vest):
 
 
 def test_a_source_row_with_several_ids_and_typographic_hyphens_loads_and_links(reference_data):
-    from results.services import nordic_row_values
+    from trials.results.services import nordic_row_values
 
     study = StudyFactory(nct_id="NCT02332603")
     row = {

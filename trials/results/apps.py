@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ResultsConfig(AppConfig):
-    name = "results"
+    name = "trials.results"
+    label = "results"
     verbose_name = _("Resultatrapportering")
 
     def ready(self) -> None:

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from results.statistics import percent, wilson_interval
+from trials.results.statistics import percent, wilson_interval
 
 from .conftest import TABLES, needs_data
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from results.services import results_load_nordic
+from trials.results.services import results_load_nordic
 
 
 class Command(BaseCommand):

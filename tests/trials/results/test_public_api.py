@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from results.services import results_load_nordic
+from trials.results.services import results_load_nordic
 
 from .conftest import NORWAY, needs_data, published_table
 
