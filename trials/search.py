@@ -9,13 +9,13 @@ import math
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
     Exists,
     FloatField,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -30,31 +30,70 @@ from django.utils.dateparse import parse_datetime
 from sites.models import Organisation
 
 from .models import PublicChange, Study, StudySite
-from .models.search import SEARCH_CONFIG
+from .search_terms import SearchTerm, search_terms
 
 EARTH_RADIUS_KM = 6371.0088
 
 
 def study_filter_text(*, queryset: QuerySet[Study], q: str) -> QuerySet[Study]:
-    """Studies whose titles, lay summary or conditions match ``q``.
+    """Studies that match every term of ``q``, annotated for :func:`study_order_by_relevance`.
 
-    PostgreSQL: Norwegian stemming ("hjertesvikt" finds "hjertesvikten"), all words must match,
-    against the stored ``search_document`` (GIN-indexed). SQLite: every word must occur
-    (case-insensitive).
+    A term matches when one of its pieces occurs in the study's ``search_text`` (titles,
+    summaries and conditions in every language, and the identifiers), or when the study is in
+    an HRCS category the term names; see ``trials.search_terms``. The same on PostgreSQL (a
+    trigram index serves the ``LIKE``) and SQLite.
     """
-    words = q.split()
-    if not words:
+    terms = search_terms(q)
+    if not terms:
         return queryset
-    if connection.vendor == "postgresql":
-        query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-        return queryset.filter(search_document=query)
-    for word in words:
-        condition = Q()
-        for field in ("lay_title_nb", "lay_title_nn", "lay_title_en", "scientific_title"):
-            condition |= Q(**{f"{field}__icontains": word})
-        condition |= Q(lay_summary_nb__icontains=word) | Q(conditions__icontains=word)
-        queryset = queryset.filter(condition)
-    return queryset
+    for term in terms:
+        queryset = queryset.filter(_term_condition(term))
+    return queryset.annotate(search_title_hit=_title_hit(terms))
+
+
+def _variants(piece: str) -> list[str]:
+    # SQLite's lower() folds ASCII only: a text starting with "Øye" keeps its capital.
+    if piece[:1] in "æøå":
+        return [piece, piece[:1].upper() + piece[1:]]
+    return [piece]
+
+
+def _term_condition(term: SearchTerm) -> Q:
+    condition = Q()
+    for piece in term.pieces:
+        for variant in _variants(piece):
+            condition |= Q(search_text__contains=variant)
+    if term.hrcs_codes:
+        condition |= Q(
+            Exists(
+                Study.hrcs_categories.through.objects.filter(
+                    study_id=OuterRef("pk"), healthcategory__code__in=term.hrcs_codes
+                )
+            )
+        )
+    return condition
+
+
+def _title_hit(terms: list[SearchTerm]) -> Case:
+    """1 when a lay title (in any language) holds a piece of the first term, else 0."""
+    title = Q()
+    for piece in terms[0].pieces:
+        for field in ("lay_title_nb", "lay_title_nn", "lay_title_en"):
+            title |= Q(**{f"{field}__icontains": piece})
+    return Case(When(title, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def study_order_by_relevance(queryset: QuerySet[Study]) -> QuerySet[Study]:
+    """Search results as a patient reads them: studies taking in participants first, then those
+    whose title names what was searched for, then the most recently updated."""
+    is_open = Case(
+        When(status=Study.Status.OPEN, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(search_open=is_open).order_by(
+        "-search_open", "-search_title_hit", "-updated_at", "-id"
+    )
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
