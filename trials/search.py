@@ -6,6 +6,7 @@ published) and only narrows it.
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -15,7 +16,6 @@ from django.db.models import (
     Case,
     Exists,
     FloatField,
-    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -30,17 +30,18 @@ from django.utils.dateparse import parse_datetime
 from sites.models import Organisation
 
 from .models import PublicChange, Study, StudySite
+from .models.search import open_first
 from .search_terms import SearchTerm, search_terms
 
 EARTH_RADIUS_KM = 6371.0088
 
 
 def study_filter_text(*, queryset: QuerySet[Study], q: str) -> QuerySet[Study]:
-    """Studies that match every term of ``q``, annotated for :func:`study_order_by_relevance`.
+    """Studies that match every term of ``q`` (in no order: see :func:`study_order_by_relevance`).
 
     A term matches when one of its pieces occurs in the study's ``search_text`` (titles,
-    summaries and conditions in every language, and the identifiers), or when the study is in
-    an HRCS category the term names; see ``trials.search_terms``. The same on PostgreSQL (a
+    summaries and conditions in every language, and the identifiers); see
+    ``trials.search_terms``. The same on PostgreSQL (a
     trigram index serves the ``LIKE``) and SQLite.
     """
     terms = search_terms(q)
@@ -48,7 +49,7 @@ def study_filter_text(*, queryset: QuerySet[Study], q: str) -> QuerySet[Study]:
         return queryset
     for term in terms:
         queryset = queryset.filter(_term_condition(term))
-    return queryset.annotate(search_title_hit=_title_hit(terms))
+    return queryset
 
 
 def _variants(piece: str) -> list[str]:
@@ -59,41 +60,20 @@ def _variants(piece: str) -> list[str]:
 
 
 def _term_condition(term: SearchTerm) -> Q:
-    condition = Q()
-    for piece in term.pieces:
-        for variant in _variants(piece):
-            condition |= Q(search_text__contains=variant)
-    if term.hrcs_codes:
-        condition |= Q(
-            Exists(
-                Study.hrcs_categories.through.objects.filter(
-                    study_id=OuterRef("pk"), healthcategory__code__in=term.hrcs_codes
-                )
-            )
-        )
-    return condition
-
-
-def _title_hit(terms: list[SearchTerm]) -> Case:
-    """1 when a lay title (in any language) holds a piece of the first term, else 0."""
-    title = Q()
-    for piece in terms[0].pieces:
-        for field in ("lay_title_nb", "lay_title_nn", "lay_title_en"):
-            title |= Q(**{f"{field}__icontains": piece})
-    return Case(When(title, then=Value(1)), default=Value(0), output_field=IntegerField())
+    """One pattern per term: a ``LIKE`` for one piece, else one regular expression (both served
+    by the trigram index), so each row is read once and not once per synonym."""
+    pieces = [v for piece in term.pieces for v in _variants(piece)]
+    # A piece that holds another adds nothing ("hjerneslag" beside "slag").
+    pieces = [p for p in pieces if not any(o != p and o in p for o in pieces)]
+    if len(pieces) == 1:
+        return Q(search_text__contains=pieces[0])
+    return Q(search_text__regex="|".join(re.escape(piece) for piece in pieces))
 
 
 def study_order_by_relevance(queryset: QuerySet[Study]) -> QuerySet[Study]:
-    """Search results as a patient reads them: studies taking in participants first, then those
-    whose title names what was searched for, then the most recently updated."""
-    is_open = Case(
-        When(status=Study.Status.OPEN, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return queryset.annotate(search_open=is_open).order_by(
-        "-search_open", "-search_title_hit", "-updated_at", "-id"
-    )
+    """Search results as a patient reads them: studies taking in participants first, then the
+    most recently updated (``study_open_first_idx``)."""
+    return queryset.order_by(open_first().desc(), "-updated_at", "-id")
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

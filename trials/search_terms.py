@@ -4,8 +4,8 @@ A search looks for each word inside the texts, so a part finds the compound word
 text is made of (``kreft`` finds ``lungekreft``, ``slag`` finds ``hjerneslag``), the same on
 PostgreSQL and SQLite. Everyday, Nynorsk and English words a patient types are widened with the
 project's curated list (``trials/data/search_synonyms.csv``: ``sukkersyke`` finds ``diabetes``,
-``stroke`` finds ``hjerneslag``); a word that names an HRCS health category also finds the studies
-classified in it. An inflected word is cut to its stem (``kreften`` → ``kreft``).
+``stroke`` finds ``hjerneslag``, and the name of an HRCS health category such as ``nevrologisk``
+finds the conditions filed under it). An inflected word is cut to its stem (``kreften`` → ``kreft``).
 """
 
 import csv
@@ -30,45 +30,26 @@ _WORD_RE = re.compile(r"[\w-]+", re.UNICODE)
 
 @dataclass(frozen=True)
 class SearchTerm:
-    """One thing the patient asked for: texts containing any ``pieces``, or a study in one of
-    the HRCS categories ``hrcs_codes``."""
+    """One thing the patient asked for: texts containing any of ``pieces``."""
 
     typed: str
     pieces: tuple[str, ...]
-    hrcs_codes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SynonymEntry:
-    finds: tuple[str, ...]
-    hrcs_codes: tuple[str, ...]
 
 
 @cache
-def synonyms() -> dict[str, SynonymEntry]:
+def synonyms() -> dict[str, tuple[str, ...]]:
     """Each word or phrase a patient may type, with what it finds (from the curated list)."""
-    entries: dict[str, SynonymEntry] = {}
+    entries: dict[str, tuple[str, ...]] = {}
     with SYNONYMS_FILE.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            entry = SynonymEntry(
-                finds=tuple(_split(row["finds"])), hrcs_codes=tuple(_split(row["hrcs"]))
-            )
+            finds = tuple(_split(row["finds"]))
             for typed in _split(row["typed"]):
-                entries[typed] = _merge(entries.get(typed), entry)
+                entries[typed] = tuple(dict.fromkeys(entries.get(typed, ()) + finds))
     return entries
 
 
 def _split(cell: str) -> list[str]:
     return [part.strip().lower() for part in (cell or "").split("|") if part.strip()]
-
-
-def _merge(old: SynonymEntry | None, new: SynonymEntry) -> SynonymEntry:
-    if old is None:
-        return new
-    return SynonymEntry(
-        finds=tuple(dict.fromkeys(old.finds + new.finds)),
-        hrcs_codes=tuple(dict.fromkeys(old.hrcs_codes + new.hrcs_codes)),
-    )
 
 
 def stem(word: str) -> str:
@@ -103,14 +84,13 @@ def _phrase_at(words: list[str], i: int) -> tuple[SearchTerm | None, int]:
     word = words[i]
     if word in STOPWORDS:
         return None, 1
-    entry = known.get(word) or known.get(stem(word))
-    if entry is not None:
-        return _term(word, entry), 1
+    finds = known.get(word) or known.get(stem(word))
+    if finds is not None:
+        return _term(word, finds), 1
     return SearchTerm(typed=word, pieces=(stem(word),)), 1
 
 
-def _term(typed: str, entry: SynonymEntry) -> SearchTerm:
+def _term(typed: str, finds: tuple[str, ...]) -> SearchTerm:
     # A word of one or two letters ("ms") is looked for only through what it stands for.
     own = (stem(typed),) if len(typed) > 2 else ()
-    pieces = tuple(dict.fromkeys(own + entry.finds))
-    return SearchTerm(typed=typed, pieces=pieces, hrcs_codes=entry.hrcs_codes)
+    return SearchTerm(typed=typed, pieces=tuple(dict.fromkeys(own + finds)))

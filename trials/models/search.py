@@ -15,7 +15,7 @@ a piece of text (so ``kreft`` finds ``lungekreft``), on PostgreSQL through a tri
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db.backends.ddl_references import Statement
-from django.db.models import F, Func, TextField
+from django.db.models import Case, F, Func, IntegerField, TextField, Value, When
 
 SEARCH_CONFIG = "norwegian"
 SEARCH_FIELDS = (
@@ -88,3 +88,9 @@ class PostgresOnlyGinIndex(GinIndex):
         if schema_editor.connection.vendor != "postgresql":
             return Statement("SELECT 1")
         return super().remove_sql(model, schema_editor, **kwargs)
+
+
+def open_first() -> Case:
+    """1 for a study taking in participants, else 0: the first key of the search order, and of
+    the index (``study_open_first_idx``) that lets PostgreSQL walk it and stop after a page."""
+    return Case(When(status="open", then=Value(1)), default=Value(0), output_field=IntegerField())
