@@ -182,7 +182,7 @@ def _row(study, lang: str) -> dict:
     }
 
 
-def _finder_queryset(form: FinderForm, data: dict) -> tuple[object, dict]:
+def _finder_queryset(data: dict) -> tuple[object, dict]:
     """The filtered studies (open first, then newest, unless nearest first), or the errors."""
     filterset = PublicStudyFilter(data=data, queryset=selectors.study_public_list())
     if not filterset.is_valid():
@@ -215,7 +215,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
         filter_errors: dict = {}
         queryset = None
         if form.is_valid():
-            queryset, filter_errors = _finder_queryset(form, form.filter_data())
+            queryset, filter_errors = _finder_queryset(form.filter_data())
         if queryset is not None:
             page = _page(request, queryset)
             rows = [_row(study, lang) for study in selectors.study_attach_public(page.object_list)]
