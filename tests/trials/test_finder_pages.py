@@ -162,3 +162,16 @@ def test_the_age_error_is_described_by_an_element_that_exists(heart):
     html = get("/?age=-4")
     described = re.search(r'aria-describedby="([^"]+)"', html).group(1)
     assert f'id="{described}"' in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("nb", "Noe gikk galt"), ("en", "Something went wrong")]
+)
+def test_a_server_error_page_is_in_the_site_design_and_language(rf, lang, said):
+    from sites.operations.views import server_error
+
+    response = server_error(rf.get(f"/studier/KS00000000/?lang={lang}"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert f'<html lang="{lang}">' in html and said in html
+    assert 'class="skip"' in html  # the finder's own page, with its header and skip link
