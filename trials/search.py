@@ -6,10 +6,10 @@ published) and only narrows it.
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
@@ -30,31 +30,50 @@ from django.utils.dateparse import parse_datetime
 from sites.models import Organisation
 
 from .models import PublicChange, Study, StudySite
-from .models.search import SEARCH_CONFIG
+from .models.search import open_first
+from .search_terms import SearchTerm, search_terms
 
 EARTH_RADIUS_KM = 6371.0088
 
 
 def study_filter_text(*, queryset: QuerySet[Study], q: str) -> QuerySet[Study]:
-    """Studies whose titles, lay summary or conditions match ``q``.
+    """Studies that match every term of ``q`` (in no order: see :func:`study_order_by_relevance`).
 
-    PostgreSQL: Norwegian stemming ("hjertesvikt" finds "hjertesvikten"), all words must match,
-    against the stored ``search_document`` (GIN-indexed). SQLite: every word must occur
-    (case-insensitive).
+    A term matches when one of its pieces occurs in the study's ``search_text`` (titles,
+    summaries and conditions in every language, and the identifiers); see
+    ``trials.search_terms``. The same on PostgreSQL (a
+    trigram index serves the ``LIKE``) and SQLite.
     """
-    words = q.split()
-    if not words:
+    terms = search_terms(q)
+    if not terms:
         return queryset
-    if connection.vendor == "postgresql":
-        query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-        return queryset.filter(search_document=query)
-    for word in words:
-        condition = Q()
-        for field in ("lay_title_nb", "lay_title_nn", "lay_title_en", "scientific_title"):
-            condition |= Q(**{f"{field}__icontains": word})
-        condition |= Q(lay_summary_nb__icontains=word) | Q(conditions__icontains=word)
-        queryset = queryset.filter(condition)
+    for term in terms:
+        queryset = queryset.filter(_term_condition(term))
     return queryset
+
+
+def _variants(piece: str) -> list[str]:
+    # SQLite's lower() folds ASCII only: a text starting with "Øye" keeps its capital.
+    if piece[:1] in "æøå":
+        return [piece, piece[:1].upper() + piece[1:]]
+    return [piece]
+
+
+def _term_condition(term: SearchTerm) -> Q:
+    """One pattern per term: a ``LIKE`` for one piece, else one regular expression (both served
+    by the trigram index), so each row is read once and not once per synonym."""
+    pieces = [v for piece in term.pieces for v in _variants(piece)]
+    # A piece that holds another adds nothing ("hjerneslag" beside "slag").
+    pieces = [p for p in pieces if not any(o != p and o in p for o in pieces)]
+    if len(pieces) == 1:
+        return Q(search_text__contains=pieces[0])
+    return Q(search_text__regex="|".join(re.escape(piece) for piece in pieces))
+
+
+def study_order_by_relevance(queryset: QuerySet[Study]) -> QuerySet[Study]:
+    """Search results as a patient reads them: studies taking in participants first, then the
+    most recently updated (``study_open_first_idx``)."""
+    return queryset.order_by(open_first().desc(), "-updated_at", "-id")
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from sites.security.security_log import security_event
@@ -49,12 +51,26 @@ def _plain(request, message: str, status: int) -> HttpResponse:
     if _wants_json(request):
         response = JsonResponse({"detail": message}, status=status)
     else:
-        response = HttpResponse(
-            f"<!doctype html><html lang=nb><title>{status}</title><h1>{status}</h1><p>{message}</p>",
-            status=status,
-        )
+        response = HttpResponse(_error_page(request, message, status), status=status)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _error_page(request, message: str, status: int) -> str:
+    """The site's own page (``error.html``) in the language asked for (``?lang=nn|en``); the bare
+    page when even the template cannot be rendered."""
+    lang = request.GET.get("lang", "")
+    lang = lang if lang in ("nn", "en") else "nb"
+    try:
+        with translation.override(lang):
+            return render_to_string(
+                "error.html", {"status": status, "message": message, "lang": lang}, request=request
+            )
+    except Exception:  # noqa: BLE001 - an error page must never fail
+        logger.exception("error_page_failed")
+        return (
+            f"<!doctype html><html lang=nb><title>{status}</title><h1>{status}</h1><p>{message}</p>"
+        )
 
 
 def server_error(request):

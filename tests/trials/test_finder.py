@@ -46,13 +46,16 @@ def page(url: str) -> str:
     return response.content.decode()
 
 
-def test_front_page_lists_published_studies_with_where_and_whether_open(studies):
+def test_front_page_lists_published_studies_taking_in_participants_with_where(studies):
     html = page("/")
     assert '<html lang="nb">' in html
     assert "Ny behandling av hjertesvikt" in html and "Astma hos barn" in html
     assert "Hemmelig" not in html
-    assert "Tar inn deltakere" in html and "Tar ikke inn deltakere nå" in html
+    # The default list does not mix in studies that take in no one.
+    assert "Tar inn deltakere" in html and "Avsluttet studie" not in html
     assert "Bergen" in html and "Tromsø" in html
+    everything = page("/?q=")
+    assert "Avsluttet studie" in everything and "Tar ikke inn flere deltakere" in everything
 
 
 @pytest.mark.parametrize(

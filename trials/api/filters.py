@@ -279,6 +279,8 @@ class PublicStudyFilter(NamedFiltersFilterSet):
             if ordering in (None, "", "distance"):
                 return search.study_nearest_first(queryset=queryset, near=point)
             queryset = search.study_filter_near(queryset=queryset, near=point)
+        if not ordering and data.get("q"):
+            return search.study_order_by_relevance(queryset)
         return queryset.order_by(*ORDERINGS[ordering or "-updated"])
 
     @property

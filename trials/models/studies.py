@@ -22,7 +22,7 @@ from ..validators import (
     validate_rek,
 )
 from .hrcs import HealthCategory, ResearchActivity
-from .search import PostgresOnlyGinIndex, StudySearchDocument
+from .search import PostgresOnlyGinIndex, StudySearchDocument, StudySearchText, open_first
 
 _PUBLIC_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 
@@ -293,10 +293,16 @@ class Study(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # The patient search's text (``trials.search``), kept by the database on every backend.
+    search_text = models.GeneratedField(
+        expression=StudySearchText(),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     history = HistoricalRecords(
         verbose_name=_("historikk for studie"),
-        excluded_fields=["version", "search_document"],
+        excluded_fields=["version", "search_document", "search_text"],
         m2m_fields=[hrcs_categories],
     )
     objects = AuditedManager()
@@ -378,6 +384,19 @@ class Study(models.Model):
             ),
             # Public API `q`: Norwegian full-text search (PostgreSQL only; SQLite uses icontains).
             PostgresOnlyGinIndex(fields=["search_document"], name="study_search_document_idx"),
+            # Public search `q` in its order (open studies first, then newest): walked until a
+            # page of matches is found, as the newest-first list walks study_updated_idx.
+            models.Index(
+                open_first().desc(),
+                F("updated_at").desc(),
+                F("id").desc(),
+                condition=Q(is_published=True) & ~Q(status__in=["draft", "withdrawn"]),
+                name="study_open_first_idx",
+            ),
+            # Public search `q`: a word as a piece of the text (LIKE '%kreft%'), PostgreSQL only.
+            PostgresOnlyGinIndex(
+                fields=["search_text"], opclasses=["gin_trgm_ops"], name="study_search_text_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext
@@ -13,15 +13,37 @@ from django.views.decorators.http import require_safe
 from sites.api.base import BoundedCountPaginator
 from sites.models import Municipality, Region
 
-from .. import selectors
+from .. import search, selectors
 from ..api.filters import PublicStudyFilter
 from ..api.serializers import lay_text
-from ..models import HealthCategory
+from ..models import HealthCategory, Study
 from .site_map import HEIGHT, MARKER_RADIUS, WIDTH, site_markers, sites_on_map
+from .texts import (
+    CATEGORY_EXPLAINED,
+    PHASE_EXPLAINED,
+    registry_links,
+    status_in_words,
+)
 
 LANGUAGES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 PAGE_SIZE = 20
+# "30. november 2026", "30 November 2026" (month names from the active language).
+DATE_FORMATS = {"nb": "j. F Y", "nn": "j. F Y", "en": "j F Y"}
 RADIUS_CHOICES = [(10, "10 km"), (25, "25 km"), (50, "50 km"), (100, "100 km"), (250, "250 km")]
+
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    """A municipality by its name, so typing "Bergen" in the list finds it (no number first)."""
+
+    def label_from_instance(self, obj: Municipality) -> str:
+        return f"{obj.name} ({obj.county_name})"
+
+
+class HealthCategoryChoiceField(forms.ModelChoiceField):
+    """An HRCS health category in the page's language."""
+
+    def label_from_instance(self, obj: HealthCategory) -> str:
+        return obj.label_en if translation.get_language() == "en" else obj.label_nb
 
 
 class FinderForm(forms.Form):
@@ -36,7 +58,7 @@ class FinderForm(forms.Form):
         required=False,
         empty_label=_("Alle regioner"),
     )
-    hrcs = forms.ModelChoiceField(
+    hrcs = HealthCategoryChoiceField(
         label=_("Sykdomsområde"),
         queryset=HealthCategory.objects.order_by("label_nb"),
         to_field_name="code",
@@ -44,7 +66,7 @@ class FinderForm(forms.Form):
         empty_label=_("Alle sykdomsområder"),
     )
     age = forms.IntegerField(label=_("Alder (år)"), required=False, min_value=0, max_value=130)
-    municipality = forms.ModelChoiceField(
+    municipality = MunicipalityChoiceField(
         label=_("Nær kommune"),
         queryset=Municipality.objects.filter(latitude__isnull=False).order_by("name"),
         to_field_name="code",
@@ -54,14 +76,43 @@ class FinderForm(forms.Form):
     radius_km = forms.TypedChoiceField(
         label=_("Avstand"), choices=RADIUS_CHOICES, coerce=int, required=False, initial=50, empty_value=50,
     )  # fmt: skip
+    sex = forms.ChoiceField(
+        label=_("Kan delta som"),
+        choices=[("", _("Kvinne eller mann")), ("female", _("Kvinne")), ("male", _("Mann"))],
+        required=False,
+    )
+    phase = forms.ChoiceField(
+        label=_("Fase"),
+        choices=[("", _("Alle faser"))]
+        + [c for c in Study.Phase.choices if c[0] != Study.Phase.NOT_APPLICABLE],
+        required=False,
+    )
+    category = forms.ChoiceField(
+        label=_("Type studie"),
+        choices=[("", _("Alle typer"))] + list(Study.Category.choices),
+        required=False,
+    )
+    healthy_volunteers = forms.BooleanField(
+        label=_("Studier som tar inn friske frivillige"), required=False
+    )
+    decentralised = forms.BooleanField(
+        label=_("Studier der du kan delta hjemmefra (helt eller delvis)"), required=False
+    )
+
+    def __init__(self, *args, lang: str = "nb", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        label = "label_en" if lang == "en" else "label_nb"
+        self.fields["hrcs"].queryset = HealthCategory.objects.order_by(label)
 
     def filter_data(self) -> dict[str, str]:
         data = self.cleaned_data
         out: dict[str, str] = {}
-        if data.get("q"):
-            out["q"] = data["q"]
-        if data.get("open"):
-            out["open"] = "true"
+        for name in ("q", "sex", "phase", "category"):
+            if data.get(name):
+                out[name] = data[name]
+        for name in ("open", "healthy_volunteers", "decentralised"):
+            if data.get(name):
+                out[name] = "true"
         if data.get("region"):
             out["region"] = data["region"].code
         if data.get("hrcs"):
@@ -92,17 +143,64 @@ def _language_links(request: HttpRequest, current: str) -> list[dict]:
     return links
 
 
+# The form's fields: a request naming none of them (only ``lang``, or nothing) is the front page,
+# which lists the studies taking in participants.
+FINDER_FIELDS = frozenset(FinderForm.base_fields)
+
+
+def _is_front_page(request: HttpRequest) -> bool:
+    return not FINDER_FIELDS.intersection(request.GET)
+
+
+def _search_query(given: QueryDict) -> str:
+    """The finder's own parameters of a query, to link back to the same search (nothing else
+    passes: the back link can only ever lead to the finder)."""
+    params = QueryDict(mutable=True)
+    for name in (*sorted(FINDER_FIELDS), "page"):
+        for value in given.getlist(name)[:1]:
+            params[name] = value[:200]
+    return params.urlencode()
+
+
 def _row(study, lang: str) -> dict:
     open_sites = [site for site in study.public_sites if site.is_open]
     places = sorted({site.place for site in study.public_sites})
+    title, title_lang = lay_text(study, "lay_title", lang)
+    if not title:
+        title, title_lang = study.scientific_title, "en"
+    summary, summary_lang = lay_text(study, "lay_summary", lang)
     return {
         "study": study,
-        "title": lay_text(study, "lay_title", lang)[0] or study.scientific_title,
-        "summary": lay_text(study, "lay_summary", lang)[0],
+        "title": title,
+        "title_lang": title_lang,
+        "summary": summary,
+        "summary_lang": summary_lang,
         "open_sites": open_sites,
         "places": places,
         "distance": getattr(study, "distance_km", None),
+        "status": status_in_words(study, recruiting=bool(open_sites)),
     }
+
+
+def _finder_queryset(data: dict) -> tuple[object, dict]:
+    """The filtered studies (open first, then newest, unless nearest first), or the errors."""
+    filterset = PublicStudyFilter(data=data, queryset=selectors.study_public_list())
+    if not filterset.is_valid():
+        return None, filterset.errors
+    queryset = filterset.qs
+    if isinstance(queryset, search.NearestStudies):
+        return queryset, {}
+    return search.study_order_by_relevance(queryset), {}
+
+
+def _page(request: HttpRequest, queryset):
+    raw_page = request.GET.get("page", "1")
+    wanted = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 10_000 else 1
+    paginator = BoundedCountPaginator(queryset, PAGE_SIZE, wanted_page=wanted)
+    try:
+        return paginator.page(wanted)
+    except (EmptyPage, PageNotAnInteger):
+        return paginator.page(1)
 
 
 @require_safe
@@ -110,30 +208,17 @@ def _row(study, lang: str) -> dict:
 def study_list(request: HttpRequest) -> HttpResponse:
     lang = _language(request)
     with translation.override(lang):
-        form = FinderForm(request.GET or None)
+        front_page = _is_front_page(request)
+        form = FinderForm({"open": "on"} if front_page else request.GET, lang=lang)
         rows: list[dict] = []
         page = None
-        filter_errors = {}
-        if form.is_bound and not form.is_valid():
-            queryset = None
-        else:
-            data = form.filter_data() if form.is_bound else {}
-            filterset = PublicStudyFilter(data=data, queryset=selectors.study_public_list())
-            if filterset.is_valid():
-                queryset = filterset.qs
-            else:
-                filter_errors = filterset.errors
-                queryset = None
+        filter_errors: dict = {}
+        queryset = None
+        if form.is_valid():
+            queryset, filter_errors = _finder_queryset(form.filter_data())
         if queryset is not None:
-            raw_page = request.GET.get("page", "1")
-            wanted = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 10_000 else 1
-            paginator = BoundedCountPaginator(queryset, PAGE_SIZE, wanted_page=wanted)
-            try:
-                page = paginator.page(wanted)
-            except (EmptyPage, PageNotAnInteger):
-                page = paginator.page(1)
-            studies = selectors.study_attach_public(page.object_list)
-            rows = [_row(study, lang) for study in studies]
+            page = _page(request, queryset)
+            rows = [_row(study, lang) for study in selectors.study_attach_public(page.object_list)]
         params = request.GET.copy()
         params.pop("page", None)
         return render(
@@ -143,8 +228,10 @@ def study_list(request: HttpRequest) -> HttpResponse:
                 "form": form,
                 "rows": rows,
                 "page": page,
+                "front_page": front_page,
                 "filter_errors": filter_errors,
                 "query_without_page": params.urlencode(),
+                "search_query": _search_query(request.GET),
                 "lang": lang,
                 "language_links": _language_links(request, lang),
             },
@@ -156,22 +243,37 @@ def study_list(request: HttpRequest) -> HttpResponse:
 def study_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     lang = _language(request)
     study = selectors.study_public_detail().filter(public_id=public_id).first()
-    if study is None:
-        raise Http404
-    (study,) = selectors.study_attach_public([study])
+    back = f"/?{_search_query(QueryDict(request.GET.get('sok', '')))}"
     with translation.override(lang):
+        context = {
+            "lang": lang,
+            "date_format": DATE_FORMATS[lang],
+            "language_links": _language_links(request, lang),
+            "back": _with_lang(back, lang),
+        }
+        if study is None:
+            # A study withdrawn or unpublished since the link was made: say so, in the page's
+            # language and design, with the way back to the search.
+            return render(request, "trials/finder/not_found.html", context, status=404)
+        (study,) = selectors.study_attach_public([study])
         row = _row(study, lang)
         markers = site_markers(study.public_sites, open_label=gettext("tar inn deltakere"))
         return render(
             request,
             "trials/finder/detail.html",
             {
+                **context,
                 **row,
                 "sites": study.public_sites,
+                "phase_explained": PHASE_EXPLAINED.get(study.phase, ""),
+                "category_explained": CATEGORY_EXPLAINED.get(study.category, ""),
+                "registries": registry_links(study),
                 "map": {"width": WIDTH, "height": HEIGHT, "radius": MARKER_RADIUS},
                 "map_markers": markers,
                 "map_sites": sites_on_map(markers),
-                "lang": lang,
-                "language_links": _language_links(request, lang),
             },
         )
+
+
+def _with_lang(url: str, lang: str) -> str:
+    return f"{url}{'&' if not url.endswith('?') else ''}lang={lang}"

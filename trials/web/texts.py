@@ -1,0 +1,113 @@
+"""What the study pages say about a study in words: its state, its phase and kind, its registries."""
+
+from typing import NamedTuple
+
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Study
+
+
+class StatusInWords(NamedTuple):
+    headline: str
+    explanation: str
+    css: str  # status-open or status-closed
+
+
+_STATUS = {
+    Study.Status.APPROVED: (
+        _("Ikke startet ennå"),
+        _("Studien er godkjent, men har ikke begynt å ta inn deltakere."),
+    ),
+    Study.Status.AWAITING_APPROVAL: (
+        _("Ikke startet ennå"),
+        _("Studien venter på godkjenning og tar ikke inn deltakere ennå."),
+    ),
+    Study.Status.SUSPENDED: (
+        _("Midlertidig stanset"),
+        _("Studien har stanset opptaket av deltakere for en periode."),
+    ),
+    Study.Status.CLOSED: (
+        _("Tar ikke inn flere deltakere"),
+        _("Studien har fått de deltakerne den trenger, og følger dem opp."),
+    ),
+    Study.Status.COMPLETED: (
+        _("Avsluttet"),
+        _("Studien er ferdig. Resultatene publiseres når de er klare."),
+    ),
+    Study.Status.TERMINATED: (
+        _("Avbrutt"),
+        _("Studien ble avsluttet før planlagt."),
+    ),
+}
+
+
+def status_in_words(study: Study, *, recruiting: bool) -> StatusInWords:
+    """The state of a study as a patient needs it: can I join now, and if not, why."""
+    if study.status == Study.Status.OPEN:
+        if recruiting:
+            return StatusInWords(
+                _("Tar inn deltakere"),
+                _("Studien tar inn deltakere nå på minst ett av studiestedene."),
+                "status-open",
+            )
+        return StatusInWords(
+            _("Ikke startet ennå"),
+            _("Studien er åpnet, men ingen studiesteder tar inn deltakere ennå."),
+            "status-closed",
+        )
+    headline, explanation = _STATUS.get(
+        study.status, (_("Tar ikke inn deltakere nå"), _("Studien tar ikke inn deltakere nå."))
+    )
+    return StatusInWords(headline, explanation, "status-closed")
+
+
+PHASE_EXPLAINED = {
+    Study.Phase.EARLY_1: _("Tidlig fase 1: et nytt legemiddel prøves for første gang i svært små doser."),
+    Study.Phase.PHASE_1: _("Fase 1: et nytt legemiddel prøves på et lite antall personer for å finne en trygg dose."),
+    Study.Phase.PHASE_1_2: _("Fase 1/2: trygg dose og første tegn på virkning undersøkes i samme studie."),
+    Study.Phase.PHASE_2: _("Fase 2: legemiddelet prøves på flere pasienter for å se om det virker og hvilke bivirkninger det gir."),
+    Study.Phase.PHASE_2_3: _("Fase 2/3: virkning undersøkes og sammenlignes med vanlig behandling i samme studie."),
+    Study.Phase.PHASE_3: _("Fase 3: legemiddelet sammenlignes med vanlig behandling hos mange pasienter."),
+    Study.Phase.PHASE_4: _("Fase 4: et legemiddel som allerede er i bruk, undersøkes videre."),
+}  # fmt: skip
+
+CATEGORY_EXPLAINED = {
+    Study.Category.KBS: _("En klinisk behandlingsstudie prøver ut en behandling for å finne ut om den virker bedre enn den vi har."),
+    Study.Category.OTHER_INTERVENTIONAL: _("En intervensjonsstudie prøver ut et tiltak, for eksempel trening, kosthold eller en ny måte å følge opp pasienter på."),
+    Study.Category.OBSERVATIONAL: _("En observasjonsstudie følger deltakerne uten å endre behandlingen de får."),
+    Study.Category.REGISTRY: _("En registerstudie bruker opplysninger som allerede er samlet i helseregistre."),
+    Study.Category.IMPLEMENTATION: _("Implementeringsforskning undersøker hvordan en behandling eller et tilbud best tas i bruk i helsetjenesten."),
+}  # fmt: skip
+
+
+class RegistryLink(NamedTuple):
+    label: str
+    identifier: str
+    url: str  # empty when the registry has no public page per study
+
+
+def registry_links(study: Study) -> list[RegistryLink]:
+    """The study's identifiers, each linked to the registry's public page where there is one."""
+    links = []
+    if study.rek_number:
+        links.append(RegistryLink("REK", study.rek_number, ""))
+    if study.nct_id:
+        links.append(
+            RegistryLink(
+                "ClinicalTrials.gov",
+                study.nct_id,
+                f"https://clinicaltrials.gov/study/{study.nct_id}",
+            )
+        )
+    if study.eu_ct_number:
+        links.append(
+            RegistryLink(
+                "EU CT (CTIS)",
+                study.eu_ct_number,
+                "https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT="
+                + study.eu_ct_number,
+            )
+        )
+    if study.isrctn:
+        links.append(RegistryLink("ISRCTN", study.isrctn, f"https://www.isrctn.com/{study.isrctn}"))
+    return links
