@@ -10,7 +10,7 @@ import trials.models.search
 class Migration(migrations.Migration):
     dependencies = [
         ("sites", "0005_versions"),
-        ("trials", "0010_enrolment_moves_to_consents"),
+        ("trials", "0011_study_diagnoses_snomed_ct"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
