@@ -29,6 +29,7 @@ demo-data: venv
 	$(DEMO_ENV) $(BIN)/python manage.py load_indicator_demo_data
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo_participation
 	$(DEMO_ENV) $(BIN)/python manage.py create_demo_users
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo_kbs
 	$(DEMO_ENV) $(BIN)/python manage.py compute_indicators --months 24
 
 demo: demo-data

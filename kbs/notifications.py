@@ -11,7 +11,11 @@ def kbs_notice_text(notice: selectors.KbsNotice) -> str:
     parts = []
     if notice.candidates:
         parts.append(
-            ngettext("%(n)s KBS-kandidat å ta stilling til", "%(n)s KBS-kandidater å ta stilling til", notice.candidates)
+            ngettext(
+                "%(n)s KBS-kandidat å ta stilling til",
+                "%(n)s KBS-kandidater å ta stilling til",
+                notice.candidates,
+            )
             % {"n": notice.candidates}
         )
     if notice.open_reports:

@@ -147,7 +147,9 @@ class KbsNotice:
 
 def kbs_notice_for(*, user: User, today: dt.date) -> KbsNotice | None:
     """What a project manager still has to do in the open period (None without an open period)."""
-    period = ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN).order_by("-year").first()
+    period = (
+        ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN).order_by("-year").first()
+    )
     if period is None:
         return None
     managed = studies_managed_by(user=user).values("pk")

@@ -2,7 +2,7 @@
 
 from .decisions import kbs_decision_undo, kbs_mark, kbs_projects_revoke_ineligible
 from .figures import kbs_project_report, kbs_site_number_report
-from .notices import kbs_reminders_queue, kbs_reminder_send
+from .notices import kbs_reminder_send, kbs_reminders_queue
 from .periods import (
     reporting_period_close,
     reporting_period_create,

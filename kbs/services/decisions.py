@@ -45,8 +45,11 @@ def kbs_mark(*, study: Study, year: int, decision: str, user: User, reason: str 
     require_open(period)
     if not selectors.kbs_candidates(year=year).filter(pk=study.pk).exists():
         raise PermissionDenied(
-            _("Studien er ikke KBS-kandidat for %(year)s (allerede avgjort, eller oppfyller ikke "
-              "kravene).") % {"year": year}
+            _(
+                "Studien er ikke KBS-kandidat for %(year)s (allerede avgjort, eller oppfyller ikke "
+                "kravene)."
+            )
+            % {"year": year}
         )
     project = KbsProject(
         period=period, study=study, decision=decision, decided_by=user, decided_at=timezone.now()
@@ -61,7 +64,9 @@ def kbs_mark(*, study: Study, year: int, decision: str, user: User, reason: str 
     project.save()
     if registered is not None:
         KbsSiteNumber.objects.bulk_create(
-            KbsSiteNumber(project=project, site=site, recruitment_number=registered.per_site.get(site.pk, 0))
+            KbsSiteNumber(
+                project=project, site=site, recruitment_number=registered.per_site.get(site.pk, 0)
+            )
             for site in study.sites.order_by("pk")
         )
     _log(project, user=user, old=_("Kandidat"), new=project.get_decision_display(), reason=reason)
@@ -107,4 +112,3 @@ def kbs_projects_revoke_ineligible(*, user: User = None) -> list[int]:
             )
             project.delete()
     return revoked
-

@@ -33,7 +33,9 @@ def _check_number(value: Any, field: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError({field: _("Oppgi et helt tall (0 eller større).")})
     if value < 0:
-        raise ValidationError({field: _("Tallet kan ikke være negativt; oppgi 0 eller et positivt tall.")})
+        raise ValidationError(
+            {field: _("Tallet kan ikke være negativt; oppgi 0 eller et positivt tall.")}
+        )
 
 
 def _check_dates(first: dt.date | None, last: dt.date | None, *, today: dt.date) -> None:
@@ -77,23 +79,17 @@ def _require_reason(rows: list[tuple[str, Any, Any, Any]], reason: str) -> None:
         )
 
 
-@transaction.atomic
-def kbs_project_report(
+def kbs_figures_check(
     *,
     project: KbsProject,
-    user: User,
     recruitment_number: int | None,
     first_recruitment_on: dt.date | None,
     last_recruitment_on: dt.date | None,
     reason: str = "",
     today: dt.date | None = None,
-) -> KbsProject:
-    """The project manager (or the administrator) confirms or corrects the year's figures. Dates
-    are not bound to the approval or project period; the last date may not be in a future year."""
-    require_manager(user, project.study)
-    if project.decision != KbsProject.Decision.REPORTABLE:
-        raise PermissionDenied(_("Bare KBS-prosjekter rapporterer tall."))
-    require_open(project.period)
+) -> list[tuple[str, Any, Any, Any]]:
+    """Why these figures cannot be saved (``ValidationError`` by field), else the changes to log.
+    Dates are not bound to the approval or project period; the last may not be in a future year."""
     _check_number(recruitment_number, "recruitment_number")
     _check_dates(first_recruitment_on, last_recruitment_on, today=today or timezone.localdate())
     new = {
@@ -105,6 +101,34 @@ def kbs_project_report(
     registered = {name: getattr(prefill, name) for name in new}
     rows = _changes(project, new, registered)
     _require_reason(rows, reason)
+    return rows
+
+
+@transaction.atomic
+def kbs_project_report(
+    *,
+    project: KbsProject,
+    user: User,
+    recruitment_number: int | None,
+    first_recruitment_on: dt.date | None,
+    last_recruitment_on: dt.date | None,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> KbsProject:
+    """The project manager (or the administrator) confirms or corrects the year's figures."""
+    require_manager(user, project.study)
+    if project.decision != KbsProject.Decision.REPORTABLE:
+        raise PermissionDenied(_("Bare KBS-prosjekter rapporterer tall."))
+    require_open(project.period)
+    project = KbsProject.objects.select_related("study", "period").get(pk=project.pk)
+    rows = kbs_figures_check(
+        project=project,
+        recruitment_number=recruitment_number,
+        first_recruitment_on=first_recruitment_on,
+        last_recruitment_on=last_recruitment_on,
+        reason=reason,
+        today=today,
+    )
     now = timezone.now()
     KbsChange.objects.bulk_create(
         KbsChange(
@@ -120,8 +144,9 @@ def kbs_project_report(
         )
         for name, reg, old, value in rows
     )
-    for name, value in new.items():
-        setattr(project, name, value)
+    project.recruitment_number = recruitment_number
+    project.first_recruitment_on = first_recruitment_on
+    project.last_recruitment_on = last_recruitment_on
     project.confirmed_by, project.confirmed_at = user, now
     project.version += 1
     project.full_clean()
@@ -129,15 +154,12 @@ def kbs_project_report(
     return project
 
 
-@transaction.atomic
-def kbs_site_number_report(
-    *, site_number: KbsSiteNumber, user: User, recruitment_number: int | None, reason: str = ""
-) -> KbsSiteNumber:
-    """A local project manager (or the administrator) reports their site's number for the year."""
-    project = site_number.project
-    require_local_manager(user, site_number.site)
-    require_open(project.period)
+def kbs_site_number_check(
+    *, site_number: KbsSiteNumber, recruitment_number: int | None, reason: str = ""
+) -> int:
+    """Why this local number cannot be saved; else the registered number it is compared with."""
     _check_number(recruitment_number, "recruitment_number")
+    project = site_number.project
     prefill = selectors.kbs_registered(study=project.study, year=project.period.year)
     registered = prefill.per_site.get(site_number.site_id, 0)
     if recruitment_number != registered and not reason.strip():
@@ -149,6 +171,20 @@ def kbs_site_number_report(
                 % {"n": registered}
             }
         )
+    return registered
+
+
+@transaction.atomic
+def kbs_site_number_report(
+    *, site_number: KbsSiteNumber, user: User, recruitment_number: int | None, reason: str = ""
+) -> KbsSiteNumber:
+    """A local project manager (or the administrator) reports their site's number for the year."""
+    project = site_number.project
+    require_local_manager(user, site_number.site)
+    require_open(project.period)
+    registered = kbs_site_number_check(
+        site_number=site_number, recruitment_number=recruitment_number, reason=reason
+    )
     now = timezone.now()
     KbsChange.objects.create(
         period=project.period,

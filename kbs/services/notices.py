@@ -42,7 +42,9 @@ def kbs_reminders_queue(*, user: User, today: dt.date) -> int:
     for person in _project_people():
         notice = selectors.kbs_notice_for(user=person, today=today)
         if notice is not None and notice.any:
-            task_enqueue(task_name=REMINDER_TASK, kwargs={"user_id": person.pk, "year": notice.year})
+            task_enqueue(
+                task_name=REMINDER_TASK, kwargs={"user_id": person.pk, "year": notice.year}
+            )
             queued += 1
     return queued
 
@@ -93,7 +95,8 @@ def kbs_revoked_alert_send(*, study_id: int, year: int) -> int:
         "Endringen er loggført. Kontakt KBS-administratoren hvis dette er feil."
     ) % {"study": study.scientific_title, "id": study.public_id, "year": year}
     return send_mail(
-        _("%(id)s er ikke lenger KBS-prosjekt for %(year)s") % {"id": study.public_id, "year": year},
+        _("%(id)s er ikke lenger KBS-prosjekt for %(year)s")
+        % {"id": study.public_id, "year": year},
         body,
         settings.DEFAULT_FROM_EMAIL,
         to,

@@ -52,7 +52,10 @@ def reporting_period_create(
     _check_year(year)
     if ReportingPeriod.objects.filter(year=year).exists():
         raise ValidationError(
-            {"year": _("Det finnes allerede en rapporteringsperiode for %(year)s.") % {"year": year}}
+            {
+                "year": _("Det finnes allerede en rapporteringsperiode for %(year)s.")
+                % {"year": year}
+            }
         )
     deadline = deadline or _default_deadline(year)
     if deadline.year <= year:
@@ -61,7 +64,9 @@ def reporting_period_create(
     return save_with_history(period, user=user, reason=_("Rapporteringsperiode opprettet."))
 
 
-def _set_status(period: ReportingPeriod, *, status: str, user: User, reason: str) -> ReportingPeriod:
+def _set_status(
+    period: ReportingPeriod, *, status: str, user: User, reason: str
+) -> ReportingPeriod:
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.status == Status.FINALISED:
         raise PermissionDenied(

@@ -39,15 +39,15 @@ def kbs_admin(reference_data):
 @pytest.fixture
 def manager(coordinator_vest):
     """Project manager: the coordinator of the region that leads the study (Helse Vest)."""
+    coordinator_vest.email = "koordinator-vest@example.no"
+    coordinator_vest.save(update_fields=["email"])
     return coordinator_vest
 
 
 @pytest.fixture
 def local_manager(reference_data):
     """Local project manager: research support at UNN, where the study has a site."""
-    return make_user(
-        "lokal-unn", UserScope.Role.ORGANISATION_STAFF, organisation=hf("Nord-Norge")
-    )
+    return make_user("lokal-unn", UserScope.Role.ORGANISATION_STAFF, organisation=hf("Nord-Norge"))
 
 
 @pytest.fixture
@@ -98,7 +98,9 @@ def enrol(site, *days: dt.date) -> None:
     for day in days:
         n = Participant.objects.count()
         participant = Participant.objects.create(pseudonym=f"kbs-p{n}", birth_year=1960)
-        Enrolment.objects.create(participant=participant, study=site.study, site=site, included_on=day)
+        Enrolment.objects.create(
+            participant=participant, study=site.study, site=site, included_on=day
+        )
 
 
 @pytest.fixture

@@ -191,9 +191,7 @@ def test_the_project_manager_marks_a_candidate_reportable(project, trial):
 
 def test_the_project_manager_marks_a_candidate_not_reportable(trial, manager, period):
     """Scenario: Mark KBS Candidate as not a KBS Project when user is Project Manager."""
-    decided = services.kbs_mark(
-        study=trial.study, year=YEAR, decision=NOT_REPORTABLE, user=manager
-    )
+    decided = services.kbs_mark(study=trial.study, year=YEAR, decision=NOT_REPORTABLE, user=manager)
     assert decided.decision == NOT_REPORTABLE
     assert decided.recruitment_number is None
     assert not selectors.kbs_projects(year=YEAR).exists()
