@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from sites.admin_forms import ServiceRefusal, add_service_errors
-from sites.scoped_admin import ScopedAdmin
+from sites.scoped_admin import ScopedAdmin, ScopedInline
 from trials.models import Study
 
 from . import selectors, services
@@ -91,6 +91,8 @@ class ReportingPeriodAdmin(ScopedAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        if change:
+            return  # a period changes only by its actions (open, close, finalise)
         try:
             created = services.reporting_period_create(
                 year=obj.year, user=request.user, deadline=obj.deadline
@@ -177,7 +179,7 @@ class ReportingPeriodAdmin(ScopedAdmin):
         self.message_user(request, _("%(n)s påminnelse(r) sendt.") % {"n": queued})
 
 
-class KbsSiteNumberInline(admin.TabularInline):
+class KbsSiteNumberInline(ScopedInline, admin.TabularInline):
     """The local numbers, read-only here: each site reports its own (see the local list)."""
 
     model = KbsSiteNumber
@@ -193,6 +195,9 @@ class KbsSiteNumberInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -1,6 +1,8 @@
 """The KBS pages of the back office, as each role meets them."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kbs.models import KbsChange, KbsProject, KbsSiteNumber, ReportingPeriod
@@ -97,9 +99,7 @@ def test_the_kbs_list_has_a_constant_number_of_queries(
 
     mark(1)
     client.get(url)
-    import django.db
-
-    with django.test.utils.CaptureQueriesContext(django.db.connection) as one:
+    with CaptureQueriesContext(connection) as one:
         client.get(url)
     mark(4)
     with django_assert_max_num_queries(len(one)):

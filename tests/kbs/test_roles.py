@@ -18,8 +18,9 @@ def test_someone_with_several_roles_sees_every_kbs_project_they_have_a_role_in(
     frozen_now, reference_data, period, kbs_admin
 ):
     """Scenario: Can see all KBS Projects where they have a role — research support at St. Olavs
-    manages one study, runs the site of a second and is part of none of a third led elsewhere
-    with no site there... except as participant through a site it can see."""
+    is project manager of one study and local project manager of a second, and has no role in a
+    third led from UNN with no site at St. Olavs. (In the portfolio a user has one scope, so the
+    "participant" role is an observer's: covered by the participant tests below.)"""
     staff = make_user("stolav", UserScope.Role.ORGANISATION_STAFF, organisation=hf("Olavs"))
     managed = kbs_study(responsible_organisation=hf("Olavs"))
     local = kbs_study()  # led by Bergen
@@ -31,10 +32,7 @@ def test_someone_with_several_roles_sees_every_kbs_project_they_have_a_role_in(
         services.kbs_mark(study=made.study, year=YEAR, decision=REPORTABLE, user=kbs_admin)
     found = {p.study for p in selectors.kbs_projects_for(user=staff, year=YEAR)}
     assert found == {managed.study, local.study}
-    assert {p.study for p in selectors.kbs_local_projects_for(user=staff)} == {
-        managed.study,
-        local.study,
-    }
+    assert {p.study for p in selectors.kbs_local_projects_for(user=staff)} == {local.study}
 
 
 def test_someone_without_project_roles_gets_no_kbs_projects(project, outsider, nortrials):
