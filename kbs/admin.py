@@ -358,12 +358,10 @@ class KbsProjectAdmin(ScopedAdmin):
             else selectors.kbs_candidates_for(user=request.user, year=year)
         )
         rows = [
-            (
-                study,
-                selectors.kbs_health_project_type(study),
-                selectors.kbs_registered(study=study, year=year),
-            )
-            for study in found.select_related("responsible_organisation")[:500]
+            (study, selectors.kbs_health_project_type(study))
+            for study in selectors.kbs_with_registered_count(found, year=year).select_related(
+                "responsible_organisation"
+            )[:500]
         ]
         context = {
             **self.admin_site.each_context(request),

@@ -59,6 +59,14 @@ def kbs_candidates_for(*, user: User, year: int) -> QuerySet[Study]:
     return kbs_candidates(year=year).filter(pk__in=studies_managed_by(user=user).values("pk"))
 
 
+def kbs_with_registered_count(studies: QuerySet[Study], *, year: int) -> QuerySet[Study]:
+    """``registered``: the participants included during the year (one query for a whole list)."""
+    start, end = year_bounds(year)
+    return studies.annotate(
+        registered=Count("enrolments", filter=Q(enrolments__included_on__range=(start, end)))
+    )
+
+
 def kbs_projects(*, year: int) -> QuerySet[KbsProject]:
     """The year's reportable projects (KBS-prosjekter)."""
     return KbsProject.objects.filter(

@@ -104,3 +104,19 @@ def test_the_kbs_list_has_a_constant_number_of_queries(
     mark(4)
     with django_assert_max_num_queries(len(one)):
         client.get(url)
+
+
+def test_the_candidates_page_has_a_constant_number_of_queries(
+    client, frozen_now, reference_data, manager, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    url = reverse(CANDIDATES)
+    kbs_study()
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(4):
+        kbs_study()
+    with django_assert_max_num_queries(len(one)):
+        page = client.get(url)
+    assert page.content.decode().count('name="decision" value="reportable"') == 5
