@@ -86,7 +86,7 @@ def kbs_decision_undo(*, project: KbsProject, user: User, reason: str = "") -> S
 
 
 @transaction.atomic
-def kbs_projects_revoke_ineligible(*, user: User = None) -> list[int]:
+def kbs_projects_revoke_ineligible(*, user: User | None = None) -> list[int]:
     """Reportable projects of open periods whose study no longer qualifies (its type or approval
     changed) stop being KBS projects: their metadata is deleted, the change logged and the project
     managers alerted by e-mail. Returns the study ids."""

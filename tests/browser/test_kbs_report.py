@@ -47,7 +47,7 @@ def test_coordinator_reports_and_administrator_finalises_and_downloads(
     row = page.locator("#kbs-candidates tr", has_text="Blodpropp i Vest")
     row.get_by_role("button", name="Skal rapporteres (KBS-prosjekt)").click()
     page.wait_for_load_state()
-    assert page.get_by_label("Inklusjonstall").input_value() == "3"  # prefilled: 2 + 1
+    assert page.locator("#id_recruitment_number").input_value() == "3"  # prefilled: 2 + 1
     assert axe_violations(page, axe_source) == []
     page.get_by_role("button", name="Lagre", exact=True).click()
     page.wait_for_load_state()
