@@ -41,6 +41,7 @@ demo-data: venv
 	$(call demo_step,load_demo_participation,deltakelse og samtykker)
 	@$(DEMO_ENV) $(BIN)/python manage.py create_demo_users > var/demo-accounts.txt 2>> var/demo-setup.log
 	@echo "  demobrukere"
+	$(call demo_step,load_demo_kbs,årsrapporteringen av KBS til NVA for i fjor)
 	@# The latest two months now; the two years before them in the background (make demo).
 	$(call demo_step,compute_indicators --months 2,indikatorer for de siste to månedene)
 

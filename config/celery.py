@@ -62,6 +62,12 @@ app.conf.beat_schedule = {
         "task": "consents.tasks.erase_due_participants",
         "schedule": crontab(hour=2, minute=45),
     },
+    # 01:30 every night: KBS projects whose study stopped qualifying (type or approval changed)
+    # stop being KBS projects in the open reporting period; their project managers are told.
+    "revoke-ineligible-kbs-projects": {
+        "task": "kbs.tasks.revoke_ineligible_kbs_projects",
+        "schedule": crontab(hour=1, minute=30),
+    },
     # 05:30 on the 1st of every month: last month's indicators, then the monthly reports. DST changes
     # happen at 02:00/03:00 on Sundays at the end of March and October, so 05:30 always exists once.
     "monthly-indicator-reports": {

@@ -83,6 +83,13 @@ GRANTS: dict[str, tuple[tuple[str, ...], ...]] = {
     "reportrun":            (VIEW,        VIEW,        VIEW,        VIEW,        VIEW),
     # Results reporting: published registry facts, written by the loader only.
     "resultsreport":        (VIEW,        VIEW,        VIEW,        VIEW,        VIEW),
+    # The yearly KBS report to NVA: periods are the national administrator's; project managers
+    # decide and confirm, local project managers report their site; the report file is a record.
+    "reportingperiod":      (WORK,        NONE,        NONE,        NONE,        NONE),  # never deleted
+    "kbsproject":           (WORK,        NONE,        WORK,        WORK,        VIEW),  # undone by a service, never deleted
+    "kbssitenumber":        (VIEW_CHANGE, NONE,        VIEW_CHANGE, VIEW_CHANGE, VIEW),
+    "kbschange":            (VIEW,        NONE,        VIEW,        VIEW,        VIEW),  # the log only grows
+    "kbsreportfile":        (VIEW,        NONE,        NONE,        NONE,        NONE),
     # Access and operations: decided nationally.
     "userscope":            (ALL,         NONE,        NONE,        NONE,        NONE),
     "user":                 (WORK,        NONE,        NONE,        NONE,        NONE),  # to pick a scope's user; deactivated, never deleted

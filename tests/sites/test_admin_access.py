@@ -26,6 +26,7 @@ from consents import services as consent_services
 from consents.models import ConsentForm, ExportBatch, IntegrationClient, Participant, Reservation
 from indicators.models import IndicatorSnapshot, ReportRun
 from indicators.services.snapshots import indicator_catalogue_sync
+from kbs.models import KbsProject, KbsSiteNumber, ReportingPeriod
 from sites.access import access_rule
 from sites.models import Organisation, OrganisationCapacity, PendingTask, Region, UserScope
 from tests.factories import StudyFactory, StudySiteFactory, hf
@@ -106,7 +107,19 @@ def vest_rows(frozen_now, reference_data) -> dict[type[Model], Model]:
     vest_user = get_user_model().objects.create_user(username="mottaker-vest", is_staff=True)
     indicator = indicator_catalogue_sync()[next(iter(indicator_catalogue_sync()))]
     helse_vest = Region.objects.get(code="helse-vest")
+    kbs_period = ReportingPeriod.objects.create(year=2025, deadline=dt.date(2026, 3, 31))
+    kbs_project = KbsProject.objects.create(
+        period=kbs_period,
+        study=study,
+        decision=KbsProject.Decision.REPORTABLE,
+        decided_by=vest_user,
+        decided_at=timezone.now(),
+        recruitment_number=1,
+    )
     return {
+        ReportingPeriod: kbs_period,
+        KbsProject: kbs_project,
+        KbsSiteNumber: KbsSiteNumber.objects.create(project=kbs_project, site=site),
         Organisation: bergen,
         OrganisationCapacity: CapacityFactory(organisation=bergen),
         Study: study,
