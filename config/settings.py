@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "sites",
     "trials",
     "consents",
-    "kbs",  # reads studies and enrolments; the indicators read its final reports
+    "indicators.kbs",  # reads studies and enrolments; the indicators read its final reports
     "indicators",
     "trials.results",
 ]

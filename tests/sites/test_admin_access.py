@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from consents import services as consent_services
 from consents.models import ConsentForm, ExportBatch, IntegrationClient, Participant, Reservation
+from indicators.kbs.models import KbsProject, KbsSiteNumber, ReportingPeriod
 from indicators.models import IndicatorSnapshot, ReportRun
 from indicators.services.snapshots import indicator_catalogue_sync
-from kbs.models import KbsProject, KbsSiteNumber, ReportingPeriod
 from sites.access import access_rule
 from sites.models import Organisation, OrganisationCapacity, PendingTask, Region, UserScope
 from tests.factories import StudyFactory, StudySiteFactory, hf

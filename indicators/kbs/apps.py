@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class KbsConfig(AppConfig):
-    name = "kbs"
+    name = "indicators.kbs"
+    label = "kbs"
     verbose_name = _("KBS-rapportering til NVA")
 
     def ready(self) -> None:

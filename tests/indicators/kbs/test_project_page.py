@@ -4,8 +4,8 @@ import ``kbs``; they call these selectors)."""
 
 import pytest
 
-from kbs import selectors, services
-from kbs.models import KbsProject, ReportingPeriod
+from indicators.kbs import selectors, services
+from indicators.kbs.models import KbsProject, ReportingPeriod
 
 from .conftest import YEAR, change_study
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kbs.models import KbsChange, KbsProject, KbsSiteNumber, ReportingPeriod
+from indicators.kbs.models import KbsChange, KbsProject, KbsSiteNumber, ReportingPeriod
 
 from .conftest import YEAR, kbs_study
 
@@ -87,7 +87,7 @@ def test_periods_are_the_administrators_and_never_deleted(client, period, kbs_ad
 def test_the_kbs_list_has_a_constant_number_of_queries(
     client, frozen_now, reference_data, manager, kbs_admin, django_assert_max_num_queries
 ):
-    from kbs import services
+    from indicators.kbs import services
 
     client.force_login(manager)
     url = reverse("admin:kbs_kbsproject_changelist")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kbs.demo import demo_kbs_load
+from indicators.kbs.demo import demo_kbs_load
 
 
 class Command(BaseCommand):

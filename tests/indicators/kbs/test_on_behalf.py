@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from kbs import selectors, services
-from kbs.models import KbsChange, KbsProject, KbsSiteNumber
+from indicators.kbs import selectors, services
+from indicators.kbs.models import KbsChange, KbsProject, KbsSiteNumber
 
 from .conftest import YEAR
 

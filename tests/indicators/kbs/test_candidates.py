@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from kbs import selectors, services
-from kbs.models import KbsChange, KbsProject, KbsSiteNumber
+from indicators.kbs import selectors, services
+from indicators.kbs.models import KbsChange, KbsProject, KbsSiteNumber
 from trials.models import Study
 
 from .conftest import YEAR, change_study, kbs_study

@@ -8,8 +8,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from kbs import selectors, services
-from kbs.models import KbsProject
+from indicators.kbs import selectors, services
+from indicators.kbs.models import KbsProject
 from tests.factories import hf
 
 from .conftest import YEAR, change_study

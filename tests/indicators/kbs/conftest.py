@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from consents.models import Enrolment, Participant
-from kbs import services
-from kbs.models import KbsProject, ReportingPeriod
+from indicators.kbs import services
+from indicators.kbs.models import KbsProject, ReportingPeriod
 from sites.history import save_with_history
 from sites.models import Region, UserScope
 from sites.roles import user_scope_assign

@@ -5,8 +5,8 @@ year, is never deleted, and a finalised period's figures never change. Run again
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from kbs import services
-from kbs.models import KbsChange, KbsProject, KbsSiteNumber, ReportingPeriod
+from indicators.kbs import services
+from indicators.kbs.models import KbsChange, KbsProject, KbsSiteNumber, ReportingPeriod
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from openpyxl import load_workbook
 
-from kbs import selectors, services
-from kbs.models import KbsProject, KbsReportFile, KbsSiteNumber, ReportingPeriod
-from kbs.services.report import COLUMNS
+from indicators.kbs import selectors, services
+from indicators.kbs.models import KbsProject, KbsReportFile, KbsSiteNumber, ReportingPeriod
+from indicators.kbs.services.report import COLUMNS
 from sites.history import save_with_history
 
 from .conftest import YEAR, kbs_study

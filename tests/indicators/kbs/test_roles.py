@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from kbs import selectors, services
-from kbs.models import KbsProject, KbsSiteNumber
+from indicators.kbs import selectors, services
+from indicators.kbs.models import KbsProject, KbsSiteNumber
 from sites.models import UserScope
 from tests.factories import hf
 

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from kbs import selectors, services
-from kbs.models import KbsChange, KbsSiteNumber
+from indicators.kbs import selectors, services
+from indicators.kbs.models import KbsChange, KbsSiteNumber
 
 pytestmark = pytest.mark.django_db
 

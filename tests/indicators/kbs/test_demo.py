@@ -2,8 +2,8 @@
 
 import pytest
 
-from kbs.demo import demo_kbs_load
-from kbs.models import KbsProject, ReportingPeriod
+from indicators.kbs.demo import demo_kbs_load
+from indicators.kbs.models import KbsProject, ReportingPeriod
 from sites.services import demo_users_ensure
 
 from .conftest import kbs_study
