@@ -501,3 +501,23 @@ def test_the_monthly_report_shows_the_year_to_date_against_the_annual_targets_wi
     assert "Advarsel: Nevneren/tallet gjelder 2025, ikke 2026." in report.html.replace(
         "⚠ ", "Advarsel: "
     )
+
+
+@pytest.mark.django_db
+def test_a_manual_annual_figure_carries_its_reference_year_into_later_periods(
+    reference_data, frozen_now
+):
+    indicators = services.indicator_catalogue_sync()
+    ReportedFigure.objects.create(
+        indicator=indicators["dmp-case-days-phase-1-2"],
+        period_start=D(2025, 1, 1),
+        value=Decimal(38),
+        source="DMP",
+    )
+    services.snapshots_compute(period=Period.month(2026, 3), codes=["dmp-case-days-phase-1-2"])
+    services.snapshots_compute(period=Period.year(2026), codes=["dmp-case-days-phase-1-2"])
+    march = IndicatorSnapshot.objects.get(period_kind="month")
+    assert march.value == 38 and march.coverage["reference_year"] == 2025
+    assert march.warnings == ["Nevneren/tallet gjelder 2025, ikke 2026."]
+    # The year 2026 is not given 2025's figure.
+    assert not IndicatorSnapshot.objects.filter(period_kind="year").exists()
