@@ -35,6 +35,8 @@ def _within_period(coverage: dict, period: Period) -> list[str]:
         share = coverage.get(key)
         if share is not None and share >= UNKNOWN_SHARE_LIMIT:
             warnings.append(f"{_nb(share)} % av personene har ukjent {label}.")
+    if coverage.get("denominator_missing"):
+        warnings.append("Ingen rapportert nevner for dette omfanget: andelen beregnes ikke.")
     if coverage.get("below_min_n"):
         warnings.append(
             f"Median vises ikke: {coverage['n']} studier, minst {coverage['min_n']} kreves."

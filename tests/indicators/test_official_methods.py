@@ -521,3 +521,18 @@ def test_a_manual_annual_figure_carries_its_reference_year_into_later_periods(
     assert march.warnings == ["Nevneren/tallet gjelder 2025, ikke 2026."]
     # The year 2026 is not given 2025's figure.
     assert not IndicatorSnapshot.objects.filter(period_kind="year").exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_overview_shows_the_year_to_date_as_provisional_with_its_warnings(
+    kbs_world, coordinator_vest, client
+):
+    record(KIND.NEW_SPECIALIST_PATIENTS, 2025, 400)
+    services.snapshots_compute(period=Period.year_to_date(2026, 10))
+    client.force_login(coordinator_vest)
+    response = client.get("/admin/indicators/indicator/oversikt/?period=2026-01..10")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "foreløpig" in html
+    # Only a national figure is reported: Helse Vest's share is not made up.
+    assert "Ingen rapportert nevner for dette omfanget: andelen beregnes ikke." in html
