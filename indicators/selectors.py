@@ -178,7 +178,7 @@ def indicator_lines(
     for s in snapshots:
         if s.period_kind == "year":
             baseline[(s.indicator_id, s.scope_key, s.period_start.year)] = s
-        if s.period_kind == period.kind:
+        if s.period_kind == period.kind and _same_months(s, period):
             target = by_key if s.scope_key == scope_key else national
             target[(s.indicator_id, s.period_start)] = s
     if scope_key == NATIONAL:
@@ -208,6 +208,15 @@ def indicator_lines(
             ]
         lines.append(line)
     return lines
+
+
+def _same_months(snapshot: IndicatorSnapshot, period: Period) -> bool:
+    """A year to date covers the months asked for, and is compared only with the same months of
+    last year, never a later year to date."""
+    if period.kind != "ytd":
+        return True
+    wanted = period if snapshot.period_start == period.start else period.previous()
+    return snapshot.period_end == wanted.last_day
 
 
 def _float(snapshot: IndicatorSnapshot | None) -> float | None:

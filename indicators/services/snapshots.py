@@ -11,7 +11,7 @@ from django.utils import timezone
 from ..catalogue import CATALOGUE, NATIONAL, Definition, Row
 from ..coverage import coverage_warnings
 from ..models import Indicator, IndicatorSnapshot, ReportedFigure
-from ..periods import Period, annual_periods
+from ..periods import YTD, Period, annual_periods
 from ..selectors import snapshot_current
 
 _DEFINITION_FIELDS = [
@@ -94,7 +94,11 @@ def _previous_coverage(ids: list[int], period: Period) -> dict:
         snapshot_current()
         .filter(indicator_id__in=ids, period_kind=before.kind, period_start=before.start)
         .exclude(coverage={})
-        .values_list("indicator_id", "scope_key", "breakdown", "breakdown_value", "coverage")
+    )
+    if before.kind == YTD:  # only last year's same months, not a later year to date
+        snapshots = snapshots.filter(period_end=before.last_day)
+    snapshots = snapshots.values_list(
+        "indicator_id", "scope_key", "breakdown", "breakdown_value", "coverage"
     )
     return {tuple(s[:4]): s[4] for s in snapshots}
 
