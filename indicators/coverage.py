@@ -15,6 +15,7 @@ from .periods import Period
 UNKNOWN_SHARE_LIMIT = 10  # percent of people with unknown sex or age worth a warning
 UNKNOWN_SHARE_CHANGE = 5  # percentage points between periods
 REPORTING_CHANGE = Decimal("0.1")  # a tenth more or fewer organisations reporting
+JUMP = 50  # percent change in a count or sum against the period compared with, worth checking
 
 
 def percent(part, whole) -> float | None:
@@ -66,6 +67,19 @@ def _against_previous(coverage: dict, previous: dict, label: str) -> list[str]:
             f"{coverage.get('reference_year')}-tall mot {label}."
         )
     return warnings
+
+
+def jump_warning(value, previous_value, period: Period) -> list[str]:
+    """A count or sum that moved by half or more against the period compared with."""
+    if value is None or not previous_value:
+        return []
+    change = 100 * (Decimal(value) - Decimal(previous_value)) / Decimal(previous_value)
+    if abs(change) < JUMP:
+        return []
+    return [
+        f"Verdien er endret med {change:+.0f} % mot {period.previous()}: kontroller at "
+        "grunnlaget er komplett før tallet brukes."
+    ]
 
 
 def coverage_warnings(coverage: dict | None, previous: dict | None, period: Period) -> list[str]:

@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ..catalogue import CATALOGUE, NATIONAL, Definition, Row
-from ..coverage import coverage_warnings
+from ..coverage import coverage_warnings, jump_warning
 from ..models import Indicator, IndicatorSnapshot, ReportedFigure
 from ..periods import YTD, Period, annual_periods
 from ..selectors import snapshot_current
@@ -88,19 +88,25 @@ def _rows(definition: Definition, period: Period, figures: dict) -> list[Row]:
 
 
 def _previous_coverage(ids: list[int], period: Period) -> dict:
-    """The coverage of the values of the period compared with, keyed like ``_key``."""
+    """The coverage and value of the period compared with, keyed like ``_key`` (totals only)."""
     before = period.previous()
-    snapshots = (
-        snapshot_current()
-        .filter(indicator_id__in=ids, period_kind=before.kind, period_start=before.start)
-        .exclude(coverage={})
+    snapshots = snapshot_current().filter(
+        indicator_id__in=ids, period_kind=before.kind, period_start=before.start, breakdown=""
     )
     if before.kind == YTD:  # only last year's same months, not a later year to date
         snapshots = snapshots.filter(period_end=before.last_day)
     snapshots = snapshots.values_list(
-        "indicator_id", "scope_key", "breakdown", "breakdown_value", "coverage"
+        "indicator_id", "scope_key", "breakdown", "breakdown_value", "coverage", "value"
     )
-    return {tuple(s[:4]): s[4] for s in snapshots}
+    return {tuple(s[:4]): (s[4], s[5]) for s in snapshots}
+
+
+def _warnings(definition: Definition, row: Row, previous: tuple | None, period: Period) -> list:
+    coverage, value = previous or (None, None)
+    warnings = coverage_warnings(row.coverage, coverage, period)
+    if definition.unit not in ("%", "dager", "skår") and not row.breakdown:
+        warnings += jump_warning(row.value, value, period)  # counts and sums, not rates
+    return warnings
 
 
 def _key(indicator_id: int, row) -> tuple:
@@ -169,8 +175,8 @@ def snapshots_compute(*, period: Period, codes: list[str] | None = None) -> Comp
                     period_end=period.last_day,
                     provisional=provisional,
                     coverage=row.coverage or {},
-                    warnings=coverage_warnings(
-                        row.coverage, previous_coverage.get(_key(indicator.pk, row)), period
+                    warnings=_warnings(
+                        definition, row, previous_coverage.get(_key(indicator.pk, row)), period
                     ),
                 )
             )

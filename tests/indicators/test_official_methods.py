@@ -411,7 +411,30 @@ def test_a_value_warns_when_fewer_organisations_reported_its_inputs(reference_da
     assert snap.value == 108 and snap.coverage == {"reporting": 1}
     assert snap.warnings == [
         "Dekningen er endret: 1 organisasjoner har rapportert grunnlaget mot 3 i 2025; endringen "
-        "i verdien kan skyldes det."
+        "i verdien kan skyldes det.",
+        "Verdien er endret med -64 % mot 2025: kontroller at grunnlaget er komplett før tallet "
+        "brukes.",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_count_that_halves_with_the_same_organisations_reporting_is_flagged(
+    reference_data, frozen_now
+):
+    for org in [hf("Bergen"), hf("Stavanger")]:
+        OrganisationCapacity.objects.create(organisation=org, year=2025, research_person_years=100)
+        OrganisationCapacity.objects.create(organisation=org, year=2026, research_person_years=36)
+    services.snapshots_compute(period=Y2025)
+    services.snapshots_compute(period=Period.year(2026))
+    snap = IndicatorSnapshot.objects.get(
+        indicator__code="research-person-years",
+        period_start=D(2026, 1, 1),
+        scope_key="national",
+    )
+    # 200 → 72 person-years with both organisations reporting: −64 %.
+    assert snap.warnings == [
+        "Verdien er endret med -64 % mot 2025: kontroller at grunnlaget er komplett før tallet "
+        "brukes."
     ]
 
 
