@@ -13,7 +13,13 @@ from sites.scoped_admin import ScopedAdmin
 
 from . import selectors, services
 from .catalogue import CATALOGUE
-from .models import Indicator, IndicatorSnapshot, ReportedFigure, ReportRun
+from .models import (
+    Indicator,
+    IndicatorSnapshot,
+    ReportedDenominator,
+    ReportedFigure,
+    ReportRun,
+)
 from .periods import Period, previous_month
 
 
@@ -32,7 +38,41 @@ class IndicatorAdmin(ScopedAdmin):
     ]
     list_filter = ["focus_area", "method", "direction"]
     search_fields = ["code", "name_nb", "name_en"]
-    readonly_fields = ["code", "method", "breakdowns", "counts_people"]
+    # The method belongs to the catalogue in code (versioned); the targets to the administrators.
+    readonly_fields = [
+        "code",
+        "method",
+        "method_version",
+        "description",
+        "numerator",
+        "denominator",
+        "source",
+        "breakdowns",
+        "counts_people",
+    ]
+    fieldsets = [
+        (None, {"fields": ["code", "name_nb", "name_en", "focus_area", "unit", "direction"]}),
+        (
+            _("Mål (årlige, fra basisåret)"),
+            {"fields": ["target_value", "target_year", "baseline_year", "target_factor"]},
+        ),
+        (
+            _("Metode"),
+            {
+                "fields": [
+                    "method",
+                    "method_version",
+                    "description",
+                    "numerator",
+                    "denominator",
+                    "source",
+                    "target_note",
+                    "breakdowns",
+                    "counts_people",
+                ]
+            },
+        ),
+    ]
     change_list_template = "indicators/admin/indicator_change_list.html"
 
     def get_urls(self):
@@ -123,16 +163,52 @@ class ReportedFigureAdmin(ScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
+SCOPE_CHECK_FIELDS = ["kind", "value", "source", "region", "organisation", "municipality"]
+
+
+@admin.register(ReportedDenominator)
+class ReportedDenominatorAdmin(ScopedAdmin):
+    """New specialist-care patients and population, documented with their source."""
+
+    list_display = ["kind", "year", "scope_key", "value", "source", "entered_by", "entered_at"]
+    list_filter = ["kind", "year"]
+    list_select_related = ["entered_by"]
+    search_fields = ["scope_key", "source"]
+    autocomplete_fields = ["municipality"]
+    fields = ["kind", "year", "region", "organisation", "municipality", "value", "source", "note"]
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data.get(f) for f in self.fields}
+        obj.pk = services.reported_denominator_record(**data, user=request.user).pk
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = super().get_form(request, obj, change, **kwargs)
+
+        class CheckedForm(base):
+            def clean(self):
+                data = super().clean()
+                if not self.errors:
+                    services.reported_denominator_check(
+                        **{k: data.get(k) for k in SCOPE_CHECK_FIELDS}
+                    )
+                return data
+
+        return CheckedForm
+
+
 @admin.register(IndicatorSnapshot)
 class IndicatorSnapshotAdmin(ScopedAdmin):
     list_display = [
         "id",
         "indicator",
+        "period_kind",
         "period_start",
         "scope_key",
         "breakdown",
         "breakdown_value",
         "value",
+        "provisional",
+        "warnings",
         "version",
         "frozen_at",
     ]

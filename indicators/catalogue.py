@@ -8,7 +8,7 @@ an indicator, write a small function with ``by_scope`` and register a ``Definiti
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import (
@@ -16,10 +16,14 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
+    Min,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -32,7 +36,10 @@ from sites.models import Organisation, OrganisationCapacity
 from sites.selectors import organisation_health_trust
 from trials.models import Agreement, FeasibilityRequest, Milestone, Study, StudySite
 
+from . import denominators
 from .aggregates import DaysBetween, Median
+from .coverage import percent
+from .methods import METHODS
 from .periods import Period
 
 NATIONAL, REGION, TRUST, ORGANISATION = "national", "region", "trust", "organisation"
@@ -77,6 +84,8 @@ class Row:
     value: Decimal | None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+    # How complete the inputs are: organisations reporting, unknown sex/age, the source's year.
+    coverage: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -90,11 +99,17 @@ class Definition:
     target_value: Decimal | None = None
     target_year: int | None = None
     breakdowns: tuple[str, ...] = ()
-    method: str = "computed"
+    method: str = "computed"  # "computed" from the portfolio or "manual" (reported by hand)
     source: str = ""
     method_version: int = 1
     counts_people: bool = False
-    description: str = ""
+    description: str = ""  # the method text: how the value is worked out
+    numerator: str = ""  # what is counted above the line
+    denominator: str = ""  # what it is divided by (empty for counts)
+    baseline_year: int | None = None  # the year the plan's target is measured from
+    target_factor: Decimal | None = None  # target = baseline-year value × factor ("doubled")
+    target_note: str = ""  # the target in the plan's words
+    annual_only: bool = False  # computed for years and the year to date, never for a month
     compute: Callable[[Period], list[Row]] | None = None
     # Drill-down: the studies behind a value, and the path from Study to the scope's organisation.
     studies: Callable[[Period], Q] | None = None
@@ -219,7 +234,7 @@ def by_scope(
                 }.get(level)
                 if level != NATIONAL and region_id is None and organisation_id is None:
                     continue
-                value, numerator, denominator = to_value(result)
+                value, numerator, denominator, *coverage = to_value(result)
                 breakdown_value = result.get("_breakdown") if name else ""
                 rows.append(
                     Row(
@@ -232,6 +247,7 @@ def by_scope(
                         value=value,
                         numerator=numerator,
                         denominator=denominator,
+                        coverage=coverage[0] if coverage else None,
                     )
                 )
     return rows
@@ -275,13 +291,30 @@ MILESTONE_SCOPE = {
 
 # --- focus area 1 and overall goals: participation ---------------------------------------------
 
+PEOPLE = {
+    "n": Count("participant", distinct=True),
+    "unknown_sex": Count(
+        "participant", distinct=True, filter=Q(participant__sex__in=["unknown", ""])
+    ),
+    "unknown_age": Count("participant", distinct=True, filter=Q(participant__birth_year=None)),
+}
+
+
+def people_count(r: dict) -> tuple:
+    """A count of people with its coverage: the shares with unknown sex and unknown age."""
+    coverage = {
+        "unknown_sex_share": percent(r["unknown_sex"], r["n"]),
+        "unknown_age_share": percent(r["unknown_age"], r["n"]),
+    }
+    return (*count(r["n"]), coverage)
+
 
 def participants_active(period: Period) -> list[Row]:
     return by_scope(
         Enrolment.objects.filter(enrolment_active(period)),
         **ENROLMENT_SCOPE,
-        aggregates={"n": Count("participant", distinct=True)},
-        to_value=lambda r: count(r["n"]),
+        aggregates=PEOPLE,
+        to_value=people_count,
         breakdowns=enrolment_breakdowns(period),
     )
 
@@ -290,9 +323,47 @@ def participants_included(period: Period) -> list[Row]:
     return by_scope(
         Enrolment.objects.filter(within("included_on", period)),
         **ENROLMENT_SCOPE,
+        aggregates=PEOPLE,
+        to_value=people_count,
+        breakdowns={k: v for k, v in enrolment_breakdowns(period).items() if k != "municipality"},
+    )
+
+
+PER_100K_LEVELS = (NATIONAL, REGION, TRUST)
+
+
+def participants_per_100k(period: Period) -> list[Row]:
+    """New participants per 100 000 inhabitants of the scope's population (the region, or the
+    catchment area of the health trust)."""
+    people = by_scope(
+        Enrolment.objects.filter(within("included_on", period)),
+        **ENROLMENT_SCOPE,
         aggregates={"n": Count("participant", distinct=True)},
         to_value=lambda r: count(r["n"]),
-        breakdowns={k: v for k, v in enrolment_breakdowns(period).items() if k != "municipality"},
+        levels=PER_100K_LEVELS,
+    )
+    figures = denominators.population(period.start.year)
+    return [
+        _per(row, figures.get(row.scope_key), 100_000) for row in people if row.scope_key in figures
+    ]
+
+
+def _per(row: Row, figure: denominators.Figure, per: int) -> Row:
+    value = _dec(row.numerator * per / figure.value) if figure.value else None
+    coverage = {"reference_year": figure.year, "source": figure.source}
+    if figure.municipalities is not None:
+        coverage["municipalities"] = figure.municipalities
+    return Row(
+        row.scope_kind,
+        row.scope_key,
+        row.region_id,
+        row.organisation_id,
+        "",
+        "",
+        value,
+        row.numerator,
+        _dec(figure.value),
+        coverage,
     )
 
 
@@ -344,17 +415,47 @@ def studies_open_public(period: Period) -> list[Row]:
     )
 
 
+MIN_N_MEDIAN = 5  # fewer studies than this and a median is not published
+
+
+def median_of_studies(r: dict) -> tuple:
+    """A median with its n; withheld (no value) below ``MIN_N_MEDIAN`` studies."""
+    below = r["n"] < MIN_N_MEDIAN
+    coverage = {"n": r["n"], "min_n": MIN_N_MEDIAN, "below_min_n": below}
+    return (None if below else _dec(r["median"]), _dec(r["n"]), None, coverage)
+
+
+def first_enrolment_on() -> Subquery:
+    """The day the study's first recorded enrolment was included."""
+    return Subquery(
+        Enrolment.objects.filter(study=OuterRef("pk"))
+        .order_by()
+        .values("study")
+        .annotate(first=Min("included_on"))
+        .values("first")
+    )
+
+
+def first_enrolled_in(period: Period) -> QuerySet:
+    """Studies whose first recorded enrolment was in the period."""
+    return Study.objects.annotate(first_enrolled_on=first_enrolment_on()).filter(
+        within("first_enrolled_on", period)
+    )
+
+
 def approval_to_first_patient(period: Period) -> list[Row]:
+    """Days from approval to the first recorded enrolment: from the DMP approval for a drug trial
+    (a study with a DMP approval), from the REK approval otherwise."""
     from django.db.models.functions import Coalesce
 
     approved = Coalesce("dmp_approved_on", "rek_approved_on")
     return by_scope(
-        Study.objects.filter(
-            within("first_patient_in_on", period), rek_approved_on__isnull=False
-        ).annotate(days=DaysBetween(F("first_patient_in_on"), approved)),
+        first_enrolled_in(period)
+        .filter(rek_approved_on__isnull=False)
+        .annotate(days=DaysBetween(F("first_enrolled_on"), approved)),
         **STUDY_SCOPE,
         aggregates={"median": Median("days"), "n": Count("pk")},
-        to_value=lambda r: (_dec(r["median"]), _dec(r["n"]), None),
+        to_value=median_of_studies,
     )
 
 
@@ -378,13 +479,18 @@ def _capacity(period: Period) -> QuerySet:
 CAPACITY_SCOPE = {"region": "organisation__region_id", "organisation": "organisation_id"}
 
 
-def research_person_years(period: Period) -> list[Row]:
+def _capacity_sum(period: Period, field_name: str) -> list[Row]:
+    """The sum of one capacity figure, with how many organisations reported it."""
     return by_scope(
-        _capacity(period).filter(research_person_years__isnull=False),
+        _capacity(period).filter(**{f"{field_name}__isnull": False}),
         **CAPACITY_SCOPE,
-        aggregates={"total": Sum("research_person_years")},
-        to_value=lambda r: count(r["total"]),
+        aggregates={"total": Sum(field_name), "reporting": Count("organisation", distinct=True)},
+        to_value=lambda r: (*count(r["total"]), {"reporting": r["reporting"]}),
     )
+
+
+def research_person_years(period: Period) -> list[Row]:
+    return _capacity_sum(period, "research_person_years")
 
 
 def phd_coverage(period: Period) -> list[Row]:
@@ -392,67 +498,86 @@ def phd_coverage(period: Period) -> list[Row]:
     per_profession = {
         p: Sum(Cast(KT(f"phd_by_profession__{p}"), IntegerField())) for p in PROFESSIONS
     }
+    per_profession["reporting"] = Count("organisation", distinct=True)
     # One query per scope level holds every profession; spread it into total and breakdown rows.
     raw = by_scope(
-        _capacity(period), **CAPACITY_SCOPE, aggregates=per_profession, to_value=lambda r: (r, 0, 0)
+        _capacity(period).exclude(phd_by_profession={}),
+        **CAPACITY_SCOPE,
+        aggregates=per_profession,
+        to_value=lambda r: (r, 0, 0),
     )
     rows = []
     for total in raw:
         figures = {p: total.value[p] or 0 for p in PROFESSIONS}
         scope = (total.scope_kind, total.scope_key, total.region_id, total.organisation_id)
-        rows.append(Row(*scope, "", "", *count(sum(figures.values()))))
+        coverage = {"reporting": total.value["reporting"]}
+        rows.append(Row(*scope, "", "", *count(sum(figures.values())), coverage))
         rows.extend(Row(*scope, "profession", p, *count(n)) for p, n in figures.items())
     return rows
 
 
 def shared_positions(period: Period) -> list[Row]:
-    return by_scope(
-        _capacity(period).filter(shared_research_clinic_positions__isnull=False),
-        **CAPACITY_SCOPE,
-        aggregates={"total": Sum("shared_research_clinic_positions")},
-        to_value=lambda r: count(r["total"]),
-    )
+    return _capacity_sum(period, "shared_research_clinic_positions")
+
+
+def shared_university_positions(period: Period) -> list[Row]:
+    return _capacity_sum(period, "shared_university_positions")
 
 
 def kbs_share_specialist(period: Period) -> list[Row]:
-    """Participants in clinical treatment studies at specialist-care sites / patients treated."""
-    participants = by_scope(
+    """New patients recruited to clinical treatment studies in the year (or the year to date) at
+    specialist-care sites, over the reported number of new specialist-care patients in the year.
+
+    Nationally, per region and per health trust (hospitals rolled up); a scope without a reported
+    denominator gets its count of recruits but no share.
+    """
+    recruited = by_scope(
         Enrolment.objects.filter(
-            enrolment_active(period),
+            within("included_on", period),
             study__category=Study.Category.KBS,
             site__organisation__kind__in=SPECIALIST_KINDS,
         ),
         **ENROLMENT_SCOPE,
         aggregates={"n": Count("participant", distinct=True)},
         to_value=lambda r: count(r["n"]),
+        levels=PER_100K_LEVELS,
     )
-    treated = by_scope(
-        _capacity(period).filter(
-            patients_treated__isnull=False, organisation__kind__in=SPECIALIST_KINDS
-        ),
-        **CAPACITY_SCOPE,
-        aggregates={"total": Sum("patients_treated")},
-        to_value=lambda r: count(r["total"]),
-    )
-    numerators = {row.scope_key: row for row in participants}
+    figures = denominators.reported(denominators.Kind.NEW_SPECIALIST_PATIENTS, period.start.year)
+    rows = {row.scope_key: row for row in recruited}
     result = []
-    for row in treated:
-        n = numerators.get(row.scope_key)
-        value, num, den = share(n.value if n else 0, row.value)
-        result.append(
-            Row(
-                row.scope_kind,
-                row.scope_key,
-                row.region_id,
-                row.organisation_id,
-                "",
-                "",
-                value,
-                num,
-                den,
-            )
-        )
+    for key in sorted(rows.keys() | figures.keys()):
+        row, figure = rows.get(key), figures.get(key)
+        if row is None:  # a reported denominator and nobody recruited
+            level = _scope_kind(key)
+            region_id = figure.region_id if level == REGION else None
+            row = Row(level, key, region_id, figure.organisation_id, "", "", *count(0))
+        result.append(_kbs_share_row(row, figure))
     return result
+
+
+def _scope_kind(key: str) -> str:
+    return {"region": REGION, "hf": TRUST}.get(key.partition(":")[0], NATIONAL)
+
+
+def _kbs_share_row(row: Row, figure: denominators.Figure | None) -> Row:
+    if figure is None:
+        value, numerator, denominator = None, row.numerator, None
+        coverage = {"denominator_missing": True}
+    else:
+        value, numerator, denominator = share(row.numerator, figure.value)
+        coverage = {"reference_year": figure.year, "source": figure.source}
+    return Row(
+        row.scope_kind,
+        row.scope_key,
+        row.region_id,
+        row.organisation_id,
+        "",
+        "",
+        value,
+        numerator,
+        denominator,
+        coverage,
+    )
 
 
 # --- studies: counts and growth -----------------------------------------------------------------
@@ -521,29 +646,41 @@ def studies_digital_share(period: Period) -> list[Row]:
     )
 
 
+INTERVENTIONAL = [Study.Category.KBS, Study.Category.OTHER_INTERVENTIONAL]
+
+
 def studies_per_million(period: Period) -> list[Row]:
-    """Active studies nationally per million inhabitants (population is reported manually)."""
+    """Interventional studies (clinical treatment studies and other interventional studies) open
+    for inclusion nationally per million inhabitants, with the reported European top-three figure
+    beside it: European registry comparisons count interventional trials only."""
     from .models import ReportedFigure
 
-    population = (
-        ReportedFigure.objects.filter(indicator__code="population", period_start__lte=period.start)
-        .order_by("-period_start")
-        .values_list("value", flat=True)
-        .first()
-    )
     rows = by_scope(
-        _active_study_sites(period),
+        _active_study_sites(period, study__category__in=INTERVENTIONAL),
         **SITE_SCOPE,
         aggregates={"n": Count("study", distinct=True)},
-        to_value=lambda r: (None, _dec(r["n"]), None),
+        to_value=lambda r: count(r["n"]),
         levels=(NATIONAL,),
+    )
+    population = denominators.population(period.start.year).get("national")
+    europe = (
+        ReportedFigure.objects.filter(
+            indicator__code="europe-studies-per-million-top3",
+            period_start__year__lte=period.start.year,
+        )
+        .order_by("-period_start")
+        .values("value", "period_start")
+        .first()
     )
     result = []
     for row in rows:
-        value = _dec(row.numerator * Decimal(1_000_000) / population) if population else None
-        result.append(
-            Row(NATIONAL, NATIONAL, None, None, "", "", value, row.numerator, _dec(population))
-        )
+        if population is None:
+            continue
+        row = _per(row, population, 1_000_000)
+        if europe:
+            row.coverage["europe_top3"] = float(europe["value"])
+            row.coverage["europe_year"] = europe["period_start"].year
+        result.append(row)
     return result
 
 
@@ -560,15 +697,43 @@ def agreements_cancelled(period: Period) -> list[Row]:
     )
 
 
+def _industry_completed(period: Period) -> QuerySet:
+    """Agreements of industry-sponsored studies that ended recruitment in the period, each marked
+    ``kept`` when none of the study's agreements was cancelled or missed a milestone (not met, or
+    met after the planned day; waived milestones do not count)."""
+    broken = Milestone.objects.filter(agreement__study=OuterRef("study"), planned_on__lt=period.end)
+    broken = broken.exclude(status=Milestone.Status.WAIVED).filter(
+        Q(actual_on__isnull=True) | Q(actual_on__gt=F("planned_on"))
+    )
+    cancelled = Agreement.objects.filter(study=OuterRef("study"), status=Agreement.Status.CANCELLED)
+    return Agreement.objects.filter(
+        within("study__actual_recruitment_end_on", period),
+        study__sponsor_type=Study.SponsorType.INDUSTRY,
+    ).annotate(kept=~Exists(broken) & ~Exists(cancelled))
+
+
+INDUSTRY_DELIVERED = {
+    "num": Count("study", distinct=True, filter=Q(kept=True)),
+    "den": Count("study", distinct=True),
+}
+
+
 def industry_delivered(period: Period) -> list[Row]:
-    """Milestones due in the period that were met on time, as a share of those due."""
-    met = Q(actual_on__isnull=False, actual_on__lte=F("planned_on"))
+    """The number of industry-funded studies carried out according to the agreement."""
     return by_scope(
-        Milestone.objects.filter(within("planned_on", period)).exclude(
-            status=Milestone.Status.WAIVED
-        ),
-        **MILESTONE_SCOPE,
-        aggregates={"num": Count("pk", filter=met), "den": Count("pk")},
+        _industry_completed(period),
+        **AGREEMENT_SCOPE,
+        aggregates=INDUSTRY_DELIVERED,
+        to_value=lambda r: count(r["num"]),
+    )
+
+
+def industry_delivered_share(period: Period) -> list[Row]:
+    """The same studies as a share of the industry studies that ended recruitment in the period."""
+    return by_scope(
+        _industry_completed(period),
+        **AGREEMENT_SCOPE,
+        aggregates=INDUSTRY_DELIVERED,
         to_value=lambda r: share(r["num"], r["den"]),
     )
 
@@ -602,6 +767,16 @@ def feasibility_satisfaction(period: Period) -> list[Row]:
         **NATIONAL_ONLY,
         aggregates={"mean": Avg("satisfaction"), "n": Count("pk")},
         to_value=lambda r: (_dec(r["mean"]), _dec(r["n"]), None),
+    )
+
+
+def feasibility_portal_requests(period: Period) -> list[Row]:
+    """The number of sponsor requests received through the feasibility portal."""
+    return by_scope(
+        _feasibility(period, "received_at").filter(channel=FeasibilityRequest.Channel.PORTAL),
+        **NATIONAL_ONLY,
+        aggregates={"n": Count("pk")},
+        to_value=lambda r: count(r["n"]),
     )
 
 
@@ -730,7 +905,7 @@ def _manual(code, name_nb, name_en, focus, unit, source, direction="higher", **k
 
 
 CATALOGUE: dict[str, Definition] = {
-    d.code: d
+    d.code: replace(d, **METHODS.get(d.code, {}))
     for d in [
         # Overall goals
         Definition(
@@ -755,9 +930,12 @@ CATALOGUE: dict[str, Definition] = {
             FOCUS_OVERALL,
             "%",
             target_value=Decimal(0),
+            baseline_year=2024,
             counts_people=True,
             compute=participants_growth,
-            description="Nye deltakere i perioden mot samme periode året før.",
+            annual_only=True,
+            method_version=2,
+            target_note="Årlig økning i pasienter som deltar i klinisk forskning",
         ),
         Definition(
             "kbs-share-specialist",
@@ -767,11 +945,19 @@ CATALOGUE: dict[str, Definition] = {
             "%",
             target_value=Decimal(5),
             target_year=2025,
+            baseline_year=2019,
+            target_note="5 % av pasientene i spesialisthelsetjenesten i 2025 (0,8 % i 2019)",
             counts_people=True,
             compute=kbs_share_specialist,
+            annual_only=True,
             key=True,
-            description="Deltakere i KBS ved spesialisthelsetjenesten / pasienter behandlet (år).",
-            studies=lambda p: studies_with_active_sites(p, study__category=Study.Category.KBS),
+            source="Nye pasienter: manuelt rapportert nasjonalt/per HF (se rapporterte nevnere)",
+            method_version=2,
+            studies=lambda p: Q(
+                pk__in=Enrolment.objects.filter(
+                    within("included_on", p), study__category=Study.Category.KBS
+                ).values("study_id")
+            ),
         ),
         Definition(
             "kbs-count",
@@ -781,6 +967,10 @@ CATALOGUE: dict[str, Definition] = {
             "studier",
             breakdowns=("hrcs", "sponsor_type"),
             compute=kbs_count,
+            target_factor=Decimal(2),
+            target_year=2025,
+            baseline_year=2020,
+            target_note="Doblet i perioden 2021–2025",
             key=True,
             studies=lambda p: studies_with_active_sites(p, study__category=Study.Category.KBS),
         ),
@@ -792,9 +982,12 @@ CATALOGUE: dict[str, Definition] = {
             "%",
             target_value=Decimal(15),
             target_year=2025,
+            baseline_year=2020,
+            target_note="15 % årlig vekst per region (styringskrav til RHF)",
             compute=kbs_growth,
+            annual_only=True,
+            method_version=2,
             key=True,
-            description="Mot samme periode året før; mål 15 % per region.",
         ),
         Definition(
             "studies-digital-share",
@@ -824,7 +1017,17 @@ CATALOGUE: dict[str, Definition] = {
             compute=participants_active,
             studies=studies_with_active_enrolments,
             key=True,
-            description="Ulike deltakere med en inklusjon som løp en gang i perioden.",
+        ),
+        Definition(
+            "participants-per-100k",
+            "Nye deltakere per 100 000 innbyggere",
+            "New participants per 100 000 inhabitants",
+            FOCUS_PATIENTS,
+            "per 100 000",
+            counts_people=True,
+            compute=participants_per_100k,
+            source="Folketall: rapporterte nevnere (SSB tabell 07459), kommune → opptaksområde",
+            key=True,
         ),
         Definition(
             "consents-digital",
@@ -855,7 +1058,8 @@ CATALOGUE: dict[str, Definition] = {
             "dager",
             direction="lower",
             compute=approval_to_first_patient,
-            studies=lambda p: within("first_patient_in_on", p),
+            method_version=2,
+            studies=lambda p: Q(pk__in=first_enrolled_in(p).values("pk")),
             study_scope="responsible_organisation",
         ),
         # 2 Research integrated in care
@@ -878,6 +1082,7 @@ CATALOGUE: dict[str, Definition] = {
             "personer",
             breakdowns=("profession",),
             compute=phd_coverage,
+            source="Kapasitetstall per organisasjon og år",
         ),
         Definition(
             "shared-positions",
@@ -886,6 +1091,16 @@ CATALOGUE: dict[str, Definition] = {
             FOCUS_INTEGRATED,
             "stillinger",
             compute=shared_positions,
+            source="Kapasitetstall per organisasjon og år",
+        ),
+        Definition(
+            "shared-university-positions",
+            "Delte stillinger mellom universiteter og kommuner",
+            "Positions shared between universities and municipalities",
+            FOCUS_INTEGRATED,
+            "stillinger",
+            compute=shared_university_positions,
+            source="Kapasitetstall per organisasjon og år",
         ),
         Definition(
             "research-person-years",
@@ -894,7 +1109,11 @@ CATALOGUE: dict[str, Definition] = {
             FOCUS_INTEGRATED,
             "årsverk",
             target_year=2036,
+            baseline_year=2025,
+            target_factor=Decimal(2),
+            target_note="Doblet innen 2036 fra 2025 (planens første år)",
             compute=research_person_years,
+            source="Kapasitetstall per organisasjon og år",
             key=True,
         ),
         # 3 Industry collaboration
@@ -918,6 +1137,9 @@ CATALOGUE: dict[str, Definition] = {
             FOCUS_INDUSTRY,
             "%",
             compute=industry_growth,
+            annual_only=True,
+            method_version=2,
+            target_note="Årlig økning i antall kliniske studier med industrisponsor",
         ),
         Definition(
             "agreements-cancelled",
@@ -938,11 +1160,23 @@ CATALOGUE: dict[str, Definition] = {
         ),
         Definition(
             "industry-delivered",
-            "Industristudier levert etter avtale (milepæler nådd i tide)",
-            "Industry studies delivered according to agreement (milestones met on time)",
+            "Industrifinansierte studier gjennomført i henhold til inngått avtale",
+            "Industry-funded studies carried out according to agreement",
+            FOCUS_INDUSTRY,
+            "studier",
+            compute=industry_delivered,
+            method_version=2,
+            studies=lambda p: Q(pk__in=_industry_completed(p).filter(kept=True).values("study_id")),
+            study_scope="agreements__organisation",
+        ),
+        Definition(
+            "industry-delivered-share",
+            "Andel industrifinansierte studier gjennomført i henhold til avtale",
+            "Share of industry-funded studies carried out according to agreement",
             FOCUS_INDUSTRY,
             "%",
-            compute=industry_delivered,
+            compute=industry_delivered_share,
+            studies=lambda p: Q(pk__in=_industry_completed(p).values("study_id")),
             study_scope="agreements__organisation",
         ),
         Definition(
@@ -962,6 +1196,15 @@ CATALOGUE: dict[str, Definition] = {
             FOCUS_INDUSTRY,
             "skår",
             compute=feasibility_satisfaction,
+            national_only=True,
+        ),
+        Definition(
+            "feasibility-portal-requests",
+            "Henvendelser fra industrisponsor som bruker portalen",
+            "Sponsor requests that use the feasibility portal",
+            FOCUS_INDUSTRY,
+            "henvendelser",
+            compute=feasibility_portal_requests,
             national_only=True,
         ),
         Definition(
@@ -993,11 +1236,12 @@ CATALOGUE: dict[str, Definition] = {
         ),
         _manual(
             "dmp-faster-than-required",
-            "Søknader behandlet raskere enn regelverket krever",
+            "Søknader behandlet med kortere frister enn regelverket krever",
             "Applications processed faster than regulation requires",
             FOCUS_CONDUCT,
-            "%",
+            "søknader",
             "DMP",
+            method_version=2,
         ),
         _manual(
             "hds-tailored-deliveries",
@@ -1062,13 +1306,15 @@ CATALOGUE: dict[str, Definition] = {
         # 5 International
         Definition(
             "studies-per-million",
-            "Kliniske studier per million innbyggere",
-            "Clinical studies per million inhabitants",
+            "Intervensjonsstudier per million innbyggere",
+            "Interventional studies per million inhabitants",
             FOCUS_INTERNATIONAL,
             "per million",
             compute=studies_per_million,
             national_only=True,
-            description="Aktive studier / folketall (manuelt rapportert) × 1 000 000.",
+            method_version=2,
+            target_note="Topp tre i Europa i planperioden",
+            source="Folketall: SSB tabell 07459; Europa: manuelt rapportert (EU CTIS/EUCTR)",
         ),
         _manual(
             "population",

@@ -19,15 +19,15 @@ from sites.history import bulk_create_with_history
 from sites.models import Municipality, Organisation, OrganisationCapacity
 from trials.models import StudySite
 
-from .models import Indicator, ReportedFigure
-from .services import indicator_catalogue_sync
+from .models import Indicator, ReportedDenominator, ReportedFigure
+from .services import indicator_catalogue_sync, reported_denominator_record
 
 # Population on 1 January (SSB table 07459); the other figures are demo values.
 MANUAL_FIGURES = {
     "population": [(2025, 5_594_340), (2026, 5_620_000)],
     "dmp-case-days-phase-1-2": [(2025, 38)],
     "dmp-guidance-sessions": [(2025, 64)],
-    "dmp-faster-than-required": [(2025, 72)],
+    "dmp-faster-than-required": [(2025, 31)],
     "hds-tailored-deliveries": [(2025, 140)],
     "hds-delivery-median-days": [(2025, 95)],
     "industry-rd-investment": [(2025, 4200)],
@@ -35,6 +35,28 @@ MANUAL_FIGURES = {
     "eu-programme-return-share": [(2025, 2.4)],
     "eu-projects-norwegian-coordinator": [(2025, 7)],
 }
+
+# The one documented national figure of new specialist-care patients at hand: 14 000 patients were
+# 0,8 % of all new patients examined or treated in 2019, so about 1 750 000 new patients. Later
+# years are entered by hand when the Directorate of Health publishes them.
+NEW_SPECIALIST_PATIENTS = [
+    (
+        2019,
+        1_750_000,
+        "Avledet: 14 000 rekrutterte = 0,8 % av nye pasienter i 2019 (Innst. 107 S (2021–2022), "
+        "Riksrevisjonen Dokument 3:9 (2020–2021))",
+    ),
+]
+
+
+def _demo_denominators() -> int:
+    created = 0
+    for year, value, source in NEW_SPECIALIST_PATIENTS:
+        kind = ReportedDenominator.Kind.NEW_SPECIALIST_PATIENTS
+        if not ReportedDenominator.objects.filter(kind=kind, year=year).exists():
+            reported_denominator_record(kind=kind, year=year, value=value, source=source)
+            created += 1
+    return created
 
 
 @transaction.atomic
@@ -123,5 +145,6 @@ def demo_activity_load(*, seed: int = 2025, max_per_site: int = 40) -> dict[str,
                 },
             )
             created["figures"] += was_created
+    created["figures"] += _demo_denominators()
     assert Indicator.objects.exists()
     return created

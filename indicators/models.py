@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sites.models import Organisation, Region
+from sites.models import Municipality, Organisation, Region
 
 
 class Indicator(models.Model):
@@ -44,6 +44,18 @@ class Indicator(models.Model):
     breakdowns = models.JSONField(_("nedbrytinger"), default=list, blank=True)
     source = models.CharField(_("kilde"), max_length=200, blank=True)
     description = models.TextField(_("beregningsmåte"), blank=True)
+    numerator = models.TextField(_("teller"), blank=True)
+    denominator = models.TextField(_("nevner"), blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("basisår"), null=True, blank=True)
+    target_factor = models.DecimalField(
+        _("mål som faktor av basisåret"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("F.eks. 2 for «doblet fra basisåret»."),
+    )
+    target_note = models.CharField(_("mål (slik planen sier det)"), max_length=200, blank=True)
     counts_people = models.BooleanField(
         _("teller personer"),
         default=False,
@@ -66,6 +78,7 @@ class Indicator(models.Model):
 class PeriodKind(models.TextChoices):
     MONTH = "month", _("Måned")
     YEAR = "year", _("År")
+    YTD = "ytd", _("Hittil i år")
 
 
 class ScopeKind(models.TextChoices):
@@ -105,6 +118,17 @@ class IndicatorSnapshot(models.Model):
     numerator = models.DecimalField(_("teller"), max_digits=16, decimal_places=4, null=True)
     denominator = models.DecimalField(_("nevner"), max_digits=16, decimal_places=4, null=True)
     method_version = models.PositiveSmallIntegerField(_("metodeversjon"))
+    period_end = models.DateField(_("periode til og med"), null=True, blank=True)
+    provisional = models.BooleanField(
+        _("foreløpig"), default=False, help_text=_("Året er ikke over: tallet kan endre seg.")
+    )
+    coverage = models.JSONField(
+        _("dekning"),
+        default=dict,
+        blank=True,
+        help_text=_("Hvor mange som har rapportert grunnlaget, andel ukjent kjønn/alder, kilde."),
+    )
+    warnings = models.JSONField(_("advarsler"), default=list, blank=True)
     version = models.PositiveIntegerField(_("versjon"), default=1)
     computed_at = models.DateTimeField(_("beregnet"))
     frozen_at = models.DateTimeField(_("låst (rapportert)"), null=True, blank=True)
@@ -184,6 +208,69 @@ class ReportedFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.period_start}"
+
+
+class ReportedDenominator(models.Model):
+    """A documented denominator reported by hand for one year: new specialist-care patients
+    (nationally, per region or per health trust) or population (nationally, per region, per health
+    trust or per municipality; municipalities add up to catchment areas). Entered through
+    ``services.reported_denominator_record``."""
+
+    class Kind(models.TextChoices):
+        NEW_SPECIALIST_PATIENTS = (
+            "new_specialist_patients",
+            _("Nye pasienter i spesialisthelsetjenesten"),
+        )
+        POPULATION = "population", _("Folketall 1. januar")
+
+    kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("år"))
+    scope_key = models.CharField(_("omfangsnøkkel"), max_length=40, editable=False)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("helseforetak"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"kind__in": ["hf", "private_nonprofit"]},
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    value = models.PositiveBigIntegerField(_("antall"))
+    source = models.CharField(
+        _("kilde"), max_length=300, help_text=_("Hvor tallet kommer fra (tabell, rapport, år).")
+    )
+    note = models.TextField(_("merknad"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrert av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("registrert"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rapportert nevner")
+        verbose_name_plural = _("rapporterte nevnere")
+        ordering = ["kind", "-year", "scope_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "scope_key"],
+                name="reported_denominator_one_per_scope",
+                violation_error_message=_(
+                    "Det finnes allerede et tall for dette året og omfanget."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} {self.scope_key}"
 
 
 class ReportRun(models.Model):

@@ -12,14 +12,18 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 _PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2}))?$")
+_YTD_RE = re.compile(r"^(?P<year>\d{4})-01\.\.(?P<month>\d{2})$")
+YTD = "ytd"
 
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """A calendar month (``kind="month"``) or year (``kind="year"``); ``end`` is exclusive."""
+    """A calendar month (``kind="month"``), year (``kind="year"``) or the year to date
+    (``kind="ytd"``: 1 January up to and including the month ``through``); ``end`` is exclusive."""
 
     start: dt.date
     kind: str = "month"
+    through: dt.date | None = None
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
@@ -30,11 +34,21 @@ class Period:
         return cls(dt.date(year, 1, 1), "year")
 
     @classmethod
+    def year_to_date(cls, year: int, month: int) -> Period:
+        """1 January to the end of ``month``: a provisional figure for a year not yet over."""
+        return cls(dt.date(year, 1, 1), YTD, dt.date(year, month, 1))
+
+    @classmethod
     def parse(cls, text: str) -> Period:
-        """``2026-10`` is a month, ``2026`` a year."""
+        """``2026-10`` is a month, ``2026`` a year, ``2026-01..10`` January to October 2026."""
+        ytd = _YTD_RE.match(text.strip())
+        if ytd and 1 <= int(ytd["month"]) <= 12:
+            return cls.year_to_date(int(ytd["year"]), int(ytd["month"]))
         match = _PERIOD_RE.match(text.strip())
         if not match or (match["month"] and not 1 <= int(match["month"]) <= 12):
-            raise ValidationError(f"Ugyldig periode «{text}»: bruk ÅÅÅÅ-MM eller ÅÅÅÅ.")
+            raise ValidationError(
+                f"Ugyldig periode «{text}»: bruk ÅÅÅÅ-MM, ÅÅÅÅ eller ÅÅÅÅ-01..MM (hittil i år)."
+            )
         if match["month"]:
             return cls.month(int(match["year"]), int(match["month"]))
         return cls.year(int(match["year"]))
@@ -43,19 +57,31 @@ class Period:
     def end(self) -> dt.date:
         if self.kind == "year":
             return self.start.replace(year=self.start.year + 1)
-        return (self.start + dt.timedelta(days=32)).replace(day=1)
+        last_month = self.through if self.kind == YTD else self.start
+        return (last_month + dt.timedelta(days=32)).replace(day=1)
+
+    @property
+    def is_annual(self) -> bool:
+        """A year or the year to date: the periods the plan's targets are set for."""
+        return self.kind in ("year", YTD)
+
+    def is_provisional(self, today: dt.date) -> bool:
+        """The year to date always; a year that is not over yet."""
+        return self.kind == YTD or (self.kind == "year" and self.end > today)
 
     @property
     def last_day(self) -> dt.date:
         return self.end - dt.timedelta(days=1)
 
     def previous(self) -> Period:
-        if self.kind == "year":
-            return Period.year(self.start.year - 1)
+        """The period a value is compared with: last month, last year, the same months last year."""
+        if self.kind in ("year", YTD):
+            return self.same_period_last_year()
         return Period.month(*_prev_month(self.start))
 
     def same_period_last_year(self) -> Period:
-        return Period(self.start.replace(year=self.start.year - 1), self.kind)
+        through = self.through.replace(year=self.through.year - 1) if self.through else None
+        return Period(self.start.replace(year=self.start.year - 1), self.kind, through)
 
     def months_back(self, count: int) -> list[Period]:
         """This month and the ``count - 1`` months before it, oldest first."""
@@ -73,6 +99,8 @@ class Period:
         )
 
     def __str__(self) -> str:
+        if self.kind == YTD:
+            return f"{self.start:%Y}-01..{self.through:%m}"
         return f"{self.start:%Y-%m}" if self.kind == "month" else f"{self.start:%Y}"
 
 
@@ -88,3 +116,10 @@ def previous_month(now: dt.datetime | None = None) -> Period:
     now = now or timezone.now()
     local = timezone.localtime(now, ZoneInfo(settings.TIME_ZONE)).date()
     return Period.month(*_prev_month(local))
+
+
+def annual_periods(month: Period) -> list[Period]:
+    """The annual periods computed beside ``month``: its year to date and its year (provisional
+    until December is over). In January the year just ended is computed as a full year."""
+    year = month.start.year
+    return [Period.year_to_date(year, month.start.month), Period.year(year)]

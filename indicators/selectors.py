@@ -10,7 +10,7 @@ from sites.models import Organisation, Region, UserScope
 from trials.models import Study, StudySite
 
 from .catalogue import CATALOGUE, NATIONAL, enrolment_active, site_active
-from .models import Indicator, IndicatorSnapshot, ReportedFigure, ReportRun
+from .models import Indicator, IndicatorSnapshot, ReportedDenominator, ReportedFigure, ReportRun
 from .periods import Period
 
 
@@ -95,6 +95,25 @@ class IndicatorLine:
     previous: IndicatorSnapshot | None
     trend: list[tuple[Period, float | None]] = field(default_factory=list)
     national: bool = False  # a national-only figure shown in a regional or local view
+    baseline: IndicatorSnapshot | None = None  # the value of the target's baseline year
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.snapshot.warnings or []) if self.snapshot else []
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.snapshot and self.snapshot.provisional)
+
+    @property
+    def target(self):
+        """The annual target: a value, or the baseline year's value × a factor ("doubled")."""
+        indicator = self.indicator
+        if indicator.target_factor is not None:
+            if self.baseline is None or self.baseline.value is None:
+                return None
+            return self.baseline.value * indicator.target_factor
+        return indicator.target_value
 
     @property
     def value(self):
@@ -110,8 +129,9 @@ class IndicatorLine:
 
     @property
     def on_track(self) -> bool | None:
-        target = self.indicator.target_value
-        if target is None or self.value is None:
+        """Against the annual target; a month is never judged against it."""
+        target = self.target
+        if target is None or self.value is None or self.snapshot.period_kind == "month":
             return None
         if self.indicator.direction == Indicator.Direction.LOWER:
             return self.value <= target
@@ -127,29 +147,42 @@ def indicator_lines(
     """
     indicators = list(Indicator.objects.filter(code__in=list(CATALOGUE)))
     periods = period.months_back(max(trend_months, 2)) if period.kind == "month" else [period]
+    baselines = {i.baseline_year for i in indicators if i.target_factor and i.baseline_year}
+    in_period = Q(
+        period_kind=period.kind,
+        period_start__in=[p.start for p in periods] + [period.previous().start],
+    )
+    baseline_years = Q(period_kind="year", period_start__year__in=baselines)
     snapshots = (
         snapshot_current()
-        .filter(
-            scope_key__in={scope_key, NATIONAL},
-            breakdown="",
-            period_kind=period.kind,
-            period_start__in=[p.start for p in periods] + [period.previous().start],
-        )
+        .filter(in_period | baseline_years, scope_key__in={scope_key, NATIONAL}, breakdown="")
         .only(
             "pk",
             "scope_key",
             "indicator_id",
+            "period_kind",
             "period_start",
+            "period_end",
             "value",
             "numerator",
             "denominator",
             "version",
             "frozen_at",
             "computed_at",
+            "provisional",
+            "coverage",
+            "warnings",
         )
     )
-    by_key = {(s.indicator_id, s.period_start): s for s in snapshots if s.scope_key == scope_key}
-    national = {(s.indicator_id, s.period_start): s for s in snapshots if s.scope_key == NATIONAL}
+    by_key, national, baseline = {}, {}, {}
+    for s in snapshots:
+        if s.period_kind == "year":
+            baseline[(s.indicator_id, s.scope_key, s.period_start.year)] = s
+        if s.period_kind == period.kind and _same_months(s, period):
+            target = by_key if s.scope_key == scope_key else national
+            target[(s.indicator_id, s.period_start)] = s
+    if scope_key == NATIONAL:
+        national = by_key
     lines = []
     order = {code: i for i, code in enumerate(CATALOGUE)}
     for indicator in sorted(indicators, key=lambda i: (i.focus_area_order, order[i.code])):
@@ -160,7 +193,14 @@ def indicator_lines(
             indicator=indicator,
             snapshot=source.get((indicator.pk, period.start)),
             previous=source.get((indicator.pk, period.previous().start)),
-            national=source is national,
+            national=source is national and scope_key != NATIONAL,
+            baseline=baseline.get(
+                (
+                    indicator.pk,
+                    NATIONAL if source is national else scope_key,
+                    indicator.baseline_year,
+                )
+            ),
         )
         if trend_months:
             line.trend = [
@@ -168,6 +208,15 @@ def indicator_lines(
             ]
         lines.append(line)
     return lines
+
+
+def _same_months(snapshot: IndicatorSnapshot, period: Period) -> bool:
+    """A year to date covers the months asked for, and is compared only with the same months of
+    last year, never a later year to date."""
+    if period.kind != "ytd":
+        return True
+    wanted = period if snapshot.period_start == period.start else period.previous()
+    return snapshot.period_end == wanted.last_day
 
 
 def _float(snapshot: IndicatorSnapshot | None) -> float | None:
@@ -325,6 +374,7 @@ def register_access_rules() -> None:
 
     access_register(Indicator, AccessRule("shared", editors="national"))
     access_register(ReportedFigure, AccessRule("shared", editors="national"))
+    access_register(ReportedDenominator, AccessRule("shared", editors="national"))
     access_register(
         IndicatorSnapshot, AccessRule("scoped", visible=snapshot_visible_to, editors="nobody")
     )

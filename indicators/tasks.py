@@ -15,9 +15,11 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="indicators.tasks.monthly_reports")
 def monthly_reports(period: str | None = None) -> dict:
-    """1st of the month: compute last month's snapshots, then queue one send per recipient."""
+    """1st of the month: compute last month's snapshots and the annual periods beside it (the year
+    to date and the year), then queue one send per recipient."""
     target = Period.parse(period) if period else previous_month()
     result = services.snapshots_compute(period=target)
+    services.snapshots_compute_annual(month=target)
     run_ids = services.report_runs_prepare(period=target)
     for run_id in run_ids:
         task_enqueue(task_name="indicators.tasks.send_report", kwargs={"run_id": run_id})

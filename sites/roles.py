@@ -79,6 +79,7 @@ GRANTS: dict[str, tuple[tuple[str, ...], ...]] = {
     # Indicators and reports: computed rows and sent reports are records, read-only for everyone.
     "indicator":            (ALL,         VIEW,        VIEW,        VIEW,        VIEW),
     "reportedfigure":       (ALL,         VIEW,        VIEW,        VIEW,        VIEW),
+    "reporteddenominator":  (WORK,        VIEW,        VIEW,        VIEW,        VIEW),  # with its source; corrected, not deleted
     "indicatorsnapshot":    (VIEW,        VIEW,        VIEW,        VIEW,        VIEW),
     "reportrun":            (VIEW,        VIEW,        VIEW,        VIEW,        VIEW),
     # Results reporting: published registry facts, written by the loader only.

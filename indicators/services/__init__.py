@@ -1,5 +1,6 @@
 """Writes for indicators: syncing the catalogue, computing snapshots, preparing and sending reports."""
 
+from .denominators import reported_denominator_check, reported_denominator_record
 from .reports import (
     ReportDeliveryError,
     report_build,
@@ -11,7 +12,12 @@ from .reports import (
     report_send,
     reports_send_monthly,
 )
-from .snapshots import indicator_catalogue_sync, snapshots_compute, snapshots_freeze
+from .snapshots import (
+    indicator_catalogue_sync,
+    snapshots_compute,
+    snapshots_compute_annual,
+    snapshots_freeze,
+)
 
 __all__ = [
     "ReportDeliveryError",
@@ -24,6 +30,9 @@ __all__ = [
     "report_runs_requeue_pending",
     "report_send",
     "reports_send_monthly",
+    "reported_denominator_check",
+    "reported_denominator_record",
     "snapshots_compute",
+    "snapshots_compute_annual",
     "snapshots_freeze",
 ]

@@ -35,6 +35,7 @@ from sites.operations.services import task_enqueue
 from sites.security.security_log import security_event
 
 from .. import selectors
+from ..catalogue import CATALOGUE
 from ..models import Indicator, ReportRun
 from ..periods import Period
 from ..xlsx import report_workbook
@@ -119,12 +120,23 @@ def report_runs_prepare(*, period: Period) -> list[int]:
 
 def report_context(*, period: Period, scope: selectors.Scope) -> dict:
     lines = selectors.indicator_lines(period=period, scope_key=scope.key)
+    # The plan's targets are annual: the year to date beside the month, provisional.
+    year_to_date = Period.year_to_date(period.start.year, period.start.month)
+    annual_lines = [
+        line
+        for line in selectors.indicator_lines(period=year_to_date, scope_key=scope.key)
+        if line.snapshot is not None and (line.target is not None or line.indicator.target_note)
+    ]
     league, league_indicators = selectors.league_table(
         period=period, region=None if scope.is_national else scope.region
     )
     areas = []
     for value, label in Indicator.FocusArea.choices:
-        area_lines = [line for line in lines if line.indicator.focus_area == value]
+        area_lines = [
+            line
+            for line in lines
+            if line.indicator.focus_area == value and not CATALOGUE[line.indicator.code].annual_only
+        ]  # annual measures (growth, the KBS share) are in the year-to-date section
         if area_lines:
             areas.append({"label": label, "lines": area_lines})
     return {
@@ -133,6 +145,8 @@ def report_context(*, period: Period, scope: selectors.Scope) -> dict:
         "scope": scope,
         "lines": lines,
         "areas": areas,
+        "year_to_date": year_to_date,
+        "annual_lines": annual_lines,
         "changes": [line for line in lines if line.change],
         "league": league,
         "league_indicators": league_indicators,
@@ -159,7 +173,11 @@ def report_build(*, period: Period, scope: selectors.Scope) -> BuiltReport:
         text=render_to_string("indicators/email/monthly_report.txt", context),
         html=render_to_string("indicators/email/monthly_report.html", context),
         attachment=report_workbook(context),
-        snapshot_ids=[line.snapshot.pk for line in context["lines"] if line.snapshot],
+        snapshot_ids=[
+            line.snapshot.pk
+            for line in [*context["lines"], *context["annual_lines"]]
+            if line.snapshot
+        ],
     )
 
 

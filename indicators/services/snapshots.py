@@ -9,8 +9,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ..catalogue import CATALOGUE, NATIONAL, Definition, Row
+from ..coverage import coverage_warnings, jump_warning
 from ..models import Indicator, IndicatorSnapshot, ReportedFigure
-from ..periods import Period
+from ..periods import YTD, Period, annual_periods
+from ..selectors import snapshot_current
 
 _DEFINITION_FIELDS = [
     "name_nb",
@@ -22,8 +24,13 @@ _DEFINITION_FIELDS = [
     "method_version",
     "source",
     "description",
+    "numerator",
+    "denominator",
+    "target_note",
     "counts_people",
 ]
+# Targets belong to the administrators once an indicator exists; these are only filled in if empty.
+_TARGET_FIELDS = ["target_value", "target_year", "baseline_year", "target_factor"]
 
 
 def indicator_catalogue_sync() -> dict[str, Indicator]:
@@ -35,15 +42,17 @@ def indicator_catalogue_sync() -> dict[str, Indicator]:
     for definition in CATALOGUE.values():
         values = {name: getattr(definition, name) for name in _DEFINITION_FIELDS}
         values["breakdowns"] = list(definition.breakdowns)
+        targets = {name: getattr(definition, name) for name in _TARGET_FIELDS}
         indicator = existing.get(definition.code)
         if indicator is None:
             existing[definition.code] = Indicator.objects.create(
-                code=definition.code,
-                target_value=definition.target_value,
-                target_year=definition.target_year,
-                **values,
+                code=definition.code, **targets, **values
             )
-        elif any(getattr(indicator, k) != v for k, v in values.items()):
+            continue
+        values.update(
+            {k: v for k, v in targets.items() if getattr(indicator, k) is None and v is not None}
+        )
+        if any(getattr(indicator, k) != v for k, v in values.items()):
             for key, value in values.items():
                 setattr(indicator, key, value)
             indicator.save()
@@ -58,10 +67,46 @@ class ComputeResult:
 
 
 def _manual_rows(definition: Definition, period: Period, figures: dict) -> list[Row]:
+    """The latest figure reported up to the period, with the year it was reported for; a year is
+    given only its own figure, never an earlier year's."""
     figure = figures.get(definition.code)
     if figure is None:
         return []
-    return [Row(NATIONAL, NATIONAL, None, None, "", "", figure, None, None)]
+    value, start = figure
+    if period.kind == "year" and start.year != period.start.year:
+        return []
+    coverage = {"reference_year": start.year, "source": definition.source}
+    return [Row(NATIONAL, NATIONAL, None, None, "", "", value, None, None, coverage)]
+
+
+def _rows(definition: Definition, period: Period, figures: dict) -> list[Row]:
+    if definition.method == Indicator.Method.MANUAL:
+        return _manual_rows(definition, period, figures)
+    if definition.annual_only and not period.is_annual:
+        return []  # growth and the KBS share are annual measures: never a month over a year
+    return definition.compute(period) if definition.compute else []
+
+
+def _previous_coverage(ids: list[int], period: Period) -> dict:
+    """The coverage and value of the period compared with, keyed like ``_key`` (totals only)."""
+    before = period.previous()
+    snapshots = snapshot_current().filter(
+        indicator_id__in=ids, period_kind=before.kind, period_start=before.start, breakdown=""
+    )
+    if before.kind == YTD:  # only last year's same months, not a later year to date
+        snapshots = snapshots.filter(period_end=before.last_day)
+    snapshots = snapshots.values_list(
+        "indicator_id", "scope_key", "breakdown", "breakdown_value", "coverage", "value"
+    )
+    return {tuple(s[:4]): (s[4], s[5]) for s in snapshots}
+
+
+def _warnings(definition: Definition, row: Row, previous: tuple | None, period: Period) -> list:
+    coverage, value = previous or (None, None)
+    warnings = coverage_warnings(row.coverage, coverage, period)
+    if definition.unit not in ("%", "dager", "skår") and not row.breakdown:
+        warnings += jump_warning(row.value, value, period)  # counts and sums, not rates
+    return warnings
 
 
 def _key(indicator_id: int, row) -> tuple:
@@ -81,11 +126,13 @@ def snapshots_compute(*, period: Period, codes: list[str] | None = None) -> Comp
     ids = [indicators[d.code].pk for d in wanted]
     list(Indicator.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
 
-    figures = dict(
-        ReportedFigure.objects.filter(period_start__lte=period.start)
+    figures = {
+        code: (value, start)
+        for code, value, start in ReportedFigure.objects.filter(period_start__lt=period.end)
         .order_by("indicator__code", "period_start")
-        .values_list("indicator__code", "value")
-    )  # the latest figure per indicator wins
+        .values_list("indicator__code", "value", "period_start")
+    }  # the latest figure per indicator wins
+    previous_coverage = _previous_coverage(ids, period)
 
     period_snapshots = IndicatorSnapshot.objects.filter(
         indicator_id__in=ids, period_kind=period.kind, period_start=period.start
@@ -95,14 +142,11 @@ def snapshots_compute(*, period: Period, codes: list[str] | None = None) -> Comp
     for snap in period_snapshots.order_by("version"):
         frozen[_key(snap.indicator_id, snap)] = snap
     now = timezone.now()
+    provisional = period.is_provisional(timezone.localdate())
     new = []
     for definition in wanted:
         indicator = indicators[definition.code]
-        if definition.method == Indicator.Method.MANUAL:
-            rows = _manual_rows(definition, period, figures)
-        else:
-            rows = definition.compute(period) if definition.compute else []
-        for row in rows:
+        for row in _rows(definition, period, figures):
             previous = frozen.get(_key(indicator.pk, row))
             if previous is not None and (
                 previous.value,
@@ -128,6 +172,12 @@ def snapshots_compute(*, period: Period, codes: list[str] | None = None) -> Comp
                     method_version=indicator.method_version,
                     version=(previous.version + 1) if previous else 1,
                     computed_at=now,
+                    period_end=period.last_day,
+                    provisional=provisional,
+                    coverage=row.coverage or {},
+                    warnings=_warnings(
+                        definition, row, previous_coverage.get(_key(indicator.pk, row)), period
+                    ),
                 )
             )
     IndicatorSnapshot.objects.bulk_create(new, batch_size=2000)
@@ -145,3 +195,9 @@ def snapshot_latest_version(*, indicator_id: int, period: Period, scope: str) ->
     return IndicatorSnapshot.objects.filter(
         indicator_id=indicator_id, period_start=period.start, scope_key=scope
     ).aggregate(v=Max("version"))["v"]
+
+
+def snapshots_compute_annual(*, month: Period) -> list[ComputeResult]:
+    """Compute the annual periods beside ``month``: its year to date and its year (provisional
+    until the year is over), so the plan's annual targets are followed without a manual run."""
+    return [snapshots_compute(period=p) for p in annual_periods(month)]

@@ -15,7 +15,10 @@ def fmt(value, unit: str = "") -> str:
     if value is None or value == "":
         return "–"
     number = Decimal(value)
-    digits = 0 if number == number.to_integral_value() or abs(number) >= 100 else 1
+    if number == number.to_integral_value() or abs(number) >= 100:
+        digits = 0
+    else:  # small shares (a KBS share of 0,25 %) keep their second decimal
+        digits = 2 if abs(number) < 1 else 1
     text = f"{number:,.{digits}f}".replace(",", " ").replace(".", ",")
     if unit == "%":
         return f"{text} %"

@@ -48,3 +48,16 @@ def test_the_monthly_reports_fire_early_on_the_first_in_oslo_time():
     assert entry["task"] == "indicators.tasks.monthly_reports"
     assert schedule.day_of_month == {1} and schedule.hour == {5} and schedule.minute == {30}
     assert str(app.conf.timezone) == "Europe/Oslo"
+
+
+def test_the_year_to_date_runs_from_january_through_a_month_and_compares_with_the_same_months():
+    ytd = Period.parse("2026-01..10")
+    assert ytd == Period.year_to_date(2026, 10) and str(ytd) == "2026-01..10"
+    assert (ytd.start, ytd.end) == (dt.date(2026, 1, 1), dt.date(2026, 11, 1))
+    assert ytd.previous() == Period.year_to_date(2025, 10)
+    assert Period.year(2026).previous() == Period.year(2025)
+    today = dt.date(2026, 11, 16)
+    assert ytd.is_provisional(today) and Period.year(2026).is_provisional(today)
+    assert not Period.year(2025).is_provisional(today)
+    with pytest.raises(ValidationError, match="hittil i år"):
+        Period.parse("2026-01..13")
