@@ -95,6 +95,8 @@ class Definition:
     method_version: int = 1
     counts_people: bool = False
     description: str = ""
+    numerator: str = ""  # what the numerator counts, in words (public method text)
+    denominator: str = ""  # what the denominator counts, in words
     compute: Callable[[Period], list[Row]] | None = None
     # Drill-down: the studies behind a value, and the path from Study to the scope's organisation.
     studies: Callable[[Period], Q] | None = None
