@@ -64,19 +64,28 @@ Group = tuple[CellKey, tuple[CellKey, ...]]
 
 
 def table_groups(table: Table) -> list[Group]:
-    """Every sum the public could subtract from: (parent, children), parents that are published."""
-    children: dict[CellKey, list[CellKey]] = defaultdict(list)
+    """Every sum the public could subtract from: (parent, children), parents that are published.
+
+    One value is the parent of several sums (the country's total is the sum of its sex cells, of
+    its age bands, of the regions and, for a year, of the months): each is a group of its own.
+    """
+    children: dict[tuple[CellKey, str], list[CellKey]] = defaultdict(list)
     for key in table.counts:
         kind, start, scope, breakdown, value = key
         if breakdown:
-            children[(kind, start, scope, "", "")].append(key)
+            children[((kind, start, scope, "", ""), f"breakdown:{breakdown}")].append(key)
         for parent_scope in table.scope_parents.get(scope, ()):
-            children[(kind, start, parent_scope, breakdown, value)].append(key)
+            parent = (kind, start, parent_scope, breakdown, value)
+            children[(parent, f"scope:{parent_scope}")].append(key)
         if kind == "month":
-            children[("year", start.replace(month=1), scope, breakdown, value)].append(key)
+            children[(("year", start.replace(month=1), scope, breakdown, value), "year")].append(
+                key
+            )
     return [
         (parent, tuple(sorted(kids, key=_order)))
-        for parent, kids in sorted(children.items(), key=lambda item: _order(item[0]))
+        for (parent, _dimension), kids in sorted(
+            children.items(), key=lambda item: (_order(item[0][0]), item[0][1])
+        )
         if parent in table.counts
     ]
 

@@ -7,6 +7,7 @@ region code and organisation number, never by internal ids.
 import csv
 import io
 from dataclasses import astuple, fields
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -116,12 +117,21 @@ def indicator_values(indicator: Indicator, params) -> QuerySet[IndicatorSnapshot
     return qs.order_by("-period_start", "period_kind", "scope_key", "breakdown", "breakdown_value")
 
 
+NUMBER_COLUMNS = ("value", "numerator", "denominator")
+
+
 def values_csv(values: list[PublicValue]) -> str:
+    """Numbers as numbers (a negative growth stays a number), text made safe by ``csv_row``."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([f.name for f in fields(PublicValue)])
+    names = [f.name for f in fields(PublicValue)]
+    writer.writerow(names)
     for value in values:
-        writer.writerow(csv_row(astuple(value)))
+        row = [
+            Decimal(cell) if name in NUMBER_COLUMNS and cell is not None else cell
+            for name, cell in zip(names, astuple(value), strict=True)
+        ]
+        writer.writerow(csv_row(row))
     return out.getvalue()
 
 
