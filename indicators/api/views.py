@@ -145,7 +145,14 @@ class PublicIndicatorViewSet(PublicReadOnlyViewSet):
     paginated_actions = ("list", "values")
     queryset = Indicator.objects.order_by("focus_area", "code")
 
-    @extend_schema(parameters=VALUE_PARAMETERS, responses=PublicValuePageSerializer)
+    @extend_schema(
+        parameters=[
+            *VALUE_PARAMETERS,
+            OpenApiParameter("page", int, description="Sidenummer; følg «next» for resten."),
+            OpenApiParameter("page_size", int, description="Rader per side, 1–100 (standard 20)."),
+        ],
+        responses=PublicValuePageSerializer,
+    )
     @action(detail=True, methods=["get"])
     def values(self, request, code=None):
         """Values by ``period``, ``region`` (code), ``organisation`` (orgnr), ``health_trust``
