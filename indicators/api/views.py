@@ -23,9 +23,11 @@ from sites.api.base import FastJSONRenderer, PublicPageNumberPagination, PublicR
 from sites.models import Organisation, Region
 from sites.spreadsheet import csv_row
 
+from .. import selectors
 from ..models import Indicator, IndicatorSnapshot, ScopeKind
-from ..periods import Period
+from ..periods import Period, previous_month
 from ..publication import PublicValue, public_values, snapshot_public
+from ..selectors import Scope
 from .serializers import PublicIndicatorSerializer, PublicValuePageSerializer
 
 LEVELS = {
@@ -135,6 +137,31 @@ def values_csv(values: list[PublicValue]) -> str:
     return out.getvalue()
 
 
+def _public_scope(params) -> tuple[Scope, str]:
+    """The scope named by ``region``, ``organisation`` or ``health_trust`` (national without), and
+    its public name."""
+    found = _scope_filter({k: v for k, v in params.items() if k != "level"})
+    if "region" in found:
+        region = found["region"]
+        return selectors.scope_for_region(region), f"region:{region.code}"
+    if "organisation" in found:
+        prefix = "hf" if found["scope_kind"] == ScopeKind.TRUST else "org"
+        org = found["organisation"]
+        return Scope(f"{prefix}:{org.pk}", org.name, org.region), f"{prefix}:{org.orgnr}"
+    return selectors.NATIONAL_SCOPE, "national"
+
+
+class DataQualityFlagSerializer(drf_serializers.Serializer):
+    code = drf_serializers.CharField()
+    label = drf_serializers.CharField()
+    count = drf_serializers.IntegerField(help_text="Antall studier med flagget.")
+
+
+class DataQualitySerializer(drf_serializers.Serializer):
+    scope = drf_serializers.CharField()
+    flags = DataQualityFlagSerializer(many=True)
+
+
 class PublicIndicatorViewSet(PublicReadOnlyViewSet):
     """The action plan's indicators and their monthly or yearly values (aggregates only)."""
 
@@ -162,6 +189,16 @@ class PublicIndicatorViewSet(PublicReadOnlyViewSet):
         page = self.paginate_queryset(indicator_values(indicator, request.query_params))
         data = [vars(value) for value in public_values(page)]
         return self.get_paginated_response(data)
+
+    @extend_schema(parameters=VALUE_PARAMETERS[1:4], responses=DataQualitySerializer)
+    @action(detail=False, methods=["get"], url_path="data-quality", pagination_class=None)
+    def data_quality(self, request):
+        """Data-quality flags on the studies led from a scope (counts only): the same definition
+        as the back office's flags and the monthly report."""
+        scope, name = _public_scope(request.query_params)
+        flags = selectors.data_quality_flags(period=previous_month(), scope=scope)
+        counts = [{"code": f.code, "label": f.label, "count": f.count} for f in flags]
+        return Response({"scope": name, "flags": counts})
 
     @extend_schema(
         parameters=VALUE_PARAMETERS,
