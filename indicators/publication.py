@@ -8,6 +8,7 @@ years involved, whatever page or filter was asked for: a page must hide what the
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -158,14 +159,24 @@ def _hidden_for(code: str, years: list[int]) -> set[CellKey]:
     return hidden
 
 
+def snapshot_masked(snapshot: IndicatorSnapshot | None, hidden: set[int]):
+    """The snapshot as a report may show it: a hidden one keeps its id (for tracing) and loses its
+    value, numerator and denominator, and says it is ``suppressed``."""
+    if snapshot is None or snapshot.pk not in hidden:
+        return snapshot
+    masked = copy.copy(snapshot)
+    masked.value = masked.numerator = masked.denominator = None
+    masked.suppressed = True
+    return masked
+
+
 def hidden_snapshot_ids(snapshots: Iterable[IndicatorSnapshot | None]) -> set[int]:
     """Of these snapshots (of any indicators and periods), the ids the public may not see."""
     wanted = [s for s in snapshots if s is not None]
     years: dict[int, set[int]] = defaultdict(set)
-    indicators: dict[int, Indicator] = {}
     for snap in wanted:
         years[snap.indicator_id].add(snap.period_start.year)
-        indicators[snap.indicator_id] = snap.indicator
+    indicators = Indicator.objects.only("pk", "code", "counts_people").in_bulk(list(years))
     hidden: set[tuple[int, CellKey]] = set()
     for indicator_id, indicator_years in years.items():
         hidden |= hidden_cells(indicator=indicators[indicator_id], years=indicator_years)

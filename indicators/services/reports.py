@@ -37,6 +37,7 @@ from sites.security.security_log import security_event
 from .. import selectors
 from ..models import Indicator, ReportRun
 from ..periods import Period
+from ..publication import hidden_snapshot_ids, snapshot_masked
 from ..xlsx import report_workbook
 from .snapshots import snapshots_freeze
 
@@ -122,6 +123,7 @@ def report_context(*, period: Period, scope: selectors.Scope) -> dict:
     league, league_indicators = selectors.league_table(
         period=period, region=None if scope.is_national else scope.region
     )
+    _apply_disclosure_control(lines, league)
     areas = []
     for value, label in Indicator.FocusArea.choices:
         area_lines = [line for line in lines if line.indicator.focus_area == value]
@@ -139,6 +141,17 @@ def report_context(*, period: Period, scope: selectors.Scope) -> dict:
         "studies": list(selectors.report_studies(period=period, scope=scope)),
         "flags": selectors.data_quality_flags(period=period, scope=scope),
     }
+
+
+def _apply_disclosure_control(lines: list[selectors.IndicatorLine], league: list[dict]) -> None:
+    """A report leaves the back office: it shows no value the public API would hide."""
+    shown = [line.snapshot for line in lines] + [line.previous for line in lines]
+    hidden = hidden_snapshot_ids([*shown, *(cell for row in league for cell in row["cells"])])
+    for line in lines:
+        line.snapshot = snapshot_masked(line.snapshot, hidden)
+        line.previous = snapshot_masked(line.previous, hidden)
+    for row in league:
+        row["cells"] = [snapshot_masked(cell, hidden) for cell in row["cells"]]
 
 
 @dataclass
