@@ -81,33 +81,34 @@ def table_groups(table: Table) -> list[Group]:
             children[(("year", start.replace(month=1), scope, breakdown, value), "year")].append(
                 key
             )
+    # Sorted (cell keys compare as tuples) so the same table always gives the same pattern.
     return [
-        (parent, tuple(sorted(kids, key=_order)))
-        for (parent, _dimension), kids in sorted(
-            children.items(), key=lambda item: (_order(item[0][0]), item[0][1])
-        )
+        (parent, tuple(sorted(kids)))
+        for (parent, _dimension), kids in sorted(children.items())
         if parent in table.counts
     ]
 
 
-def _order(key: CellKey) -> tuple:
-    return (key[0], key[1].isoformat(), key[2], key[3], key[4])
-
-
 def suppression_pattern(table: Table) -> set[CellKey]:
-    """The cells to hide: primary ones, and complements until no group has one hidden member."""
+    """The cells to hide: primary ones, and complements until no group has one hidden member.
+
+    A work list: only the groups of a newly hidden cell are looked at again.
+    """
     hidden = set(table.primary) | set(table.unpublished)
     groups = table_groups(table)
-    changed = True
-    while changed:
-        changed = False
-        for parent, kids in groups:
-            if sum(1 for m in (parent, *kids) if m in hidden) != 1:
-                continue
-            complement = _complement(table, parent, kids, hidden)
-            if complement is not None:
-                hidden.add(complement)
-                changed = True
+    groups_of: dict[CellKey, list[int]] = defaultdict(list)
+    for index, (parent, kids) in enumerate(groups):
+        for member in (parent, *kids):
+            groups_of[member].append(index)
+    pending = set(range(len(groups)))
+    while pending:
+        parent, kids = groups[pending.pop()]
+        if sum(1 for m in (parent, *kids) if m in hidden) != 1:
+            continue
+        complement = _complement(table, parent, kids, hidden)
+        if complement is not None:
+            hidden.add(complement)
+            pending.update(groups_of[complement])
     return hidden - table.unpublished
 
 
@@ -118,7 +119,7 @@ def _complement(
     visible = [k for k in kids if k not in hidden]
     with_people = [k for k in visible if table.counts[k] > 0]
     if with_people:
-        return min(with_people, key=lambda k: (table.counts[k], _order(k)))
+        return min(with_people, key=lambda k: (table.counts[k], k))
     if parent not in hidden:
         return parent
     return visible[0] if visible else None
