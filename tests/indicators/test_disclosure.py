@@ -334,3 +334,26 @@ def test_the_attacker_would_recover_cells_hidden_one_by_one():
         f"region:{c}": ("national",) for c in ("helse-vest", "helse-nord", "helse-midt-norge")
     }
     assert attack(published, parents) == {("2025-10", "region:helse-vest", "", ""): Decimal(1)}
+
+
+@pytest.mark.django_db
+def test_a_growth_value_does_not_give_away_last_years_hidden_count(client):
+    portfolio = Portfolio()
+    for name, last_year, this_year in [
+        ("Bergen", 6, 30),
+        ("Nord-Norge", 3, 5),
+        ("St. Olavs", 20, 8),
+    ]:
+        portfolio.enrol(hf(name), last_year, included=D(2025, 10, 2))
+        portfolio.enrol(hf(name), this_year, included=D(2026, 10, 2))
+    codes = ["participants-included", "participants-growth"]
+    services.snapshots_compute(period=OCTOBER_2025, codes=codes)
+    services.snapshots_compute(period=Period.month(2026, 10), codes=codes)
+
+    def region_vest(code, period):
+        rows = _values(client, code, period=period, region="helse-vest")
+        return next(r for r in rows if r["breakdown"] == "")
+
+    assert region_vest("participants-included", "2025-10")["suppressed"]  # national − 3 − 20
+    growth = region_vest("participants-growth", "2026-10")
+    assert growth["suppressed"] and growth["denominator"] is None  # its denominator is that 6
