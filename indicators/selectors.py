@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from sites.models import Organisation, Region, UserScope
+from trials import selectors as trials_selectors
 from trials.models import Study, StudySite
 
 from .catalogue import CATALOGUE, NATIONAL, enrolment_active, site_active
@@ -316,44 +317,36 @@ class QualityFlag:
 
 
 def data_quality_flags(*, period: Period, scope: Scope, examples: int = 10) -> list[QualityFlag]:
-    """Things a coordinator should fix; one query per check."""
-    in_scope = Study.objects.filter(scope_study_filter(scope, "responsible_organisation"))
-    open_site = StudySite.objects.filter(study=OuterRef("pk"), status=StudySite.Status.OPEN)
-    checks = [
-        (
-            "open-without-open-site",
-            "Åpne studier uten åpent studiested",
-            in_scope.filter(status=Study.Status.OPEN).filter(~Exists(open_site)),
-        ),
-        (
-            "recruitment-end-passed",
-            "Åpne studier der planlagt rekrutteringsslutt er passert",
-            in_scope.filter(status=Study.Status.OPEN, planned_recruitment_end_on__lt=period.end),
-        ),
-        (
-            "missing-hrcs",
-            "Studier uten HRCS-helsekategori",
-            in_scope.exclude(status__in=[Study.Status.DRAFT, Study.Status.WITHDRAWN]).filter(
-                hrcs_categories__isnull=True
-            ),
-        ),
-        (
-            "published-without-lay-summary",
-            "Publiserte studier uten populærvitenskapelig sammendrag",
-            in_scope.filter(is_published=True, lay_summary_nb=""),
-        ),
-        (
-            "first-patient-date-missing",
-            "Studier med inklusjoner, men uten dato for første pasient",
-            in_scope.filter(first_patient_in_on__isnull=True, enrolments__isnull=False),
-        ),
+    """The admin's data-quality flags on the studies led from ``scope``: one query.
+
+    The one definition is ``trials.selectors.QualityFlag`` with ``study_quality_flag_q``; the study
+    list's flag column and filter, this report section and the public API all read it, as of today
+    (a flag is something to fix now). ``period`` is kept for the report's call.
+    """
+    flags = list(trials_selectors.QualityFlag)
+    studies = trials_selectors.study_with_flags(
+        Study.objects.filter(scope_study_filter(scope, "responsible_organisation"))
+    )
+    raised = Q()
+    for flag in flags:
+        raised |= Q(**{f"flag_{flag.value}": True})
+    found: dict[str, list[str]] = {flag.value: [] for flag in flags}
+    rows = (
+        studies.filter(raised)
+        .order_by("public_id")
+        .values_list("public_id", *(f"flag_{flag.value}" for flag in flags))
+    )
+    for public_id, *marks in rows:
+        for flag, mark in zip(flags, marks, strict=True):
+            if mark:
+                found[flag.value].append(public_id)
+    return [
+        QualityFlag(
+            flag.value, str(flag.label), len(found[flag.value]), found[flag.value][:examples]
+        )
+        for flag in flags
+        if found[flag.value]
     ]
-    flags = []
-    for code, label, qs in checks:
-        ids = list(qs.order_by("public_id").values_list("public_id", flat=True).distinct()[:500])
-        if ids:
-            flags.append(QualityFlag(code, label, len(ids), ids[:examples]))
-    return flags
 
 
 def snapshot_visible_to(user) -> QuerySet[IndicatorSnapshot]:

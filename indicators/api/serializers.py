@@ -2,13 +2,23 @@
 
 from rest_framework import serializers
 
-from ..models import Indicator, IndicatorSnapshot
+from ..catalogue import CATALOGUE, Definition
+from ..models import Indicator
 
-SUPPRESS_BELOW = 5
+_NO_DEFINITION = Definition("", "", "", "", "")
+
+
+def _definition(indicator: Indicator) -> Definition:
+    return CATALOGUE.get(indicator.code, _NO_DEFINITION)
 
 
 class PublicIndicatorSerializer(serializers.ModelSerializer):
     focus_area_label = serializers.CharField(source="get_focus_area_display")
+    method_text = serializers.SerializerMethodField(
+        help_text="Beregningsmåten i klartekst (metodetekst)."
+    )
+    numerator_definition = serializers.SerializerMethodField(help_text="Hva telleren teller.")
+    denominator_definition = serializers.SerializerMethodField(help_text="Hva nevneren teller.")
 
     class Meta:
         model = Indicator
@@ -25,49 +35,47 @@ class PublicIndicatorSerializer(serializers.ModelSerializer):
             "breakdowns",
             "method",
             "method_version",
+            "method_text",
+            "numerator_definition",
+            "denominator_definition",
             "source",
             "description",
         ]
 
+    def get_method_text(self, obj: Indicator) -> str:
+        return obj.description or _definition(obj).description
+
+    def get_numerator_definition(self, obj: Indicator) -> str:
+        return _definition(obj).numerator
+
+    def get_denominator_definition(self, obj: Indicator) -> str:
+        return _definition(obj).denominator
+
 
 class PublicValueSerializer(serializers.Serializer):
-    """One value; counts of people under 5 (and values derived from them) are suppressed."""
+    """One value (a ``publication.PublicValue``): plain decimal text, ``null`` when suppressed."""
 
-    period = serializers.SerializerMethodField()
-    scope = serializers.CharField(source="scope_key")
+    period = serializers.CharField(help_text="ÅÅÅÅ-MM for en måned, ÅÅÅÅ for et år.")
+    scope = serializers.CharField(
+        help_text="national, region:<regionkode>, org:<organisasjonsnummer> eller "
+        "hf:<organisasjonsnummer> (helseforetaket med sykehusene under)."
+    )
     breakdown = serializers.CharField()
     breakdown_value = serializers.CharField()
-    value = serializers.SerializerMethodField()
-    numerator = serializers.SerializerMethodField()
-    denominator = serializers.SerializerMethodField()
-    suppressed = serializers.SerializerMethodField()
+    value = serializers.CharField(allow_null=True, help_text="Desimaltall som tekst, f.eks. 9090.")
+    numerator = serializers.CharField(allow_null=True)
+    denominator = serializers.CharField(allow_null=True)
+    suppressed = serializers.BooleanField(
+        help_text="Skjult av personvernhensyn (under 5 personer, eller fordi verdien ellers kunne "
+        "regnes ut ved subtraksjon)."
+    )
     version = serializers.IntegerField()
     computed_at = serializers.DateTimeField()
 
-    def get_period(self, obj: IndicatorSnapshot) -> str:
-        return (
-            f"{obj.period_start:%Y-%m}" if obj.period_kind == "month" else f"{obj.period_start:%Y}"
-        )
 
-    def get_suppressed(self, obj: IndicatorSnapshot) -> bool:
-        if not obj.indicator.counts_people:
-            return False
-        return any(
-            n is not None and 0 < n < SUPPRESS_BELOW for n in (obj.numerator, obj.denominator)
-        )
-
-    def _number(self, obj, value):
-        if value is None or self.get_suppressed(obj):
-            return None
-        return (
-            str(value.normalize()) if value == value.to_integral_value() else str(round(value, 2))
-        )
-
-    def get_value(self, obj) -> str | None:
-        return self._number(obj, obj.value)
-
-    def get_numerator(self, obj) -> str | None:
-        return self._number(obj, obj.numerator)
-
-    def get_denominator(self, obj) -> str | None:
-        return self._number(obj, obj.denominator)
+class PublicValuePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    count_exact = serializers.BooleanField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PublicValueSerializer(many=True)

@@ -38,6 +38,7 @@ from .. import selectors
 from ..catalogue import CATALOGUE
 from ..models import Indicator, ReportRun
 from ..periods import Period
+from ..publication import hidden_snapshot_ids, snapshot_masked
 from ..xlsx import report_workbook
 from .snapshots import snapshots_freeze
 
@@ -130,6 +131,7 @@ def report_context(*, period: Period, scope: selectors.Scope) -> dict:
     league, league_indicators = selectors.league_table(
         period=period, region=None if scope.is_national else scope.region
     )
+    _apply_disclosure_control([*lines, *annual_lines], league)
     areas = []
     for value, label in Indicator.FocusArea.choices:
         area_lines = [
@@ -153,6 +155,17 @@ def report_context(*, period: Period, scope: selectors.Scope) -> dict:
         "studies": list(selectors.report_studies(period=period, scope=scope)),
         "flags": selectors.data_quality_flags(period=period, scope=scope),
     }
+
+
+def _apply_disclosure_control(lines: list[selectors.IndicatorLine], league: list[dict]) -> None:
+    """A report leaves the back office: it shows no value the public API would hide."""
+    shown = [line.snapshot for line in lines] + [line.previous for line in lines]
+    hidden = hidden_snapshot_ids([*shown, *(cell for row in league for cell in row["cells"])])
+    for line in lines:
+        line.snapshot = snapshot_masked(line.snapshot, hidden)
+        line.previous = snapshot_masked(line.previous, hidden)
+    for row in league:
+        row["cells"] = [snapshot_masked(cell, hidden) for cell in row["cells"]]
 
 
 @dataclass
