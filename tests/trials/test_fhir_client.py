@@ -247,3 +247,12 @@ def test_a_search_costs_the_same_number_of_queries_for_more_studies(reference_da
         study = StudySiteFactory(organisation=hf("Bergen")).study
         StudySiteFactory(study=study, organisation=hf("Nord-Norge"))
     assert count() == few
+
+
+@pytest.mark.parametrize("path", ["/fhir/Patient", "/fhir/ResearchStudy/KS1/_history", "/fhir/"])
+def test_an_unknown_fhir_path_is_an_operation_outcome_not_html(reference_data, path):
+    response = Client().get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/fhir+json")
+    outcome = OperationOutcome.model_validate_json(response.content)
+    assert outcome.issue[0].diagnostics.startswith("Not found")

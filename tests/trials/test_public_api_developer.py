@@ -10,6 +10,8 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -237,3 +239,36 @@ def test_the_schema_documents_errors_headers_booleans_and_fhir(client, reference
 def test_a_never_published_study_stays_out_of_every_list(client, reference_data):
     hidden = StudyFactory(is_published=False)
     assert hidden.public_id not in _ids(client.get("/api/v1/studies/?status=open,closed"))
+
+
+def test_more_values_cost_no_more_queries(client, reference_data, django_assert_num_queries):
+    for organisation in ("Bergen", "Nord-Norge", "Oslo universitetssykehus", "Stavanger"):
+        StudySiteFactory(organisation=hf(organisation), study__hrcs=["03", "06"])
+    one = "region=helse-vest&hrcs=03&status=open&phase=3"
+    many = "region=helse-vest,helse-nord,helse-sor-ost&hrcs=03,06,12&status=open,closed&phase=2,3"
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/api/v1/studies/?{one}").status_code == 200
+    cache.clear()
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        assert len(client.get(f"/api/v1/studies/?{many}").json()["results"]) == 4
+
+
+def test_the_withdrawn_list_costs_the_same_queries_for_more_rows(client, reference_data):
+    since = timezone.now().isoformat()
+
+    def count() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/v1/studies/withdrawn/", {"since": since}).status_code == 200
+        return len(ctx.captured_queries)
+
+    def unpublish_one() -> None:
+        study = StudySiteFactory().study
+        study.is_published = False
+        study.save()
+
+    unpublish_one()
+    few = count()
+    for _ in range(5):
+        unpublish_one()
+    assert count() == few

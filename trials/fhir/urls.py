@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("metadata", views.metadata, name="metadata"),
     path("ResearchStudy", views.research_study_search, name="research-study-search"),
     path("ResearchStudy/<str:public_id>", views.research_study_read, name="research-study-read"),
+    re_path(r"^.*$", views.not_found, name="not-found"),  # an OperationOutcome, never HTML
 ]

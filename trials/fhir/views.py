@@ -202,3 +202,11 @@ def research_study_read(request: HttpRequest, public_id: str) -> JsonResponse:
         return _outcome(404, "not-found", message)
     (study,) = selectors.study_attach_public([study])
     return _response(study_to_research_study(study, lang=_lang(request)))
+
+
+def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    message = gettext("Finnes ikke: %(path)s. Se /fhir/metadata.") % {"path": request.path}
+    response = _outcome(404, "not-found", message)
+    response["Content-Language"] = _lang(request)
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
