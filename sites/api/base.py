@@ -460,7 +460,7 @@ class PublicEndpointMixin:
             if validators is not None:
                 set_validators(response, validators)
             response["Cache-Control"] = CACHE_CONTROL
-            response["Content-Language"] = public_language(request)
+        response["Content-Language"] = public_language(request)  # errors are in it too
         patch_vary_headers(response, ("Accept-Language",))
         return response
 
