@@ -93,6 +93,9 @@ def test_the_capability_statement_says_what_the_server_does(reference_data):
         ("condition=Astma", {"asthma"}),
         ("condition=hjerte", set()),
         ("condition:text=hjerte", {"heart"}),
+        ("condition=http://hl7.org/fhir/sid/icd-10|I50", {"heart"}),
+        ("condition=J45", {"asthma"}),
+        ("condition=http://snomed.info/sct|84114007", set()),
         ("status=active", {"heart"}),
         ("_lastUpdated=ge2026-01-01", {"heart"}),
         ("_lastUpdated=lt2026-01-01", {"asthma"}),
@@ -256,3 +259,23 @@ def test_an_unknown_fhir_path_is_an_operation_outcome_not_html(reference_data, p
     assert response["Content-Type"].startswith("application/fhir+json")
     outcome = OperationOutcome.model_validate_json(response.content)
     assert outcome.issue[0].diagnostics.startswith("Not found")
+
+
+def test_conditions_are_coded_where_the_name_is_known(studies):
+    resource = ResearchStudy.model_validate_json(
+        Client().get(f"/fhir/ResearchStudy/{studies['heart'].public_id}").content
+    )
+    heart_failure, diabetes = resource.condition
+    assert heart_failure.text == "Hjertesvikt"
+    assert (heart_failure.coding[0].system, heart_failure.coding[0].code) == (
+        "http://hl7.org/fhir/sid/icd-10",
+        "I50",
+    )
+    assert diabetes.coding[0].code == "E11"
+    unknown = StudySiteFactory(study__conditions="Sjelden arvelig tilstand").study
+    plain = ResearchStudy.model_validate_json(
+        Client().get(f"/fhir/ResearchStudy/{unknown.public_id}").content
+    )
+    assert (
+        plain.condition[0].coding is None and plain.condition[0].text == "Sjelden arvelig tilstand"
+    )

@@ -9,6 +9,7 @@ organisation number (or the API's stable id for an organisation without one).
 from ..api.serializers import lay_text
 from ..models import Study
 from ..selectors.public import PublicSite
+from .conditions import condition_coding
 
 BASE = "https://kliniskestudier.no/fhir"
 SYSTEMS = {
@@ -75,6 +76,11 @@ def _location(index: int, site: PublicSite) -> dict:
     if telecom:
         location["telecom"] = telecom
     return location
+
+
+def _condition(text: str) -> dict:
+    coding = condition_coding(text)
+    return {"coding": [coding], "text": text} if coding else {"text": text}
 
 
 def _organisation_reference(site: PublicSite) -> dict:
@@ -185,7 +191,7 @@ def study_to_research_study(study: Study, *, lang: str = "nb") -> dict:
                 for c in study.public_hrcs
             ],
         ],
-        "condition": [{"text": condition} for condition in study.condition_list],
+        "condition": [_condition(condition) for condition in study.condition_list],
         "site": [{"reference": f"#{loc['id']}", "display": loc["name"]} for loc in contained],
     }
     if title or summary:

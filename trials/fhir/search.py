@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 
 from .. import search
 from ..models import Study, StudySite
+from .conditions import ICD10_SYSTEM, condition_names
 from .mapping import IDENTIFIER_FIELDS, STATUS
 
 MAX_COUNT = 100
@@ -77,8 +78,21 @@ def _condition_q(value: str, modifier: str) -> Q:
         return Q(conditions__icontains=value)
     if modifier:
         raise SearchError(gettext("Ukjent modifikator :%(m)s.") % {"m": modifier})
-    # Conditions are text, one per line: a plain token matches a whole line, any case.
-    return Q(conditions__iregex=rf"(^|\n){re.escape(value.split('|')[-1])}(\r?\n|$)")
+    system, bar, code = value.rpartition("|")
+    if system == ICD10_SYSTEM:
+        return _condition_lines_q(condition_names(code))
+    if system:
+        return Q(pk__in=[])  # a code system we do not hold
+    # A plain token: the condition as written (a whole line, any case) or its ICD-10 code.
+    return _condition_lines_q((code, *condition_names(code)))
+
+
+def _condition_lines_q(names: tuple[str, ...]) -> Q:
+    """Conditions are text, one per line: a name matches a whole line, in any case."""
+    q = Q(pk__in=[])
+    for name in names:
+        q |= Q(conditions__iregex=rf"(^|\n){re.escape(name)}(\r?\n|$)")
+    return q
 
 
 _PREFIXES = {"eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"}
