@@ -4,6 +4,7 @@ path under ``/api/`` that names none (a malformed id, a misspelt endpoint)."""
 from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -47,4 +48,5 @@ def api_not_found(request: HttpRequest, *args, **kwargs):
         body = {"detail": gettext("Ikke funnet: %(path)s") % {"path": request.path}}
         response = JsonResponse(body, status=404)
         response["Content-Language"] = translation.get_language()
+    patch_vary_headers(response, ("Accept-Language",))
     return response
