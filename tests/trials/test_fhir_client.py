@@ -279,3 +279,14 @@ def test_conditions_are_coded_where_the_name_is_known(studies):
     assert (
         plain.condition[0].coding is None and plain.condition[0].text == "Sjelden arvelig tilstand"
     )
+
+
+def test_total_none_skips_the_count_and_paging_still_works(reference_data):
+    for _ in range(3):
+        StudySiteFactory()
+    first = _bundle("_total=none&_count=2")
+    assert first.total is None and len(first.entry) == 2
+    following = next(link.url for link in first.link if link.relation == "next")
+    second = Bundle.model_validate_json(Client().get(following).content)
+    assert len(second.entry) == 1 and not any(link.relation == "next" for link in second.link)
+    assert Client().get("/fhir/ResearchStudy?_count=2&_page=9").status_code == 404
