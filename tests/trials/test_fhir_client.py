@@ -290,3 +290,14 @@ def test_total_none_skips_the_count_and_paging_still_works(reference_data):
     second = Bundle.model_validate_json(Client().get(following).content)
     assert len(second.entry) == 1 and not any(link.relation == "next" for link in second.link)
     assert Client().get("/fhir/ResearchStudy?_count=2&_page=9").status_code == 404
+
+
+def test_fhir_429_is_in_the_language_asked_for(reference_data, monkeypatch):
+    from sites.api.base import PublicAnonThrottle
+
+    monkeypatch.setattr(PublicAnonThrottle, "THROTTLE_RATES", {"anon": "1/min"})
+    Client().get("/fhir/metadata")
+    limited = Client().get("/fhir/metadata", HTTP_ACCEPT_LANGUAGE="en")
+    assert limited.status_code == 429 and limited["Content-Language"] == "en"
+    outcome = OperationOutcome.model_validate_json(limited.content)
+    assert outcome.issue[0].diagnostics.startswith("Too many requests. Try again in")
