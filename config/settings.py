@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
@@ -199,7 +200,11 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kliniske studier i Norge – offentlig API",
-    "DESCRIPTION": "Les-API for publiserte kliniske studier i den norske helsetjenesten.",
+    "DESCRIPTION": (
+        "Les-API for publiserte kliniske studier i den norske helsetjenesten. De samme studiene "
+        "finnes som FHIR R4B ResearchStudy under /fhir/ (CapabilityStatement: /fhir/metadata)."
+    ),
+    "EXTERNAL_DOCS": {"description": "FHIR R4B CapabilityStatement", "url": "/fhir/metadata"},
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -213,11 +218,21 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# CORS: anyone may read the public API from a browser; nothing else is cross-origin.
+# CORS: anyone may read the public API and FHIR from a browser; nothing else is cross-origin.
+# A browser client may revalidate (If-None-Match), choose a language, and read the cache
+# validators and how long to back off after a 429.
 CORS_ALLOW_ALL_ORIGINS = True
-CORS_URLS_REGEX = r"^/api/.*$"
+CORS_URLS_REGEX = r"^/(api|fhir)/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = [
+    *default_cors_headers,
+    "if-none-match",
+    "if-modified-since",
+    "accept-language",
+    "prefer",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Content-Language", "Location"]
 
 # Synthetic national-ID test numbers (month + 40/+80) are accepted only when this is on.
 ALLOW_SYNTHETIC_NATIONAL_IDS = env_bool("ALLOW_SYNTHETIC_NATIONAL_IDS", False)

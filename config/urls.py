@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from indicators.api.views import PublicIndicatorViewSet
+from sites.api.views import ApiRootView, api_not_found
 from sites.operations import views as ops_views
 from trials.api.feasibility import FeasibilityRequestIntakeView
 from trials.api.helsenorge import HelsenorgeFeedView
@@ -19,7 +20,23 @@ router.register("regions", PublicRegionViewSet, basename="region")
 router.register("hrcs-categories", PublicHealthCategoryViewSet, basename="hrcs-category")
 router.register("indicators", PublicIndicatorViewSet, basename="indicator")
 
+API_ENDPOINTS = {
+    "studies": "api-v1:study-list",
+    "studies_withdrawn": "api-v1:study-withdrawn",
+    "studies_export_csv": "api-v1:study-export-csv",
+    "studies_export_jsonl": "api-v1:study-export-jsonl",
+    "organisations": "api-v1:organisation-list",
+    "regions": "api-v1:region-list",
+    "hrcs_categories": "api-v1:hrcs-category-list",
+    "indicators": "api-v1:indicator-list",
+    "statistics": "api-v1:statistics",
+    "schema": "api-v1:schema",
+    "docs": "api-v1:docs",
+    "fhir": "fhir:metadata",
+}
+
 api_v1 = [
+    path("", ApiRootView.as_view(endpoints=API_ENDPOINTS), name="root"),
     path(
         "studies/export.csv",
         PublicStudyViewSet.as_view({"get": "export_csv"}),
@@ -55,6 +72,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api-v1"))),
+    re_path(r"^api/", api_not_found, name="api-not-found"),  # JSON, never the HTML 404
     path("feasibility/outcome/<str:token>/", feasibility_outcome, name="feasibility-outcome"),
     path("fhir/", include("trials.fhir.urls")),
     path("", include("trials.web.urls")),

@@ -109,3 +109,24 @@ def organisation_health_trust(prefix: str = "") -> Case:
         default=Value(None),
         output_field=IntegerField(),
     )
+
+
+STABLE_ID_PREFIX = "org-"
+
+
+def organisation_public_id(*, pk: int, orgnr: str | None) -> str:
+    """How the public API names an organisation: its organisation number, or for one without
+    (municipal and dental services) the stable ``org-<n>``. ``org-<n>`` also finds an
+    organisation that has a number, so an id once handed out keeps working if a number comes."""
+    return orgnr or f"{STABLE_ID_PREFIX}{pk}"
+
+
+def organisation_public_id_q(keys: list[str]) -> Q:
+    """Organisations named by any of ``keys`` (public ids); a malformed key matches nothing."""
+    numbers = [key for key in keys if key.isdigit() and len(key) == 9]
+    pks = [
+        int(key.removeprefix(STABLE_ID_PREFIX))
+        for key in keys
+        if key.startswith(STABLE_ID_PREFIX) and key.removeprefix(STABLE_ID_PREFIX).isdigit()
+    ]
+    return Q(orgnr__in=numbers) | Q(pk__in=pks)

@@ -16,16 +16,20 @@ from urllib.parse import parse_qs
 import django_filters
 import orjson
 from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.utils.translation import gettext, ngettext
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, pagination, permissions, renderers, throttling, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.response import Response
 
 from sites.security.addresses import client_address
+
+from .schema import PublicAutoSchema
 
 PUBLIC_LANGUAGES = ("nb", "nn", "en")
 CACHE_CONTROL = "public, max-age=60"
@@ -99,14 +103,19 @@ class PublicPageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
             raise ValidationError(
-                {"page_size": [f"Må være et heltall fra 1 til {self.max_page_size}."]}
+                {
+                    "page_size": [
+                        gettext("Må være et heltall fra 1 til %(max)d.")
+                        % {"max": self.max_page_size}
+                    ]
+                }
             )
         return super().get_page_size(request)
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= 100_000):
-            raise ValidationError({"page": ["Må være et positivt heltall."]})
+            raise ValidationError({"page": [gettext("Må være et positivt heltall.")]})
         self.request = request
         wanted = int(raw) if raw else 1
         paginator = self.django_paginator_class(
@@ -115,7 +124,7 @@ class PublicPageNumberPagination(pagination.PageNumberPagination):
         try:
             self.page = paginator.page(wanted)
         except InvalidPage as exc:
-            raise NotFound(f"Side {wanted} finnes ikke.") from exc
+            raise NotFound(gettext("Side %(page)d finnes ikke.") % {"page": wanted}) from exc
         return list(self.page)
 
     def get_paginated_response(self, data):
@@ -145,13 +154,13 @@ class HarvestCursorPagination(pagination.CursorPagination):
                 text = base64.b64decode(encoded.encode("ascii"), validate=True).decode("ascii")
                 tokens = parse_qs(text, keep_blank_values=True, strict_parsing=True)
             except (ValueError, UnicodeError) as exc:
-                raise ValidationError({"cursor": ["Ugyldig markør (cursor)."]}) from exc
+                raise ValidationError({"cursor": [gettext("Ugyldig markør (cursor).")]}) from exc
             if not tokens or set(tokens) - {"o", "r", "p"}:
-                raise ValidationError({"cursor": ["Ugyldig markør (cursor)."]})
+                raise ValidationError({"cursor": [gettext("Ugyldig markør (cursor).")]})
         try:
             return super().decode_cursor(request)
         except Exception as exc:
-            raise ValidationError({"cursor": ["Ugyldig markør (cursor)."]}) from exc
+            raise ValidationError({"cursor": [gettext("Ugyldig markør (cursor).")]}) from exc
 
     def get_paginated_response(self, data):
         return Response(
@@ -300,13 +309,22 @@ def conditional_validators(
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"', last_modified
 
 
+def _opaque_tag(tag: str) -> str:
+    """An entity tag without its weakness mark and quotes: ``W/"x"`` and ``"x"`` are both ``x``."""
+    return tag.removeprefix("W/").strip('"')
+
+
 def request_not_modified(request, validators: Validators) -> bool:
-    """The client's copy is current (``If-None-Match`` wins over ``If-Modified-Since``)."""
+    """The client's copy is current (``If-None-Match`` wins over ``If-Modified-Since``).
+
+    ``If-None-Match`` uses the weak comparison (RFC 9110, 13.1.2): a proxy or a client that
+    compressed the body hands back ``W/"…"``, and that copy is as current as ``"…"``.
+    """
     etag, last_modified = validators
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
         tags = parse_etags(if_none_match)
-        return "*" in tags or etag in tags or etag.strip('"') in tags
+        return "*" in tags or _opaque_tag(etag) in {_opaque_tag(tag) for tag in tags}
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
     return (
         since is not None and last_modified is not None and int(last_modified.timestamp()) <= since
@@ -320,6 +338,26 @@ def set_validators(response, validators: Validators) -> None:
         response["Last-Modified"] = http_date(last_modified.timestamp())
 
 
+class PublicThrottled(Throttled):
+    """429 in the language of the request, whole: DRF's own adds an English sentence to the
+    Norwegian one."""
+
+    def __init__(self, wait: float | None) -> None:
+        super().__init__(detail=throttled_message(wait))
+        self.wait = None if wait is None else math.ceil(wait)
+
+
+def throttled_message(wait: float | None) -> str:
+    message = gettext("For mange forespørsler.")
+    if wait is None:
+        return message
+    seconds = max(1, math.ceil(wait))
+    again = ngettext(
+        "Prøv igjen om %(seconds)d sekund.", "Prøv igjen om %(seconds)d sekunder.", seconds
+    )
+    return f"{message} {again % {'seconds': seconds}}"
+
+
 class NotModified(Exception):
     """Raised before any work is done when the client's copy is current; answered with 304."""
 
@@ -331,6 +369,7 @@ class PublicEndpointMixin:
     requests with 304 before the endpoint does any work.
     """
 
+    schema = PublicAutoSchema()
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
     throttle_classes = [PublicAnonThrottle]
@@ -355,16 +394,40 @@ class PublicEndpointMixin:
         return allowed
 
     def check_query_params(self, request) -> None:
+        """Unknown and repeated parameters are a 400: a value is never silently dropped."""
         allowed_params = self.allowed_query_params()
+        errors: dict[str, list[str]] = {}
         unknown = sorted(set(request.query_params) - allowed_params)
         if unknown:
-            allowed = ", ".join(sorted(allowed_params))
-            raise ValidationError(
-                {name: [f"Ukjent parameter. Tillatte parametere: {allowed}."] for name in unknown}
-            )
+            message = gettext("Ukjent parameter. Tillatte parametere: %(allowed)s.") % {
+                "allowed": ", ".join(sorted(allowed_params))
+            }
+            errors.update({name: [message] for name in unknown})
+        for name, values in request.query_params.lists():
+            if len(values) > 1 and name not in errors:
+                errors[name] = [
+                    gettext(
+                        "Oppgitt %(n)d ganger. Gi parameteren én gang; flere verdier skilles "
+                        "med komma (%(name)s=a,b) der parameteren tillater det."
+                    )
+                    % {"n": len(values), "name": name}
+                ]
         lang = request.query_params.get("lang")
-        if lang is not None and lang not in PUBLIC_LANGUAGES:
-            raise ValidationError({"lang": ["Må være nb, nn eller en."]})
+        if lang is not None and lang not in PUBLIC_LANGUAGES and "lang" not in errors:
+            errors["lang"] = [gettext("Må være nb, nn eller en.")]
+        if errors:
+            raise ValidationError(errors)
+
+    def dispatch(self, request, *args, **kwargs):
+        # ``lang=`` chooses the language of everything the endpoint says, errors included.
+        lang = request.GET.get("lang")
+        if lang in PUBLIC_LANGUAGES:
+            with translation.override(lang):
+                return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def throttled(self, request, wait):
+        raise PublicThrottled(wait)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "lang": public_language(self.request)}
@@ -384,6 +447,10 @@ class PublicEndpointMixin:
     def handle_exception(self, exc):
         if isinstance(exc, NotModified):
             return Response(status=304)
+        if isinstance(exc, Http404):
+            # Django's text names the model, in English; the public reads "Not found" in its
+            # own language.
+            exc = NotFound(gettext("Ikke funnet."))
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -393,7 +460,7 @@ class PublicEndpointMixin:
             if validators is not None:
                 set_validators(response, validators)
             response["Cache-Control"] = CACHE_CONTROL
-            response["Content-Language"] = public_language(request)
+        response["Content-Language"] = public_language(request)  # errors are in it too
         patch_vary_headers(response, ("Accept-Language",))
         return response
 

@@ -22,13 +22,13 @@ class SecurityHeadersMiddleware:
 class NorwegianFirstLocaleMiddleware(LocaleMiddleware):
     """Bokmål unless the user chose otherwise (the language cookie set by ``/i18n/setlang/``).
 
-    A browser's Accept-Language is honoured only by the public API, where it is part of the
-    contract; the back office and the study finder (which has its own ``?lang=`` switch) stay
+    A browser's Accept-Language is honoured only by the public API and FHIR, where it is part of
+    the contract; the back office and the study finder (which has its own ``?lang=`` switch) stay
     Norwegian for a coordinator whose browser happens to be set to English.
     """
 
     def process_request(self, request):
-        if request.path.startswith("/api/"):
+        if request.path.startswith(("/api/", "/fhir/")):
             return super().process_request(request)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE

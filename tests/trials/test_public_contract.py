@@ -20,7 +20,7 @@ from trials.models import Study
 pytestmark = pytest.mark.django_db
 
 SITE = {
-    "organisation", "organisation_orgnr", "region", "region_name", "municipality",
+    "organisation", "organisation_id", "organisation_orgnr", "region", "region_name", "municipality",
     "municipality_name", "latitude", "longitude", "status", "is_open", "is_decentralised",
     "target_enrolment", "local_investigator", "contact", "contact.name", "contact.email",
     "contact.phone",
@@ -38,7 +38,7 @@ STUDY = {
 }  # fmt: skip
 PAGE = {"count", "count_exact", "next", "previous", "results"}
 ORGANISATION = {
-    "orgnr", "name", "short_name", "kind", "region", "municipality", "municipality_name",
+    "id", "orgnr", "name", "short_name", "kind", "region", "municipality", "municipality_name",
     "latitude", "longitude", "nortrials_centre", "open_studies",
 }  # fmt: skip
 CAPABILITY = {
@@ -215,7 +215,7 @@ def test_openapi_schema_validates_and_documents_every_endpoint(client):
         assert path in schema["paths"], path
     names = {p["name"] for p in schema["paths"]["/api/v1/studies/"]["get"]["parameters"]}
     assert {"q", "near", "radius_km", "age", "hrcs", "cursor", "page", "lang"} <= names
-    detail = schema["paths"]["/api/v1/organisations/{orgnr}/"]["get"]
+    detail = schema["paths"]["/api/v1/organisations/{id}/"]["get"]
     assert "year" in {p["name"] for p in detail["parameters"]}
     components = schema["components"]["schemas"]
     capability = components["PublicCapabilityProfile"]["properties"]

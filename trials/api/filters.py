@@ -9,6 +9,10 @@ An empty value (``?updated_since=``) depends on the kind of filter:
 - a choice (``status``, ``phase``, ``region``, ``open``, ``ordering``, …) and the free text ``q``
   follow django-filter: empty is "any", like the empty first option of a select in a form.
 
+The choices and places take several values separated by commas (``status=open,closed``): a study
+matching any of them is found. A parameter given twice is refused (``sites.api.base``), so no value
+is ever silently dropped.
+
 A time must also be one the database can store and compare: from 1900 to 2100 (a year 1 or 9999
 with an offset overflowed into a 500).
 """
@@ -19,11 +23,13 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from sites.api.base import NamedFiltersFilterSet
 from sites.models import Municipality, Organisation, Region
+from sites.selectors import STABLE_ID_PREFIX, organisation_public_id_q
 
 from .. import search
 from ..models import HealthCategory, Study, StudySite
@@ -45,6 +51,7 @@ ORDERINGS = {
 }
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanFilter(django_filters.TypedChoiceFilter):
     """true/false (or 1/0); anything else is a 400 instead of being silently ignored."""
 
@@ -54,7 +61,7 @@ class StrictBooleanFilter(django_filters.TypedChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-EMPTY_VALUE = "Tom verdi: oppgi en verdi, eller utelat parameteren."
+EMPTY_VALUE = gettext_lazy("Tom verdi: oppgi en verdi, eller utelat parameteren.")
 
 
 class GivenValueMixin:
@@ -92,7 +99,7 @@ class BoundedIsoDateTimeField(GivenValueMixin, django_filters.fields.IsoDateTime
             return None
         if not EARLIEST_TIME <= value < LATEST_TIME:
             raise ValidationError(
-                "Tidspunktet må ligge mellom år 1900 og 2100.", code="out_of_range"
+                gettext("Tidspunktet må ligge mellom år 1900 og 2100."), code="out_of_range"
             )
         return value
 
@@ -110,11 +117,11 @@ class NearField(GivenValueMixin, forms.CharField):
             lat, lon = (float(part) for part in value.split(","))
         except ValueError as exc:
             raise ValidationError(
-                "Skriv near som «breddegrad,lengdegrad», f.eks. 60.39,5.32."
+                gettext("Skriv near som «breddegrad,lengdegrad», f.eks. 60.39,5.32.")
             ) from exc
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValidationError(
-                "Breddegrad må være mellom -90 og 90, lengdegrad mellom -180 og 180."
+                gettext("Breddegrad må være mellom -90 og 90, lengdegrad mellom -180 og 180.")
             )
         return (lat, lon)
 
@@ -124,11 +131,72 @@ class NearFilter(django_filters.Filter):
     field_class = NearField
 
 
-# The place filters, as lookups on a study site.
+class CommaSeparatedWidget(django_filters.widgets.BaseCSVWidget, forms.TextInput):
+    """``a,b`` → ``["a", "b"]``, blanks around and between the commas left out."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return None if value is None else [part.strip() for part in value if part.strip()]
+
+
+class ChoicesFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
+    """One or more choices, comma-separated; a study matching any of them is found."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", CommaSeparatedWidget)
+        kwargs.setdefault("help_text", "")
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class CodesFilter(django_filters.BaseInFilter, django_filters.CharFilter):
+    """One or more codes of a place or category, comma-separated; checked by ``filter_codes``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", CommaSeparatedWidget)
+        kwargs.setdefault("method", "filter_noop")
+        kwargs.setdefault("help_text", "")
+        super().__init__(*args, **kwargs)
+
+
+def _unknown_codes(name: str, unknown: list[str]) -> ValidationError:
+    return ValidationError(
+        {name: gettext("Ukjent verdi: %(values)s.") % {"values": ", ".join(unknown)}}
+    )
+
+
+def region_ids(codes: list[str]) -> list[int]:
+    found = dict(Region.objects.filter(code__in=codes).values_list("code", "pk"))
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        raise _unknown_codes("region", unknown)
+    return list(found.values())
+
+
+def municipality_ids(codes: list[str]) -> list[int]:
+    found = dict(Municipality.objects.filter(code__in=codes).values_list("code", "pk"))
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        raise _unknown_codes("municipality", unknown)
+    return list(found.values())
+
+
+def organisation_ids(keys: list[str]) -> list[int]:
+    """Organisations by public id: the organisation number, or the stable ``org-<n>`` that every
+    organisation has (also those without an organisation number, such as municipal services)."""
+    rows = Organisation.objects.filter(organisation_public_id_q(keys)).values_list("pk", "orgnr")
+    known = {orgnr for _, orgnr in rows if orgnr} | {f"{STABLE_ID_PREFIX}{pk}" for pk, _ in rows}
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise _unknown_codes("organisation", unknown)
+    return [pk for pk, _ in rows]
+
+
+# The place filters: how to find the rows asked for, and their lookup on a study site.
 SITE_PLACES = {
-    "region": "organisation__region",
-    "organisation": "organisation",
-    "municipality": "organisation__municipality",
+    "region": (region_ids, "organisation__region_id__in"),
+    "organisation": (organisation_ids, "organisation_id__in"),
+    "municipality": (municipality_ids, "organisation__municipality_id__in"),
 }
 
 
@@ -136,22 +204,15 @@ def _sites_matching(condition: Q) -> Exists:
     return Exists(StudySite.objects.filter(condition, study=OuterRef("pk")))
 
 
-# Choice querysets as functions: a FilterSet deep-copies the filters it uses for every request,
-# and deep-copying a queryset clones its whole query.
-def _regions(request) -> QuerySet[Region]:
-    return Region.objects.all()
-
-
-def _organisations_with_orgnr(request) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(orgnr__isnull=False)
-
-
-def _municipalities(request) -> QuerySet[Municipality]:
-    return Municipality.objects.all()
-
-
-def _health_categories(request) -> QuerySet[HealthCategory]:
-    return HealthCategory.objects.all()
+def _in_health_categories(codes: list[str]) -> Exists:
+    found = dict(HealthCategory.objects.filter(code__in=codes).values_list("code", "pk"))
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        raise _unknown_codes("hrcs", unknown)
+    links = Study.hrcs_categories.through.objects.filter(
+        study_id=OuterRef("pk"), healthcategory_id__in=list(found.values())
+    )
+    return Exists(links)
 
 
 class PublicStudyFilter(NamedFiltersFilterSet):
@@ -160,40 +221,20 @@ class PublicStudyFilter(NamedFiltersFilterSet):
         label="Åpen for inklusjon på minst ett sted (med region, organisation eller "
         "municipality: på et studiested der)",
     )
-    status = django_filters.ChoiceFilter(choices=PUBLIC_STATUSES, label="Studiens status")
-    region = django_filters.ModelChoiceFilter(
-        queryset=_regions,
-        to_field_name="code",
-        method="filter_place",
-        label="Region (kode, f.eks. helse-vest): minst ett studiested i regionen",
+    status = ChoicesFilter(choices=PUBLIC_STATUSES, label="Studiens status (flere: open,closed)")
+    region = CodesFilter(label="Region (kode, f.eks. helse-vest): minst ett studiested i regionen")
+    organisation = CodesFilter(
+        label="Organisasjonsnummer (eller stabil id org-<n>) til et studiested"
     )
-    organisation = django_filters.ModelChoiceFilter(
-        queryset=_organisations_with_orgnr,
-        to_field_name="orgnr",
-        method="filter_place",
-        label="Organisasjonsnummer til et studiested",
-    )
-    municipality = django_filters.ModelChoiceFilter(
-        queryset=_municipalities,
-        to_field_name="code",
-        method="filter_place",
-        label="Kommunenummer (4 siffer) til et studiested",
-    )
-    hrcs = django_filters.ModelChoiceFilter(
-        queryset=_health_categories,
-        to_field_name="code",
-        field_name="hrcs_categories",
-        label="HRCS helsekategori (kode 01–21)",
-    )
-    category = django_filters.ChoiceFilter(choices=Study.Category.choices, label="Kategori")
-    phase = django_filters.ChoiceFilter(choices=Study.Phase.choices, label="Fase")
-    sponsor_type = django_filters.ChoiceFilter(
-        choices=Study.SponsorType.choices, label="Sponsortype"
-    )
+    municipality = CodesFilter(label="Kommunenummer (4 siffer) til et studiested")
+    hrcs = CodesFilter(method="filter_hrcs", label="HRCS helsekategori (kode 01–21)")
+    category = ChoicesFilter(choices=Study.Category.choices, label="Kategori")
+    phase = ChoicesFilter(choices=Study.Phase.choices, label="Fase")
+    sponsor_type = ChoicesFilter(choices=Study.SponsorType.choices, label="Sponsortype")
     age = GivenNumberFilter(
         method="filter_age", min_value=0, max_value=130, label="Kan delta i denne alderen (år)"
     )
-    sex = django_filters.ChoiceFilter(
+    sex = ChoicesFilter(
         choices=[("female", "Kvinner"), ("male", "Menn")],
         method="filter_sex",
         label="Kan delta med dette kjønnet",
@@ -228,19 +269,17 @@ class PublicStudyFilter(NamedFiltersFilterSet):
     def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         return queryset  # applied with the places in filter_sites
 
-    def filter_place(
-        self, queryset: QuerySet, name: str, value: Region | Organisation | Municipality | None
-    ) -> QuerySet:
-        return queryset  # applied together in filter_sites
+    def filter_hrcs(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(_in_health_categories(value)) if value else queryset
 
     def filter_sites(self, queryset: QuerySet, data: dict) -> QuerySet:
         """Where the study runs: one site that is in every place asked for, and open if
         ``open=true``. A patient asking for studies open in Helse Vest wants a site in Helse
         Vest that takes in participants, not an open site in Oslo and a closed one in Bergen."""
         site = Q()
-        for name, lookup in SITE_PLACES.items():
-            if data.get(name) is not None:
-                site &= Q(**{lookup: data[name]})
+        for name, (find_ids, lookup) in SITE_PLACES.items():
+            if data.get(name):
+                site &= Q(**{lookup: find_ids(data[name])})
         is_open = data.get("open")
         if is_open:
             site &= Q(status=StudySite.Status.OPEN)
@@ -258,8 +297,8 @@ class PublicStudyFilter(NamedFiltersFilterSet):
             Q(max_age__isnull=True) | Q(max_age__gte=value),
         )
 
-    def filter_sex(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(sex__in=[Study.Sex.ALL, value]) if value else queryset
+    def filter_sex(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(sex__in=[Study.Sex.ALL, *value]) if value else queryset
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search.study_filter_text(queryset=queryset, q=value) if value else queryset
@@ -271,9 +310,9 @@ class PublicStudyFilter(NamedFiltersFilterSet):
         radius = data.get("radius_km")
         ordering = data.get("ordering")
         if radius is not None and near is None:
-            raise ValidationError({"radius_km": "radius_km krever near."})
+            raise ValidationError({"radius_km": gettext("radius_km krever near.")})
         if ordering in ("distance", "-distance") and near is None:
-            raise ValidationError({"ordering": "Sortering etter avstand krever near."})
+            raise ValidationError({"ordering": gettext("Sortering etter avstand krever near.")})
         if near is not None:
             point = search.NearPoint(lat=near[0], lon=near[1], radius_km=float(radius or 20))
             if ordering in (None, "", "distance"):

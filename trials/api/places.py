@@ -5,6 +5,7 @@ These live in ``trials`` rather than ``sites`` because counting studies is trial
 """
 
 import django_filters
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 
 from sites.api.base import PublicPageNumberPagination, PublicReadOnlyViewSet
 from sites.models import Organisation, Region
+from sites.selectors import organisation_public_id, organisation_public_id_q
 
 from .. import search, statistics
 from ..selectors.capability import organisation_capability_profile
@@ -32,6 +34,10 @@ class PublicRegionSerializer(serializers.Serializer):
 
 
 class PublicOrganisationSerializer(serializers.Serializer):
+    id = serializers.SerializerMethodField(
+        help_text="Organisasjonsnummer, eller stabil id org-<n> for en organisasjon uten "
+        "(kommunale tjenester, tannhelse). Brukes i /organisations/<id>/ og organisation=."
+    )
     orgnr = serializers.CharField(allow_null=True)
     name = serializers.CharField()
     short_name = serializers.CharField()
@@ -48,6 +54,9 @@ class PublicOrganisationSerializer(serializers.Serializer):
 
     def get_open_studies(self, organisation: Organisation) -> int:
         return self.context["open_counts"].get(organisation.pk, 0)
+
+    def get_id(self, organisation: Organisation) -> str:
+        return organisation_public_id(pk=organisation.pk, orgnr=organisation.orgnr)
 
 
 class PublicOrganisationDetailSerializer(PublicOrganisationSerializer):
@@ -116,11 +125,18 @@ class PublicOrganisationViewSet(_CountsInContextMixin, PublicReadOnlyViewSet):
     filterset_class = PublicOrganisationFilter
     pagination_class = PublicPageNumberPagination
     lookup_field = "orgnr"
-    lookup_value_regex = "[0-9]{9}"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = "[0-9]{9}|org-[0-9]+"
     change_stamp = staticmethod(search.public_capability_change_stamp)
 
     def get_queryset(self):
         return statistics.organisation_public_queryset().order_by("name", "id")
+
+    def get_object(self):
+        found = self.get_queryset().filter(organisation_public_id_q([self.kwargs["id"]])).first()
+        if found is None:
+            raise Http404
+        return found
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -28,6 +28,9 @@ class PublicStudySiteSerializer(serializers.Serializer):
     """Documents a ``selectors.public.PublicSite`` (the output is built by ``_site_dict``)."""
 
     organisation = serializers.CharField(source="organisation_name")
+    organisation_id = serializers.CharField(
+        help_text="Organisasjonsnummer, eller stabil id org-<n> for en organisasjon uten."
+    )
     organisation_orgnr = serializers.CharField(allow_null=True)
     region = serializers.CharField(source="region_code", allow_null=True)
     region_name = serializers.CharField(allow_null=True)
@@ -136,6 +139,7 @@ class PublicStudySerializer(serializers.Serializer):
 def _site_dict(site: PublicSite) -> dict:
     return {
         "organisation": site.organisation_name,
+        "organisation_id": site.organisation_id,
         "organisation_orgnr": site.organisation_orgnr,
         "region": site.region_code,
         "region_name": site.region_name,

@@ -4,10 +4,14 @@ import csv
 import io
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from sites.api.base import PublicAPIView, PublicReadOnlyViewSet
@@ -15,7 +19,7 @@ from sites.spreadsheet import csv_value
 
 from .. import search, selectors, statistics
 from ..models import HealthCategory
-from .filters import PublicStudyFilter
+from .filters import ORDERINGS, BoundedIsoDateTimeField, PublicStudyFilter
 from .serializers import PublicStudySerializer, public_study_dict
 
 LANG_PARAM = OpenApiParameter(
@@ -32,6 +36,21 @@ CSV_COLUMNS = [
     "opened_on", "planned_recruitment_end_on", "regions", "open_sites", "updated_at", "language",
     "lay_summary",
 ]  # fmt: skip
+
+
+DIALECT_PARAM = OpenApiParameter(
+    "dialect",
+    str,
+    enum=["standard", "excel"],
+    description="standard: komma, UTF-8. excel: semikolon, UTF-8 med BOM og CRLF, slik norsk "
+    "Excel åpner filen riktig med et dobbeltklikk.",
+)
+SINCE_PARAM = OpenApiParameter(
+    "since",
+    OpenApiTypes.DATETIME,
+    required=True,
+    description="Studier som har forlatt den offentlige listen fra og med dette tidspunktet.",
+)
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -67,6 +86,13 @@ def _csv_row(row: dict) -> list[str]:
     return [_csv_cell(flat.get(column)) for column in CSV_COLUMNS]
 
 
+class PublicWithdrawnStudySerializer(serializers.Serializer):
+    id = serializers.CharField(source="public_id")
+    left_at = serializers.DateTimeField(
+        source="updated_at", help_text="Sist endret; senest da studien forlot listen."
+    )
+
+
 @extend_schema(parameters=[LANG_PARAM])
 class PublicStudyViewSet(PublicReadOnlyViewSet):
     """Published studies in the Norwegian health service."""
@@ -77,6 +103,12 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
     lookup_value_regex = "KS[0-9A-Z]{8}"
     change_stamp = staticmethod(search.public_change_stamp)
     filtered_actions = ("list", "export_csv", "export_jsonl")
+    paginated_actions = ("list", "withdrawn")
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = super().allowed_query_params()
+        extra = {"export_csv": {"dialect"}, "withdrawn": {"since"}}.get(self.action, set())
+        return allowed | extra
 
     def get_queryset(self):
         if self.action == "retrieve":
@@ -109,8 +141,15 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
         (study,) = selectors.study_attach_public([self.get_object()])
         return Response(public_study_dict(study, lang=lang))
 
+    def _export_order(self) -> tuple[str, ...]:
+        """The order asked for; nearest first with ``near`` (as the list), else by id."""
+        ordering = self.request.query_params.get("ordering") or None
+        if "near" in self.request.query_params and ordering in (None, "distance"):
+            return ("distance_km", "public_id")
+        return ORDERINGS[ordering] if ordering else ("public_id",)
+
     def _export_rows(self):
-        queryset = self.filter_queryset(self.get_queryset()).order_by("public_id")
+        queryset = self.filter_queryset(self.get_queryset()).order_by(*self._export_order())
         lang = self.get_serializer_context()["lang"]
         chunk: list = []
         for study in queryset.iterator(chunk_size=EXPORT_CHUNK):
@@ -126,15 +165,22 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
             yield public_study_dict(study, lang=lang)
 
     @extend_schema(
+        parameters=[DIALECT_PARAM],
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
         description="Alle studier som filteret treffer, som CSV (strømmes).",
     )
     def export_csv(self, request, *args, **kwargs):
+        dialect = request.query_params.get("dialect") or "standard"
+        if dialect not in ("standard", "excel"):
+            raise ValidationError({"dialect": [gettext("Må være standard eller excel.")]})
         rows = self._export_rows()
+        excel = dialect == "excel"
 
         def stream():
             buffer = io.StringIO()
-            writer = csv.writer(buffer)
+            if excel:
+                buffer.write("\ufeff")  # the BOM tells Excel the file is UTF-8
+            writer = csv.writer(buffer, delimiter=";" if excel else ",")
             writer.writerow(CSV_COLUMNS)
             for row in rows:
                 writer.writerow(_csv_row(row))
@@ -159,6 +205,24 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
         response = StreamingHttpResponse(lines, content_type="application/jsonl; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="studier.jsonl"'
         return response
+
+    @extend_schema(
+        parameters=[SINCE_PARAM],
+        responses=PublicWithdrawnStudySerializer(many=True),
+        description="Studier som har forlatt den offentlige listen (avpublisert, trukket "
+        "tilbake eller satt tilbake til utkast) siden et tidspunkt: det en høster trenger for å "
+        "slette sin kopi. En studie som senere publiseres igjen, er ikke med.",
+    )
+    @action(detail=False, url_path="withdrawn", url_name="withdrawn")
+    def withdrawn(self, request, *args, **kwargs):
+        raw = request.query_params.get("since")
+        try:
+            since = BoundedIsoDateTimeField(required=True).clean(raw)
+        except DjangoValidationError as exc:
+            raise ValidationError({"since": exc.messages}) from exc
+        queryset = selectors.study_left_public_since(since=since)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(PublicWithdrawnStudySerializer(page, many=True).data)
 
 
 class PublicHealthCategoryOutput(serializers.Serializer):

@@ -1,8 +1,15 @@
-"""A published study as a FHIR R4B ResearchStudy (plain JSON; tests validate it with fhir.resources)."""
+"""A published study as a FHIR R4B ResearchStudy (plain JSON; tests validate it with fhir.resources).
+
+Who may take part is the contained Group ``#eligibility`` that ``enrollment`` points to (the R4B
+way): age range, sex, healthy volunteers and the criteria as written, with the recruitment target
+as its quantity. Each site is a contained Location managed by its organisation, named by
+organisation number (or the API's stable id for an organisation without one).
+"""
 
 from ..api.serializers import lay_text
 from ..models import Study
 from ..selectors.public import PublicSite
+from .conditions import condition_coding
 
 BASE = "https://kliniskestudier.no/fhir"
 SYSTEMS = {
@@ -16,6 +23,13 @@ SYSTEMS = {
 CATEGORY_SYSTEM = "https://kliniskestudier.no/fhir/CodeSystem/studiekategori"
 HRCS_SYSTEM = "https://hrcs.ukcrc.org/health-category"
 PHASE_SYSTEM = "http://terminology.hl7.org/CodeSystem/research-study-phase"
+IDENTIFIER_FIELDS = SYSTEMS
+# The Norwegian Central Coordinating Register for Legal Entities (organisation numbers).
+ORGNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.101"
+ORGANISATION_ID_SYSTEM = "https://kliniskestudier.no/organisasjon"
+SNOMED = "http://snomed.info/sct"
+UCUM = "http://unitsofmeasure.org"
+GENDER_SYSTEM = "http://hl7.org/fhir/administrative-gender"
 
 # Our lifecycle status → FHIR R4B research-study-status.
 STATUS = {
@@ -48,6 +62,7 @@ def _location(index: int, site: PublicSite) -> dict:
         "status": "active" if site.is_open else "inactive",
         "name": site.organisation_name,
         "description": site.status_label,
+        "managingOrganization": _organisation_reference(site),
     }
     if site.municipality_name:
         location["address"] = {"city": site.municipality_name, "country": "NO"}
@@ -63,9 +78,87 @@ def _location(index: int, site: PublicSite) -> dict:
     return location
 
 
+def _condition(text: str) -> dict:
+    coding = condition_coding(text)
+    return {"coding": [coding], "text": text} if coding else {"text": text}
+
+
+def _organisation_reference(site: PublicSite) -> dict:
+    if site.organisation_orgnr:
+        identifier = {"system": ORGNR_SYSTEM, "value": site.organisation_orgnr}
+    else:
+        identifier = {"system": ORGANISATION_ID_SYSTEM, "value": site.organisation_id}
+    return {"identifier": identifier, "display": site.organisation_name}
+
+
+def fhir_status(study: Study) -> str:
+    """The R4B status; an open study none of whose sites takes in anyone is closed to accrual."""
+    status = STATUS[study.status]
+    if status == "active" and not any(site.is_open for site in study.public_sites):
+        return "closed-to-accrual"
+    return status
+
+
+def _age(years: int) -> dict:
+    return {"value": years, "unit": "år", "system": UCUM, "code": "a"}
+
+
+def _eligibility(study: Study) -> dict:
+    """The contained Group of who may take part (and how many are sought)."""
+    characteristics: list[dict] = []
+    if study.min_age is not None or study.max_age is not None:
+        age_range = {}
+        if study.min_age is not None:
+            age_range["low"] = _age(study.min_age)
+        if study.max_age is not None:
+            age_range["high"] = _age(study.max_age)
+        characteristics.append(
+            {
+                "code": {"coding": [{"system": SNOMED, "code": "424144002", "display": "Age"}]},
+                "valueRange": age_range,
+                "exclude": False,
+            }
+        )
+    if study.sex in ("female", "male"):
+        characteristics.append(
+            {
+                "code": {"coding": [{"system": SNOMED, "code": "263495000", "display": "Gender"}]},
+                "valueCodeableConcept": {
+                    "coding": [{"system": GENDER_SYSTEM, "code": study.sex}],
+                },
+                "exclude": False,
+            }
+        )
+    characteristics.append(
+        {
+            "code": {"text": "healthy-volunteers"},
+            "valueBoolean": bool(study.healthy_volunteers),
+            "exclude": False,
+        }
+    )
+    if study.eligibility_criteria:
+        characteristics.append(
+            {
+                "code": {"text": "criteria"},
+                "valueCodeableConcept": {"text": study.eligibility_criteria},
+                "exclude": False,
+            }
+        )
+    group: dict = {
+        "resourceType": "Group",
+        "id": "eligibility",
+        "type": "person",
+        "actual": False,
+        "characteristic": characteristics,
+    }
+    if study.target_enrolment:
+        group["quantity"] = study.target_enrolment
+    return group
+
+
 def study_to_research_study(study: Study, *, lang: str = "nb") -> dict:
     title, _ = lay_text(study, "lay_title", lang)
-    summary, _ = lay_text(study, "lay_summary", lang)
+    summary, language = lay_text(study, "lay_summary", lang)
     identifiers = [
         {"system": SYSTEMS[field], "value": getattr(study, field)}
         for field in SYSTEMS
@@ -77,9 +170,10 @@ def study_to_research_study(study: Study, *, lang: str = "nb") -> dict:
         "resourceType": "ResearchStudy",
         "id": study.public_id,
         "meta": {"lastUpdated": study.updated_at.isoformat()},
+        "language": language,
         "identifier": identifiers,
         "title": study.scientific_title,
-        "status": STATUS[study.status],
+        "status": fhir_status(study),
         "phase": {
             "coding": [{"system": PHASE_SYSTEM, "code": PHASE[study.phase]}],
             "text": str(study.get_phase_display()),
@@ -97,7 +191,7 @@ def study_to_research_study(study: Study, *, lang: str = "nb") -> dict:
                 for c in study.public_hrcs
             ],
         ],
-        "condition": [{"text": condition} for condition in study.condition_list],
+        "condition": [_condition(condition) for condition in study.condition_list],
         "site": [{"reference": f"#{loc['id']}", "display": loc["name"]} for loc in contained],
     }
     if title or summary:
@@ -111,19 +205,9 @@ def study_to_research_study(study: Study, *, lang: str = "nb") -> dict:
         if study.planned_recruitment_end_on:
             period["end"] = study.planned_recruitment_end_on.isoformat()
         resource["period"] = period
-    if study.target_enrolment:
-        contained.append(
-            {
-                "resourceType": "Group",
-                "id": "target",
-                "type": "person",
-                "actual": False,
-                "quantity": study.target_enrolment,
-            }
-        )
-        resource["enrollment"] = [{"reference": "#target", "display": "Rekrutteringsmål"}]
-    if contained:
-        resource["contained"] = contained
+    contained.append(_eligibility(study))
+    resource["enrollment"] = [{"reference": "#eligibility"}]
+    resource["contained"] = contained
     if not resource["condition"]:
         del resource["condition"]
     if not resource["identifier"]:

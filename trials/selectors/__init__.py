@@ -40,6 +40,18 @@ def study_public_queryset() -> QuerySet[Study]:
     )
 
 
+def study_left_public_since(*, since: dt.datetime) -> QuerySet[Study]:
+    """Studies once published that the public no longer sees, changed at or after ``since``:
+    unpublished, withdrawn or set back to draft. Their ``updated_at`` moved when they left."""
+    # The negation of study_public_queryset.
+    not_public = Q(is_published=False) | Q(status__in=[Study.Status.DRAFT, Study.Status.WITHDRAWN])
+    return (
+        Study.objects.filter(not_public, published_at__isnull=False, updated_at__gte=since)
+        .only("public_id", "updated_at")
+        .order_by("updated_at", "public_id")
+    )
+
+
 def study_public_list() -> QuerySet[Study]:
     """Published studies with the allowlisted columns a public row needs.
 

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from django.db import connection
 
 from sites.models import Municipality, Organisation, Region
+from sites.selectors import organisation_public_id
 
 from ..models import HealthCategory, Study, StudySite
 
@@ -73,6 +74,7 @@ class PublicSite(NamedTuple):
     contact_name: str
     contact_email: str
     contact_phone: str
+    organisation_id: str = ""  # the organisation's public id (sites.selectors)
 
     @property
     def is_open(self) -> bool:
@@ -124,8 +126,10 @@ def study_attach_public(studies: Iterable[Study]) -> list[Study]:
         for org_id, *where in _rows(_ORGANISATIONS_SQL, list({r[1] for r in site_rows}))
     }
     for study_id, org_id, status, decentralised, *site in site_rows:
+        place = places[org_id]
+        public_id = organisation_public_id(pk=org_id, orgnr=place[1])
         # SQLite gives the flag as 0/1.
-        sites[study_id].append(PublicSite(*places[org_id], status, bool(decentralised), *site))
+        sites[study_id].append(PublicSite(*place, status, bool(decentralised), *site, public_id))
     hrcs: dict[int, list[PublicHealthCategory]] = defaultdict(list)
     for study_id, *category in _rows(_HRCS_SQL, ids):
         hrcs[study_id].append(PublicHealthCategory(*category))
