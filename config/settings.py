@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so it stores what the view made (sites/operations/response_cache.py).
+    "sites.operations.response_cache.PublicResponseCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,6 +118,11 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole public responses (API studies, finder, FHIR) are kept this long in that cache, keyed by the
+# public change stamp (0: off). The stamp is read from the database per request, or kept for
+# PUBLIC_CACHE_STAMP_SECONDS (forgotten at once on every save; see sites/operations/response_cache.py).
+PUBLIC_RESPONSE_CACHE_SECONDS = env_int("PUBLIC_RESPONSE_CACHE_SECONDS", 600)
+PUBLIC_CACHE_STAMP_SECONDS = env_int("PUBLIC_CACHE_STAMP_SECONDS", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -21,6 +21,7 @@ from sites.api.base import (
     request_not_modified,
     set_validators,
 )
+from sites.operations.response_cache import public_response_cache
 
 from .. import search, selectors
 from ..models import Study
@@ -82,6 +83,7 @@ def public_fhir(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
+@public_response_cache(search.public_change_stamp, throttled=True)
 @require_safe
 @cache_control(public=True, max_age=60)
 @public_fhir
@@ -143,6 +145,7 @@ def research_study_search(request: HttpRequest) -> JsonResponse:
     return _response(bundle)
 
 
+@public_response_cache(search.public_change_stamp, throttled=True)
 @require_safe
 @cache_control(public=True, max_age=60)
 @public_fhir

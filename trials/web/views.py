@@ -12,8 +12,9 @@ from django.views.decorators.http import require_safe
 
 from sites.api.base import BoundedCountPaginator
 from sites.models import Municipality, Region
+from sites.operations.response_cache import public_response_cache
 
-from .. import selectors
+from .. import search, selectors
 from ..api.filters import PublicStudyFilter
 from ..api.serializers import lay_text
 from ..models import HealthCategory
@@ -105,6 +106,7 @@ def _row(study, lang: str) -> dict:
     }
 
 
+@public_response_cache(search.public_change_stamp)
 @require_safe
 @cache_control(public=True, max_age=60)
 def study_list(request: HttpRequest) -> HttpResponse:
@@ -151,6 +153,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
         )
 
 
+@public_response_cache(search.public_change_stamp)
 @require_safe
 @cache_control(public=True, max_age=60)
 def study_detail(request: HttpRequest, public_id: str) -> HttpResponse:
