@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from sites.models import Organisation
+from sites.operations.replica import read_connection
 
 from .models import PublicChange, Study, StudySite
 from .models.search import SEARCH_CONFIG
@@ -312,7 +313,7 @@ def public_change_stamp() -> tuple[dt.datetime | None, str]:
     tables = [model._meta.db_table for model in (Study, StudySite, Organisation)]
     columns = [f"(SELECT max(updated_at) FROM {table})" for table in tables]  # noqa: S608
     columns.append(f"(SELECT max(changed_at) FROM {PublicChange._meta.db_table})")  # noqa: S608
-    with connection.cursor() as cursor:
+    with read_connection(Study).cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)}")  # noqa: S608 (table names only)
         stamps = [_as_datetime(value) for value in cursor.fetchone()]
     present = [s for s in stamps if s is not None]
