@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("API_ANON_RATE", "100000000/min")
-# The work of a request, not the shared response cache (bench/http.py measures both).
+# The work of a request, not the shared response cache (bench/http_load.py measures both).
 os.environ.setdefault("PUBLIC_RESPONSE_CACHE_SECONDS", "0")
 # Production settings (DEBUG off) refuse to start without these; the benchmark handles no people.
 os.environ.setdefault("PSEUDONYM_KEY", "bench-only-pseudonym-key-not-a-secret-0123")

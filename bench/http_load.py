@@ -2,7 +2,7 @@
 load client (asyncio, no dependency), figures as shares of the framework's ceiling.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_speed_bench \
-    BENCH_CACHE_URL=redis://127.0.0.1:6379/15 .venv/bin/python bench/http.py --seconds 10
+    BENCH_CACHE_URL=redis://127.0.0.1:6379/15 .venv/bin/python bench/http_load.py --seconds 10
 
 Starts gunicorn twice on 127.0.0.1 (``bench.wsgi``, DEBUG off, 2 × cores + 1 sync workers, the
 cache in Redis): first with the response cache off (``cold``: every request runs the view, as
