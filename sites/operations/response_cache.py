@@ -9,8 +9,9 @@ A view opts in with ``public_response_cache(stamp)`` (a function view) or ``resp
 on a public API class (which then uses its ``change_stamp``). ``PublicResponseCacheMiddleware``
 then, for a GET, answers a conditional request from the cached ``ETag`` before any work, serves a
 cached copy without running the view, or stores what the view made. Never stored: anything but a
-complete 200, a response that read the session or the CSRF token, sets a cookie, varies by cookie
-or is not ``Cache-Control: public``.
+complete 200, a response to a request with a session cookie (a signed-in user may be shown more),
+one that read the session or the CSRF token, sets a cookie, varies by cookie or is not
+``Cache-Control: public``. A signed-in user is still served what the public was.
 
 The stamp itself is read from the database on every request unless ``PUBLIC_CACHE_STAMP_SECONDS``
 is above zero: then it is kept that long in the cache too (a cached response then costs no query),
@@ -160,8 +161,8 @@ class PublicResponseCacheMiddleware:
         if entry is None or (throttled and _throttled(request)):
             # A miss (the view runs and the result is stored), or over the rate limit (the view
             # answers 429 in its own format).
-            if entry is None:
-                self._watch_view(request, key)
+            if entry is None and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+                self._watch_view(request, key)  # only what an anonymous visitor was shown
             return None
         return self._answer(request, entry)
 

@@ -107,6 +107,18 @@ def test_a_conditional_request_is_answered_from_the_cache_before_any_work(
     assert not_modified.content == b""
 
 
+def test_what_a_signed_in_user_was_shown_is_never_kept_for_the_public(
+    heart, coordinator_vest, django_assert_max_num_queries
+):
+    coordinator = Client()
+    coordinator.force_login(coordinator_vest)
+    assert coordinator.get("/?q=hjertesvikt").status_code == 200
+    anonymous = Client()
+    with django_assert_max_num_queries(50) as ctx:
+        assert anonymous.get("/?q=hjertesvikt").status_code == 200
+    assert len(ctx.captured_queries) > 0  # computed for the public, not taken from the coordinator
+
+
 def test_cached_answers_count_against_the_public_rate_limit(heart, monkeypatch):
     monkeypatch.setattr(PublicAnonThrottle, "THROTTLE_RATES", {"anon": "3/min"})
     client = Client()
