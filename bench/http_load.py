@@ -106,9 +106,17 @@ def _server_env(args, cache_seconds: int) -> dict:
 
 def _start(args, cache_seconds: int) -> subprocess.Popen:
     workers = args.workers or 2 * (os.cpu_count() or 1) + 1
+    # Production serves collected, hashed static files (the finder's pages name them).
+    if not (ROOT / "var" / "bench" / "static" / "staticfiles.json").exists():
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=_server_env(args, cache_seconds),
+            check=True,
+        )
     server = subprocess.Popen(
         [
-            str(ROOT / ".venv/bin/gunicorn"), "bench.wsgi:application",
+            str(ROOT / ".venv/bin/gunicorn"), "bench.wsgi:application", "--log-level", "warning",
             "-b", f"127.0.0.1:{args.port}", "-w", str(workers), "--access-logfile", "/dev/null",
         ],
         cwd=ROOT,
