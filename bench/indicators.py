@@ -108,9 +108,9 @@ def populate() -> None:
             INSERT INTO trials_enrolment (participant_id, study_id, site_id, included_on, status,
                 ended_on, end_reason, created_at, updated_at)
             SELECT p.lo + (g % 499979), sites.study_id, sites.id,
-                   sites.activated_on + (g % 700)::int, CASE WHEN g % 4 = 0 THEN 'completed'
+                   coalesce(sites.activated_on, DATE '2023-01-01') + (g % 700)::int, CASE WHEN g % 4 = 0 THEN 'completed'
                    ELSE 'included' END,
-                   CASE WHEN g % 4 = 0 THEN sites.activated_on + (g % 700)::int + 60 END,
+                   CASE WHEN g % 4 = 0 THEN coalesce(sites.activated_on, DATE '2023-01-01') + (g % 700)::int + 60 END,
                    '', now(), now()
             FROM generate_series(1, {ENROLMENTS}) g, n, p
             JOIN sites ON true

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
@@ -52,7 +52,11 @@ class PublicReadRouter:
         return None
 
     def db_for_write(self, model, **hints) -> str | None:
-        return "default"
+        # A row read from the replica is written back to the primary; otherwise Django decides.
+        instance = hints.get("instance")
+        if instance is not None and instance._state.db == REPLICA:
+            return DEFAULT_DB_ALIAS
+        return None
 
     def allow_relation(self, obj1, obj2, **hints) -> bool | None:
         return True  # one database, two copies
