@@ -11,7 +11,7 @@ from functools import cached_property
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, router
 from django.db.models import (
     Case,
     Exists,
@@ -327,6 +327,18 @@ def _as_datetime(value) -> dt.datetime | None:
         return value
     parsed = parse_datetime(value)
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
+
+
+def public_study_stamp() -> tuple[dt.datetime | None, str]:
+    """What a public study page shows: the public stamp, and the newest change of an enrolment
+    (the "n of N" enrolled; its history table is indexed by date, and records deletions too).
+    The key of the shared response cache (sites/operations/response_cache.py)."""
+    from consents.models import Enrolment  # Lazy: consents depends on trials.
+
+    last_modified, token = public_change_stamp()
+    enrolled = Enrolment.history.using(router.db_for_read(Study)).aggregate(m=Max("history_date"))
+    changed = enrolled["m"]
+    return last_modified, f"{token}/{changed.isoformat() if changed else '-'}"
 
 
 def public_capability_change_stamp() -> tuple[dt.datetime | None, str]:

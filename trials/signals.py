@@ -25,14 +25,20 @@ def _forget_public_stamp(sender, **kwargs) -> None:
 
     from sites.operations.response_cache import stamp_forget
 
-    from .search import public_change_stamp
+    from .search import public_change_stamp, public_study_stamp
 
-    stamp_forget(public_change_stamp)
-    transaction.on_commit(lambda: stamp_forget(public_change_stamp))
+    def forget() -> None:
+        stamp_forget(public_change_stamp)
+        stamp_forget(public_study_stamp)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def connect_response_cache() -> None:
-    for model in (Study, StudySite, Organisation, Sponsor, PublicChange):
+    from consents.models import Enrolment  # the public "n of N"; consents depends on trials
+
+    for model in (Study, StudySite, Organisation, Sponsor, PublicChange, Enrolment):
         for signal in (post_save, post_delete):
             signal.connect(
                 _forget_public_stamp,

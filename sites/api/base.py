@@ -329,7 +329,8 @@ class PublicEndpointMixin:
 
     Set ``change_stamp`` to a function returning ``(last_modified, token)`` to answer conditional
     requests with 304 before the endpoint does any work, and ``response_cache`` to keep whole
-    responses in the shared cache under that stamp (sites/operations/response_cache.py).
+    responses in the shared cache under that stamp, or under its own stamp function
+    (sites/operations/response_cache.py).
     """
 
     authentication_classes: list = []
@@ -338,7 +339,7 @@ class PublicEndpointMixin:
     filter_backends = [PublicFilterBackend]
     renderer_classes = [FastJSONRenderer]
     change_stamp: Callable[[], tuple[datetime | None, str]] | None = None
-    response_cache = False
+    response_cache: bool | Callable[[], tuple[datetime | None, str]] = False
     filtered_actions: tuple[str, ...] = ("list",)
     paginated_actions: tuple[str, ...] = ("list",)
     extra_query_params: tuple[str, ...] = ()

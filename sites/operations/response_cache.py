@@ -5,8 +5,8 @@ An entry is keyed by the request's normalised query (sorted parameters), its lan
 keys and is visible at once; old entries simply expire. It lives in Django's cache (Redis through
 ``CACHE_URL`` in production, shared by every web node; local memory in the demo).
 
-A view opts in with ``public_response_cache(stamp)`` (a function view) or ``response_cache = True``
-on a public API class (which then uses its ``change_stamp``). ``PublicResponseCacheMiddleware``
+A view opts in with ``public_response_cache(stamp)`` (a function view) or ``response_cache`` on a
+public API class (``True``: its ``change_stamp``, or a stamp function of its own). ``PublicResponseCacheMiddleware``
 then, for a GET, answers a conditional request from the cached ``ETag`` before any work, serves a
 cached copy without running the view, or stores what the view made. Never stored: anything but a
 complete 200, a response to a request with a session cookie (a signed-in user may be shown more),
@@ -57,9 +57,11 @@ def _view_stamp(view_func) -> tuple[Stamp | None, bool]:
     stamp = getattr(view_func, "public_cache_stamp", None)
     if stamp is not None:
         return stamp, bool(getattr(view_func, "public_cache_throttled", False))
-    cls = getattr(view_func, "cls", None)  # a DRF view
-    if cls is not None and getattr(cls, "response_cache", False):
-        return cls.change_stamp, True
+    cached = getattr(getattr(view_func, "cls", None), "response_cache", False)  # a DRF view
+    if callable(cached):
+        return cached, True
+    if cached:
+        return view_func.cls.change_stamp, True
     return None, False
 
 

@@ -95,6 +95,33 @@ def test_a_change_to_a_published_study_is_visible_at_once(heart, settings, stamp
     )
 
 
+@pytest.mark.parametrize("stamp_seconds", [0, 60])
+def test_a_new_or_removed_enrolment_shows_at_once_in_the_public_n_of_n(
+    heart, settings, stamp_seconds
+):
+    from consents.models import Enrolment, Participant
+
+    settings.PUBLIC_CACHE_STAMP_SECONDS = stamp_seconds
+    site = heart.sites.get()
+
+    def enrol(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            participant = Participant.objects.create(pseudonym=f"{heart.public_id}-{i:04d}")
+            Enrolment.objects.create(
+                participant=participant, study=heart, site=site, included_on=heart.opened_on
+            )
+
+    client = Client()
+    detail = f"/api/v1/studies/{heart.public_id}/"
+    enrol(5, 0)
+    assert client.get(detail).json()["enrolled"] == 5
+    enrol(1, 5)
+    assert client.get(detail).json()["enrolled"] == 6
+    heart.enrolments.order_by("pk")[0].delete()
+    heart.enrolments.order_by("pk")[0].delete()
+    assert client.get(detail).json()["enrolled"] is None  # fewer than five: not shown
+
+
 def test_a_conditional_request_is_answered_from_the_cache_before_any_work(
     heart, django_assert_num_queries
 ):

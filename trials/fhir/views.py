@@ -83,7 +83,7 @@ def public_fhir(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
-@public_response_cache(search.public_change_stamp, throttled=True)
+@public_response_cache(search.public_study_stamp, throttled=True)
 @require_safe
 @cache_control(public=True, max_age=60)
 @public_fhir
@@ -145,7 +145,7 @@ def research_study_search(request: HttpRequest) -> JsonResponse:
     return _response(bundle)
 
 
-@public_response_cache(search.public_change_stamp, throttled=True)
+@public_response_cache(search.public_study_stamp, throttled=True)
 @require_safe
 @cache_control(public=True, max_age=60)
 @public_fhir

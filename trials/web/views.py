@@ -106,7 +106,7 @@ def _row(study, lang: str) -> dict:
     }
 
 
-@public_response_cache(search.public_change_stamp)
+@public_response_cache(search.public_study_stamp)
 @require_safe
 @cache_control(public=True, max_age=60)
 def study_list(request: HttpRequest) -> HttpResponse:
@@ -153,7 +153,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
         )
 
 
-@public_response_cache(search.public_change_stamp)
+@public_response_cache(search.public_study_stamp)
 @require_safe
 @cache_control(public=True, max_age=60)
 def study_detail(request: HttpRequest, public_id: str) -> HttpResponse:
