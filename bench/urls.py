@@ -1,5 +1,6 @@
 """The project's URLs plus the naive comparison endpoint, for the benchmark only."""
 
+from django.http import HttpResponse
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
@@ -8,4 +9,14 @@ from bench.naive import NaiveStudyViewSet
 router = SimpleRouter()
 router.register("naive/studies", NaiveStudyViewSet, basename="naive-study")
 
-urlpatterns = [path("bench/", include(router.urls)), path("", include("config.urls"))]
+
+def ping(request):
+    """The framework's ceiling: a trivial view through the same middleware as every page."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/ping", ping),
+    path("bench/", include(router.urls)),
+    path("", include("config.urls")),
+]

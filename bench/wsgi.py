@@ -8,8 +8,10 @@ the same application without that refusal. Production runs config.wsgi, never th
 import gc
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+settings.ROOT_URLCONF = "bench.urls"  # the project's URLs plus the benchmark's own (bench/ping)
 gc.freeze()  # as config/wsgi.py does

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "sites.operations.replica.PublicReplicaMiddleware",
+    # Last, so it stores what the view made (sites/operations/response_cache.py).
+    "sites.operations.response_cache.PublicResponseCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,6 +106,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Short OLTP queries: JIT compilation costs far more than it saves (measured in bench/).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# A read replica (PostgreSQL streaming replication) for the public side: anonymous reads of the
+# public API, finder, FHIR and statistics go there; everything else uses the primary
+# (sites/operations/replica.py). Tests mirror it onto the test database.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL") or ""
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a valid database URL: {exc}"
+        ) from exc
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {})}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["sites.operations.replica.PublicReadRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env_str("CACHE_URL")
@@ -119,6 +136,11 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole public responses (API studies, finder, FHIR) are kept this long in that cache, keyed by the
+# public change stamp (0: off). The stamp is read from the database per request, or kept for
+# PUBLIC_CACHE_STAMP_SECONDS (forgotten at once on every save; see sites/operations/response_cache.py).
+PUBLIC_RESPONSE_CACHE_SECONDS = env_int("PUBLIC_RESPONSE_CACHE_SECONDS", 600)
+PUBLIC_CACHE_STAMP_SECONDS = env_int("PUBLIC_CACHE_STAMP_SECONDS", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from sites.models import Organisation
+from sites.operations.replica import read_connection
 
 from .models import PublicChange, Study, StudySite
 from .models.search import open_first
@@ -328,10 +329,19 @@ def public_change_stamp() -> tuple[dt.datetime | None, str]:
     Deletions and sponsor edits leave no ``updated_at``: they are counted by ``PublicChange``.
     Each ``max`` is read from the end of an index.
     """
+    return _newest(_public_stamp_columns())
+
+
+def _public_stamp_columns() -> list[str]:
     tables = [model._meta.db_table for model in (Study, StudySite, Organisation)]
     columns = [f"(SELECT max(updated_at) FROM {table})" for table in tables]  # noqa: S608
     columns.append(f"(SELECT max(changed_at) FROM {PublicChange._meta.db_table})")  # noqa: S608
-    with connection.cursor() as cursor:
+    return columns
+
+
+def _newest(columns: list[str]) -> tuple[dt.datetime | None, str]:
+    """The newest of the times ``columns`` read, and a token of all of them, in one statement."""
+    with read_connection(Study).cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)}")  # noqa: S608 (table names only)
         stamps = [_as_datetime(value) for value in cursor.fetchone()]
     present = [s for s in stamps if s is not None]
@@ -345,6 +355,16 @@ def _as_datetime(value) -> dt.datetime | None:
         return value
     parsed = parse_datetime(value)
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
+
+
+def public_study_stamp() -> tuple[dt.datetime | None, str]:
+    """What a public study page shows: the public stamp, and the newest change of an enrolment
+    (the "n of N" enrolled; its history table is indexed by date, and records deletions too), in
+    one statement. The key of the shared response cache (sites/operations/response_cache.py)."""
+    from consents.models import Enrolment  # Lazy: consents depends on trials.
+
+    history = Enrolment.history.model._meta.db_table
+    return _newest([*_public_stamp_columns(), f"(SELECT max(history_date) FROM {history})"])  # noqa: S608
 
 
 def public_capability_change_stamp() -> tuple[dt.datetime | None, str]:

@@ -15,3 +15,33 @@ def connect() -> None:
     for model in (Study, StudySite, Organisation, Sponsor):
         post_delete.connect(_record, sender=model, dispatch_uid=f"public_change_{model.__name__}")
     post_save.connect(_record, sender=Sponsor, dispatch_uid="public_change_sponsor_saved")
+    connect_response_cache()
+
+
+def _forget_public_stamp(sender, **kwargs) -> None:
+    """A row the public change stamp reads has changed: cached public responses are out of date
+    (now, and again once the transaction commits, so no request in between keeps the old one)."""
+    from django.db import transaction
+
+    from sites.operations.response_cache import stamp_forget
+
+    from .search import public_change_stamp, public_study_stamp
+
+    def forget() -> None:
+        stamp_forget(public_change_stamp)
+        stamp_forget(public_study_stamp)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def connect_response_cache() -> None:
+    from consents.models import Enrolment  # the public "n of N"; consents depends on trials
+
+    for model in (Study, StudySite, Organisation, Sponsor, PublicChange, Enrolment):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _forget_public_stamp,
+                sender=model,
+                dispatch_uid=f"public_stamp_forget_{model.__name__}",
+            )

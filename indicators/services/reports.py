@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Case, F, Value, When
@@ -69,6 +70,9 @@ ALERTED_NOTE = "\n\nNasjonale administratorer er varslet."
 # left to an administrator ("send again"), so a forgotten run is never sent months late.
 REQUEUE_AFTER = dt.timedelta(minutes=10)
 REQUEUE_WITHIN = dt.timedelta(days=3)
+# A scope's report is built once and sent to every recipient of that scope (kept in the shared cache
+# this long; a run sent later than that, or while the cache is down, builds it again).
+REPORT_REUSE_SECONDS = 24 * 60 * 60
 
 
 class ReportDeliveryError(Exception):
@@ -194,6 +198,32 @@ def report_build(*, period: Period, scope: selectors.Scope) -> BuiltReport:
     )
 
 
+def _batch_key(run: ReportRun) -> str:
+    """The same for every run of one scope's monthly batch: the first run of that scope and
+    period names it (its id and creation time, so a batch made again later is another batch)."""
+    first_pk, created_at = (
+        ReportRun.objects.filter(
+            kind=run.kind, period_start=run.period_start, scope_key=run.scope_key
+        )
+        .order_by("pk")
+        .values_list("pk", "created_at")
+        .first()
+    )
+    return f"monthly-report:{run.scope_key}:{run.period_start}:{first_pk}:{created_at.isoformat()}"
+
+
+def report_build_shared(*, run: ReportRun, period: Period, scope: selectors.Scope) -> BuiltReport:
+    """The report of ``run``'s scope, built by the first run of the batch and reused by the rest:
+    every recipient of a scope gets the same report, and a scope costs one build, not one per
+    recipient."""
+    key = _batch_key(run)
+    built = cache.get(key)
+    if built is None:
+        built = report_build(period=period, scope=scope)
+        cache.set(key, built, REPORT_REUSE_SECONDS)
+    return built
+
+
 def _claim(run_id: int) -> bool:
     return bool(
         ReportRun.objects.filter(
@@ -238,7 +268,7 @@ def report_send(*, run_id: int, alert_on_failure: bool = True) -> str:
         with transaction.atomic():
             # The snapshots a report shows are frozen before it leaves, so they never change.
             list(Indicator.objects.select_for_update().order_by("pk").values("pk"))
-            built = report_build(period=period, scope=scope)
+            built = report_build_shared(run=run, period=period, scope=scope)
             snapshots_freeze(snapshot_ids=built.snapshot_ids)
             run.snapshots.set(built.snapshot_ids)
             ReportRun.objects.filter(pk=run_id).update(

@@ -366,7 +366,9 @@ class PublicEndpointMixin:
     """What every public endpoint shares; see the module docstring.
 
     Set ``change_stamp`` to a function returning ``(last_modified, token)`` to answer conditional
-    requests with 304 before the endpoint does any work.
+    requests with 304 before the endpoint does any work, and ``response_cache`` to keep whole
+    responses in the shared cache under that stamp, or under its own stamp function
+    (sites/operations/response_cache.py).
     """
 
     schema = PublicAutoSchema()
@@ -376,6 +378,7 @@ class PublicEndpointMixin:
     filter_backends = [PublicFilterBackend]
     renderer_classes = [FastJSONRenderer]
     change_stamp: Callable[[], tuple[datetime | None, str]] | None = None
+    response_cache: bool | Callable[[], tuple[datetime | None, str]] = False
     filtered_actions: tuple[str, ...] = ("list",)
     paginated_actions: tuple[str, ...] = ("list",)
     extra_query_params: tuple[str, ...] = ()

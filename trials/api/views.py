@@ -102,6 +102,7 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
     lookup_field = "public_id"
     lookup_value_regex = "KS[0-9A-Z]{8}"
     change_stamp = staticmethod(search.public_change_stamp)
+    response_cache = staticmethod(search.public_study_stamp)
     filtered_actions = ("list", "export_csv", "export_jsonl")
     paginated_actions = ("list", "withdrawn")
 

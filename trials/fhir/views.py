@@ -23,6 +23,7 @@ from sites.api.base import (
     request_not_modified,
     set_validators,
 )
+from sites.operations.response_cache import public_response_cache
 
 from .. import search, selectors
 from .capability import capability_statement
@@ -114,6 +115,7 @@ def _strict(request: HttpRequest) -> bool:
     return "handling=strict" in prefer.replace(" ", "")
 
 
+@public_response_cache(search.public_study_stamp, throttled=True)
 @require_safe
 @cache_control(public=True, max_age=60)
 @public_fhir
@@ -188,6 +190,7 @@ def _ignored_outcome(ignored: list[str]) -> dict:
     }
 
 
+@public_response_cache(search.public_study_stamp, throttled=True)
 @require_safe
 @cache_control(public=True, max_age=60)
 @public_fhir

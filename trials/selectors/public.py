@@ -15,6 +15,7 @@ from typing import NamedTuple
 from django.db import connection
 
 from sites.models import Municipality, Organisation, Region
+from sites.operations.replica import read_connection
 from sites.selectors import organisation_public_id
 
 from ..models import HealthCategory, Study, StudySite
@@ -192,6 +193,6 @@ def _rows(sql: str, ids: list[int], *params) -> list[tuple]:
         sql, ids_params = sql.format(ids="= ANY(%s)"), [ids]
     else:
         sql, ids_params = sql.format(ids=f"IN ({', '.join(['%s'] * len(ids))})"), ids
-    with connection.cursor() as cursor:
+    with read_connection(Study).cursor() as cursor:
         cursor.execute(sql, [*ids_params, *params])
         return cursor.fetchall()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from sites.api.base import BoundedCountPaginator
 from sites.models import Municipality, Region
+from sites.operations.response_cache import public_response_cache
 
 from .. import search, selectors
 from ..api.filters import PublicStudyFilter
@@ -203,6 +204,7 @@ def _page(request: HttpRequest, queryset):
         return paginator.page(1)
 
 
+@public_response_cache(search.public_study_stamp)
 @require_safe
 @cache_control(public=True, max_age=60)
 def study_list(request: HttpRequest) -> HttpResponse:
@@ -238,6 +240,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
         )
 
 
+@public_response_cache(search.public_study_stamp)
 @require_safe
 @cache_control(public=True, max_age=60)
 def study_detail(request: HttpRequest, public_id: str) -> HttpResponse:

@@ -1,0 +1,196 @@
+"""A shared cache of whole public responses (study list and detail, finder pages, FHIR).
+
+An entry is keyed by the request's normalised query (sorted parameters), its language, host and
+``Accept`` header, and the public change stamp, so any change to what the public sees gives new
+keys and is visible at once; old entries simply expire. It lives in Django's cache (Redis through
+``CACHE_URL`` in production, shared by every web node; local memory in the demo).
+
+A view opts in with ``public_response_cache(stamp)`` (a function view) or ``response_cache`` on a
+public API class (``True``: its ``change_stamp``, or a stamp function of its own). ``PublicResponseCacheMiddleware``
+then, for a GET, answers a conditional request from the cached ``ETag`` before any work, serves a
+cached copy without running the view, or stores what the view made. Never stored: anything but a
+complete 200, a response to a request with a session cookie (a signed-in user may be shown more),
+one that read the session or the CSRF token, sets a cookie, varies by cookie or is not
+``Cache-Control: public``. A signed-in user is still served what the public was.
+
+The stamp itself is read from the database on every request unless ``PUBLIC_CACHE_STAMP_SECONDS``
+is above zero: then it is kept that long in the cache too (a cached response then costs no query),
+and every save or deletion of a row the stamp reads forgets it at once (``stamp_forget``); only a
+bulk write elsewhere waits out those seconds.
+"""
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import translation
+from django.utils.cache import cc_delim_re
+from django.utils.http import parse_http_date_safe
+
+from sites.api.base import PublicAnonThrottle, request_not_modified
+
+Stamp = Callable[[], tuple[datetime | None, str]]
+KEY_PREFIX = "public-response:"
+STAMP_PREFIX = "public-stamp:"
+_REQUEST_KEY = "_public_response_cache_key"
+_SESSION_SEEN = "_public_response_cache_session_seen"
+# What a 304 repeats of the full answer (RFC 9110 15.4.5), as the views do.
+NOT_MODIFIED_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Language")
+
+
+def public_response_cache(stamp: Stamp, *, throttled: bool = False):
+    """Mark a function view as a cacheable public response keyed by ``stamp``. ``throttled``: the
+    view applies the public rate limit itself, so a cached answer counts against it too."""
+
+    def mark(view):
+        view.public_cache_stamp = stamp
+        view.public_cache_throttled = throttled
+        return view
+
+    return mark
+
+
+def _view_stamp(view_func) -> tuple[Stamp | None, bool]:
+    stamp = getattr(view_func, "public_cache_stamp", None)
+    if stamp is not None:
+        return stamp, bool(getattr(view_func, "public_cache_throttled", False))
+    cached = getattr(getattr(view_func, "cls", None), "response_cache", False)  # a DRF view
+    if callable(cached):
+        return cached, True
+    if cached:
+        return view_func.cls.change_stamp, True
+    return None, False
+
+
+def _stamp_key(stamp: Stamp) -> str:
+    return f"{STAMP_PREFIX}{stamp.__module__}.{stamp.__qualname__}"
+
+
+def stamp_token(stamp: Stamp) -> str:
+    seconds = settings.PUBLIC_CACHE_STAMP_SECONDS
+    if seconds <= 0:
+        return stamp()[1]
+    key = _stamp_key(stamp)
+    token = cache.get(key)
+    if token is None:
+        token = stamp()[1]
+        cache.set(key, token, seconds)
+    return token
+
+
+def stamp_forget(stamp: Stamp) -> None:
+    """Something the stamp reads has changed: read it from the database on the next request."""
+    if settings.PUBLIC_CACHE_STAMP_SECONDS > 0:
+        cache.delete(_stamp_key(stamp))
+
+
+def request_key(request: HttpRequest, token: str) -> str:
+    """The cache key of a GET: path, sorted parameters, language, host, Accept, stamp."""
+    params = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
+    parts = [
+        request.scheme,
+        request.get_host(),
+        request.path,
+        repr(params),
+        translation.get_language() or "",
+        request.headers.get("Accept", ""),
+        token,
+    ]
+    return KEY_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _throttled(request: HttpRequest) -> bool:
+    return not PublicAnonThrottle().allow_request(request, None)
+
+
+def _from_entry(entry: tuple[int, list[tuple[str, str]], bytes]) -> HttpResponse:
+    status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.accessed:
+        return False  # the view read the session: the page depends on who asks
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    vary = {v.lower() for v in cc_delim_re.split(response.get("Vary", "")) if v}
+    control = {v.lower() for v in cc_delim_re.split(response.get("Cache-Control", "")) if v}
+    return "cookie" not in vary and "public" in control and "private" not in control
+
+
+class PublicResponseCacheMiddleware:
+    """Serve and store public responses; see the module docstring. Put it last in MIDDLEWARE, so
+    that what it stores is what the view made and everything else is added on every response."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        key = getattr(request, _REQUEST_KEY, None)
+        if key is None:
+            return response
+        storable = _storable(request, response)
+        session = getattr(request, "session", None)
+        if session is not None:
+            session.accessed = session.accessed or getattr(request, _SESSION_SEEN)
+        if storable:
+            headers = [(n, v) for n, v in response.items() if n.lower() != "set-cookie"]
+            cache.set(
+                key,
+                (response.status_code, headers, response.content),
+                settings.PUBLIC_RESPONSE_CACHE_SECONDS,
+            )
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if request.method != "GET" or settings.PUBLIC_RESPONSE_CACHE_SECONDS <= 0:
+            return None
+        stamp, throttled = _view_stamp(view_func)
+        if stamp is None:
+            return None
+        key = request_key(request, stamp_token(stamp))
+        entry = cache.get(key)
+        if entry is None or (throttled and _throttled(request)):
+            # A miss (the view runs and the result is stored), or over the rate limit (the view
+            # answers 429 in its own format).
+            if entry is None and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+                self._watch_view(request, key)  # only what an anonymous visitor was shown
+            return None
+        return self._answer(request, entry)
+
+    @staticmethod
+    def _watch_view(request: HttpRequest, key: str) -> None:
+        """Remember where to store the view's answer, and whether the view itself reads the
+        session (the middleware before it may already have: the sign-in timeout does)."""
+        setattr(request, _REQUEST_KEY, key)
+        session = getattr(request, "session", None)
+        if session is not None:
+            setattr(request, _SESSION_SEEN, session.accessed)
+            session.accessed = False
+
+    @staticmethod
+    def _answer(request: HttpRequest, entry) -> HttpResponse:
+        """The cached copy, or 304 when the client's copy is the same (``ETag``/dates)."""
+        response = _from_entry(entry)
+        etag = response.get("ETag")
+        if etag is None:
+            return response
+        since = parse_http_date_safe(response.get("Last-Modified", ""))
+        modified = datetime.fromtimestamp(since, UTC) if since is not None else None
+        if not request_not_modified(request, (etag, modified)):
+            return response
+        not_modified = HttpResponseNotModified()
+        for name in NOT_MODIFIED_HEADERS:
+            if name in response:
+                not_modified[name] = response[name]
+        return not_modified
