@@ -1,15 +1,11 @@
 """The sponsor's tokenised outcome page in a real browser: filled in, sent, confirmed; WCAG 2.1 AA
 by axe-core before and after, and on the page with an error."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from config.celery import app
-from tests.factories import hf
-from tests.trials.industry.factories import IndustrySponsorFactory
-from trials.models import FeasibilityRequest, FeasibilityResponse, HealthCategory
+from tests.trials.industry.factories import compiled_feasibility_request
+from trials.models import FeasibilityRequest
 
 from .test_finder_accessibility import axe_violations
 
@@ -21,38 +17,7 @@ def compiled(reference_data, settings):
     """A request compiled and sent to the sponsor: Bergen yes, Stavanger maybe, UNN no."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     eager, app.conf.task_always_eager = app.conf.task_always_eager, True  # no stray queued mail
-    now = timezone.now()
-    request = FeasibilityRequest.objects.create(
-        sponsor=IndustrySponsorFactory(name="Nordic Oncology AB"),
-        contact_name="Anna Lind",
-        contact_email="anna.lind@nordiconc.example.com",
-        title="Adjuvant XY-101 in HER2-low early breast cancer",
-        condition="Brystkreft",
-        hrcs_category=HealthCategory.objects.get(code="02"),
-        phase="3",
-        design_summary="Randomised, double-blind.",
-        key_inclusion_criteria="Women 18+.",
-        patients_wanted=60,
-        received_at=now - dt.timedelta(days=8),
-        deadline=timezone.localdate() - dt.timedelta(days=1),
-        status=FeasibilityRequest.Status.COMPILED,
-        compiled_sent_at=now - dt.timedelta(days=1),
-    )
-    answers = [
-        ("Bergen", FeasibilityResponse.Answer.YES, 25),
-        ("Stavanger", FeasibilityResponse.Answer.MAYBE, 10),
-        ("Nord-Norge", FeasibilityResponse.Answer.NO, None),
-    ]
-    for name, answer, patients in answers:
-        FeasibilityResponse.objects.create(
-            request=request,
-            organisation=hf(name),
-            routed_at=now - dt.timedelta(days=8),
-            answered_at=now - dt.timedelta(days=3),
-            answer=answer,
-            eligible_patients_per_year=patients,
-            reason_no="Konkurrerende studie" if patients is None else "",
-        )
+    request = compiled_feasibility_request()
     yield request
     app.conf.task_always_eager = eager
 
