@@ -88,3 +88,22 @@ def test_a_missing_rating_is_told_and_tied_to_the_radios(client, link, lang, mes
     assert len(radios) == 5
     assert all('aria-describedby="id_satisfaction-error"' in r for r in radios)
     assert all('aria-invalid="true"' in r for r in radios)
+
+
+def test_a_site_that_said_no_cannot_be_chosen_and_the_error_is_tied_to_the_boxes(
+    client, feasibility, link
+):
+    said_no = feasibility.responses.get(answer="no").organisation_id
+    response = client.post(link, {"selected": [str(said_no)], "satisfaction": "3"})
+    assert response.status_code == 400
+    page = response.text
+    assertInHTML(
+        '<p class="errors" id="id_selected-error">'
+        f"Select a valid choice. {said_no} is not one of the available choices.</p>",
+        page,
+    )
+    boxes = re.findall(r'<input type="checkbox" name="selected"[^>]*>', page)
+    assert len(boxes) == 2
+    assert all('aria-describedby="id_selected-error"' in b for b in boxes)
+    feasibility.refresh_from_db()
+    assert feasibility.status == feasibility.Status.COMPILED
