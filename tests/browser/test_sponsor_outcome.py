@@ -1,15 +1,11 @@
 """The sponsor's tokenised outcome page in a real browser: filled in, sent, confirmed; WCAG 2.1 AA
 by axe-core before and after, and on the page with an error."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from config.celery import app
-from tests.factories import hf
-from tests.trials.industry.factories import IndustrySponsorFactory
-from trials.models import FeasibilityRequest, FeasibilityResponse, HealthCategory
+from tests.trials.industry.factories import compiled_feasibility_request
+from trials.models import FeasibilityRequest
 
 from .test_finder_accessibility import axe_violations
 
@@ -21,38 +17,7 @@ def compiled(reference_data, settings):
     """A request compiled and sent to the sponsor: Bergen yes, Stavanger maybe, UNN no."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     eager, app.conf.task_always_eager = app.conf.task_always_eager, True  # no stray queued mail
-    now = timezone.now()
-    request = FeasibilityRequest.objects.create(
-        sponsor=IndustrySponsorFactory(name="Nordic Oncology AB"),
-        contact_name="Anna Lind",
-        contact_email="anna.lind@nordiconc.example.com",
-        title="Adjuvant XY-101 in HER2-low early breast cancer",
-        condition="Brystkreft",
-        hrcs_category=HealthCategory.objects.get(code="02"),
-        phase="3",
-        design_summary="Randomised, double-blind.",
-        key_inclusion_criteria="Women 18+.",
-        patients_wanted=60,
-        received_at=now - dt.timedelta(days=8),
-        deadline=timezone.localdate() - dt.timedelta(days=1),
-        status=FeasibilityRequest.Status.COMPILED,
-        compiled_sent_at=now - dt.timedelta(days=1),
-    )
-    answers = [
-        ("Bergen", FeasibilityResponse.Answer.YES, 25),
-        ("Stavanger", FeasibilityResponse.Answer.MAYBE, 10),
-        ("Nord-Norge", FeasibilityResponse.Answer.NO, None),
-    ]
-    for name, answer, patients in answers:
-        FeasibilityResponse.objects.create(
-            request=request,
-            organisation=hf(name),
-            routed_at=now - dt.timedelta(days=8),
-            answered_at=now - dt.timedelta(days=3),
-            answer=answer,
-            eligible_patients_per_year=patients,
-            reason_no="Konkurrerende studie" if patients is None else "",
-        )
+    request = compiled_feasibility_request()
     yield request
     app.conf.task_always_eager = eager
 
@@ -104,3 +69,47 @@ def test_a_wrong_token_is_not_found(browser, live_server, compiled):
     response = page.goto(f"{live_server.url}/feasibility/outcome/not-a-token/")
     assert response.status == 404
     page.close()
+
+
+PAGE_TEXTS = {
+    "en": ("Send outcome", "Please rate the process from 1 to 5.", "Your outcome was recorded"),
+    "nb": ("Send utfall", "Vurder prosessen fra 1 til 5.", "Utfallet ble registrert"),
+}
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_the_outcome_page_in_the_sites_design_passes_axe_in_both_languages(
+    browser, axe_source, live_server, compiled, lang, width
+):
+    send, error, recorded = PAGE_TEXTS[lang]
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+
+    def looks_right() -> None:
+        assert page.evaluate("document.documentElement.lang") == lang
+        # The public site's header with its language switch, and the main landmark.
+        switch = page.get_by_role("banner").get_by_role("navigation")
+        assert switch.locator("[aria-current=true]").get_attribute("lang") == lang
+        assert page.get_by_role("main").count() == 1
+        assert axe_violations(page, axe_source) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    page.goto(f"{live_server.url}/feasibility/outcome/{compiled.outcome_token}/?lang={lang}")
+    looks_right()
+    # A browser that does not check the required radios gets the server's error, read out with
+    # the radios it belongs to.
+    page.evaluate("document.querySelector('main form').noValidate = true")
+    page.get_by_role("button", name=send).click()
+    page.wait_for_load_state()
+    radio = page.get_by_role("radio", name="1", exact=True)
+    described_by = radio.get_attribute("aria-describedby")
+    assert page.locator(f"#{described_by}").inner_text() == error
+    looks_right()
+
+    page.get_by_label("4", exact=True).check()
+    page.get_by_role("button", name=send).click()
+    page.wait_for_load_state()
+    assert recorded in page.get_by_role("status").inner_text()
+    looks_right()
+    context.close()

@@ -127,14 +127,15 @@ class FinderForm(forms.Form):
         return out
 
 
-def _language(request: HttpRequest) -> str:
+def _language(request: HttpRequest, offered: dict = LANGUAGES, default: str = "nb") -> str:
+    """The page language from ``?lang=``: one of ``offered``, else ``default``."""
     lang = request.GET.get("lang", "")
-    return lang if lang in LANGUAGES else "nb"
+    return lang if lang in offered else default
 
 
-def _language_links(request: HttpRequest, current: str) -> list[dict]:
+def _language_links(request: HttpRequest, current: str, offered: dict = LANGUAGES) -> list[dict]:
     links = []
-    for code, name in LANGUAGES.items():
+    for code, name in offered.items():
         params = request.GET.copy()
         params["lang"] = code
         params.pop("page", None)

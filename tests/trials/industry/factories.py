@@ -10,6 +10,8 @@ from tests.factories import SponsorFactory, StudyFactory, hf
 from trials.models import (
     Agreement,
     FeasibilityInterestProfile,
+    FeasibilityRequest,
+    FeasibilityResponse,
     HealthCategory,
     Milestone,
     Sponsor,
@@ -31,6 +33,43 @@ class IndustrySponsorFactory(SponsorFactory):
     name = factory.Sequence(lambda n: f"Pharma {n} AG")
     kind = Sponsor.Kind.INDUSTRY
     country = "CH"
+
+
+def compiled_feasibility_request() -> FeasibilityRequest:
+    """A request compiled and sent to the sponsor: Bergen yes, Stavanger maybe, UNN no."""
+    now = timezone.now()
+    request = FeasibilityRequest.objects.create(
+        sponsor=IndustrySponsorFactory(name="Nordic Oncology AB"),
+        contact_name="Anna Lind",
+        contact_email="anna.lind@nordiconc.example.com",
+        title="Adjuvant XY-101 in HER2-low early breast cancer",
+        condition="Brystkreft",
+        hrcs_category=HealthCategory.objects.get(code="02"),
+        phase="3",
+        design_summary="Randomised, double-blind.",
+        key_inclusion_criteria="Women 18+.",
+        patients_wanted=60,
+        received_at=now - dt.timedelta(days=8),
+        deadline=timezone.localdate() - dt.timedelta(days=1),
+        status=FeasibilityRequest.Status.COMPILED,
+        compiled_sent_at=now - dt.timedelta(days=1),
+    )
+    answers = [
+        ("Bergen", FeasibilityResponse.Answer.YES, 25),
+        ("Stavanger", FeasibilityResponse.Answer.MAYBE, 10),
+        ("Nord-Norge", FeasibilityResponse.Answer.NO, None),
+    ]
+    for name, answer, patients in answers:
+        FeasibilityResponse.objects.create(
+            request=request,
+            organisation=hf(name),
+            routed_at=now - dt.timedelta(days=8),
+            answered_at=now - dt.timedelta(days=3),
+            answer=answer,
+            eligible_patients_per_year=patients,
+            reason_no="Konkurrerende studie" if patients is None else "",
+        )
+    return request
 
 
 class AgreementFactory(factory.django.DjangoModelFactory):
