@@ -29,7 +29,6 @@ from .workdays import add_working_days
 def industry_demo_load(*, seed: int = 2025) -> dict[str, int]:
     rng = random.Random(seed)
     today = timezone.localdate()
-    counts = {"profiles": 0, "capacity": 0, "requests": 0, "agreements": 0}
     user, _ = get_user_model().objects.get_or_create(username="nortrials")
     user.is_staff = True
     user.email = "nortrials@example.no"
@@ -39,6 +38,21 @@ def industry_demo_load(*, seed: int = 2025) -> dict[str, int]:
 
     categories = list(HealthCategory.objects.order_by("code"))
     hfs = list(Organisation.objects.filter(kind=Organisation.Kind.HF).order_by("orgnr"))
+    profiles, capacity = _demo_profiles_and_capacity(
+        rng=rng, today=today, categories=categories, hfs=hfs
+    )
+    return {
+        "profiles": profiles,
+        "capacity": capacity,
+        "requests": _demo_requests(rng=rng, categories=categories, hfs=hfs),
+        "agreements": _demo_agreements(rng=rng, today=today),
+    }
+
+
+def _demo_profiles_and_capacity(
+    *, rng: random.Random, today: dt.date, categories: list, hfs: list
+) -> tuple[int, int]:
+    counts = {"profiles": 0, "capacity": 0}
     for org in hfs:
         profile, created = FeasibilityInterestProfile.objects.get_or_create(
             organisation=org,
@@ -75,6 +89,11 @@ def industry_demo_load(*, seed: int = 2025) -> dict[str, int]:
             )
             counts["capacity"] += created
 
+    return counts["profiles"], counts["capacity"]
+
+
+def _demo_requests(*, rng: random.Random, categories: list, hfs: list) -> int:
+    counts = {"requests": 0}
     if not FeasibilityRequest.objects.filter(title__startswith="[Demo]").exists():
         sponsor, _ = Sponsor.objects.get_or_create(
             name="Nordic Oncology AB", defaults={"kind": Sponsor.Kind.INDUSTRY, "country": "SE"}
@@ -131,6 +150,11 @@ def industry_demo_load(*, seed: int = 2025) -> dict[str, int]:
                 )
             counts["requests"] += 1
 
+    return counts["requests"]
+
+
+def _demo_agreements(*, rng: random.Random, today: dt.date) -> int:
+    counts = {"agreements": 0}
     if not Agreement.objects.exists():
         studies = Study.objects.filter(sponsor_type=Study.SponsorType.INDUSTRY).select_related(
             "responsible_organisation"
@@ -166,4 +190,4 @@ def industry_demo_load(*, seed: int = 2025) -> dict[str, int]:
                     status=Milestone.Status.MET if met else Milestone.Status.PLANNED,
                 )
             counts["agreements"] += 1
-    return counts
+    return counts["agreements"]
