@@ -166,6 +166,15 @@ SECRETS: tuple[Secret, ...] = (
         hint="Use the Redis password from the vault in CELERY_BROKER_URL (or CELERY_BROKER_URL_FILE).",
     ),
     Secret(
+        name="DATABASE_REPLICA_URL",
+        optional=True,
+        check_id="ops.E010",
+        read=lambda: _url_password(settings.DATABASE_REPLICA_URL or None),
+        is_key=False,
+        hint="Use the replica's PostgreSQL password from the vault in DATABASE_REPLICA_URL "
+        "(or DATABASE_REPLICA_URL_FILE).",
+    ),
+    Secret(
         name="CELERY_RESULT_BACKEND",
         optional=True,
         check_id="ops.E008",
