@@ -1,0 +1,163 @@
+"""One identity per study: which study a registry record belongs to, or why a person must decide.
+
+A record belongs to the study already linked to it (same registry, same id). Otherwise to the
+study that has one of its identifiers (EU CT, EudraCT, NCT, ISRCTN, REK), unless two studies
+claim them or the titles differ too much. Without a shared identifier, a study of the same
+responsible organisation with (almost) the same title and no contradicting identifier is the same
+study; a merely similar title is held for review. Nothing is merged silently.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from sites.models import Organisation
+
+from ...models import Decision, IdentityReview, Study
+from ...validators import IDENTIFIER_FIELDS
+from .records import StudyRecord
+from .sitematch import normalise_name
+
+SAME_TITLE = 0.9  # word overlap from which two titles of one organisation are one study
+SIMILAR_TITLE = 0.6  # from which a person should look
+DIFFERENT_TITLE = 0.3  # below which one identifier on two titles is a conflict
+_STOP = {
+    "the", "and", "for", "with", "of", "in", "on", "to", "a", "an", "study", "trial", "versus",
+    "vs", "randomized", "randomised", "controlled", "phase", "patients", "effect", "effects",
+    "og", "med", "til", "som", "av", "ved", "hos", "studie",
+}  # fmt: skip
+
+
+def title_words(text: str) -> frozenset[str]:
+    words = re.findall(r"[a-z0-9]{3,}", normalise_name(text or ""))
+    return frozenset(w for w in words if w not in _STOP)
+
+
+def title_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if min(len(a), len(b)) < 4:
+        return 1.0 if a and a == b else 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _study_words(study: Study) -> list[frozenset[str]]:
+    titles = (study.scientific_title, study.lay_title_en, study.lay_title_nb)
+    return [title_words(t) for t in titles if t]
+
+
+@dataclass
+class Identity:
+    study: Study | None = None
+    hold: str = ""  # why the record waits for a person (then nothing is written)
+
+
+@dataclass
+class TitleIndex:
+    """The titles of each organisation's studies, read once per import."""
+
+    by_org: dict[int, list[tuple[int, list[frozenset[str]]]]] = field(default_factory=dict)
+
+    def studies_of(self, org: Organisation) -> list[tuple[int, list[frozenset[str]]]]:
+        if org.pk not in self.by_org:
+            rows = Study.objects.filter(responsible_organisation=org).only(
+                "pk", "scientific_title", "lay_title_en", "lay_title_nb"
+            )
+            self.by_org[org.pk] = [(s.pk, _study_words(s)) for s in rows]
+        return self.by_org[org.pk]
+
+    def add(self, study: Study) -> None:
+        if study.responsible_organisation_id in self.by_org:
+            self.by_org[study.responsible_organisation_id].append((study.pk, _study_words(study)))
+
+
+def _decisions(record: StudyRecord) -> tuple[int | None, set[int]]:
+    """The study a person linked this record to, and the studies they kept it apart from."""
+    linked, apart = None, set()
+    reviews = IdentityReview.objects.filter(
+        registry=record.registry, registry_id=record.registry_id
+    ).exclude(decision=Decision.OPEN)
+    for review in reviews:
+        if review.decision == Decision.ACCEPTED:
+            linked = review.study_id
+        else:
+            apart |= {review.study_id, review.other_study_id} - {None}
+    return linked, apart
+
+
+def _review(
+    record: StudyRecord, study: Study, kind: str, detail: str, other: Study | None = None
+) -> IdentityReview:
+    review, _created = IdentityReview.objects.get_or_create(
+        study=study,
+        registry=record.registry,
+        registry_id=record.registry_id,
+        kind=kind,
+        defaults={
+            "other_study": other,
+            "record_title": record.title[:500],
+            "record_sponsor": record.sponsor_name[:200],
+            "identifiers": record.identifiers,
+            "detail": detail,
+        },
+    )
+    return review
+
+
+def identity_find(
+    *, record: StudyRecord, lead: Organisation | None, titles: TitleIndex
+) -> Identity:
+    """The study this record is, none (a new study), or a hold with the review it waits for."""
+    linked, apart = _decisions(record)
+    if linked is not None:
+        return Identity(Study.objects.filter(pk=linked).first())
+    q = Q()
+    for kind in IDENTIFIER_FIELDS:
+        if record.identifiers.get(kind):
+            q |= Q(**{kind: record.identifiers[kind]})
+    claimed = [s for s in Study.objects.filter(q).order_by("pk") if s.pk not in apart] if q else []
+    if len(claimed) > 1:
+        _review(record, claimed[0], IdentityReview.Kind.IDENTIFIER_CONFLICT,
+                f"Identifikatorene i {record.registry_id} tilhører to studier.", claimed[1])  # fmt: skip
+        return Identity(hold="to studier har identifikatorene; venter på vurdering")
+    if claimed:
+        return _check_claimed(record, claimed[0], lead)
+    return _by_title(record, lead, titles, apart)
+
+
+def _check_claimed(record: StudyRecord, study: Study, lead: Organisation | None) -> Identity:
+    words = title_words(record.title)
+    overlap = max((title_overlap(words, w) for w in _study_words(study)), default=0.0)
+    if overlap < DIFFERENT_TITLE and (lead is None or lead.pk != study.responsible_organisation_id):
+        _review(record, study, IdentityReview.Kind.TITLE_DIFFERS,
+                f"Samme identifikator, men tittelen «{record.title[:120]}» er en annen.")  # fmt: skip
+        return Identity(hold="samme identifikator som en studie med annen tittel; venter på vurdering")
+    return Identity(study)
+
+
+def _by_title(
+    record: StudyRecord, lead: Organisation | None, titles: TitleIndex, apart: set[int]
+) -> Identity:
+    if lead is None:
+        return Identity()
+    words = title_words(record.title) | title_words(record.lay_title_en)
+    best, best_pk = 0.0, None
+    for pk, study_words in titles.studies_of(lead):
+        if pk in apart:
+            continue
+        overlap = max((title_overlap(words, w) for w in study_words), default=0.0)
+        if overlap > best:
+            best, best_pk = overlap, pk
+    if best_pk is None or best < SIMILAR_TITLE:
+        return Identity()
+    study = Study.objects.get(pk=best_pk)
+    contradicts = any(
+        getattr(study, kind) and getattr(study, kind) != value
+        for kind, value in record.identifiers.items()
+    )
+    if contradicts:
+        return Identity()
+    if best >= SAME_TITLE:
+        return Identity(study)
+    _review(record, study, IdentityReview.Kind.POSSIBLE_SAME,
+            f"Lik tittel og samme ansvarlige organisasjon ({round(best * 100)} % like ord).")  # fmt: skip
+    return Identity(hold="trolig samme studie som en vi har; venter på vurdering")
