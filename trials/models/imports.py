@@ -140,9 +140,7 @@ class SiteMatch(models.Model):
         verbose_name_plural = _("stedsgjenkjenninger")
         ordering = ["outcome", "study_id", "registry_text"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["study", "registry_text"], name="sitematch_unique_text"
-            )
+            models.UniqueConstraint(fields=["study", "registry_text"], name="sitematch_unique_text")
         ]
         indexes = [
             # Admin list: what waits for review, newest studies first.

@@ -44,7 +44,9 @@ class Command(BaseCommand):
         def progress(done: int, total: int) -> None:
             if show and total >= 20 and (done == total or done % 10 == 0):
                 filled = int(30 * done / total)
-                self.stdout.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", ending="")
+                self.stdout.write(
+                    f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", ending=""
+                )
                 if done == total:
                     self.stdout.write("")
 

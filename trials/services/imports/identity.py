@@ -130,7 +130,9 @@ def _check_claimed(record: StudyRecord, study: Study, lead: Organisation | None)
     if overlap < DIFFERENT_TITLE and (lead is None or lead.pk != study.responsible_organisation_id):
         _review(record, study, IdentityReview.Kind.TITLE_DIFFERS,
                 f"Samme identifikator, men tittelen «{record.title[:120]}» er en annen.")  # fmt: skip
-        return Identity(hold="samme identifikator som en studie med annen tittel; venter på vurdering")
+        return Identity(
+            hold="samme identifikator som en studie med annen tittel; venter på vurdering"
+        )
     return Identity(study)
 
 

@@ -42,11 +42,18 @@ class ImportReport:
     def lines(self, *, limit: int = 20) -> list[str]:
         """The report as text lines (the command prints them, the admin page shows them)."""
         lines = [self.summary()]
-        lines += [f"Fil {name} ({label or 'ukjent format'}): {count} poster" for name, label, count in self.files]
+        lines += [
+            f"Fil {name} ({label or 'ukjent format'}): {count} poster"
+            for name, label, count in self.files
+        ]
         lines += [f"Feil i {ident}: {why}" for ident, why in self.errors[:limit]]
         lines += [f"Hoppet over ({count}): {why}" for why, count in self.skipped_by_reason()]
-        lines += [f"Foreslått statusendring i {ident}: {what}" for ident, what in self.status_proposals]
-        lines += [f"Identitet til vurdering, {ident}: {what}" for ident, what in self.identity_reviews]
+        lines += [
+            f"Foreslått statusendring i {ident}: {what}" for ident, what in self.status_proposals
+        ]
+        lines += [
+            f"Identitet til vurdering, {ident}: {what}" for ident, what in self.identity_reviews
+        ]
         lines += [f"Studiested til vurdering i {i}: {s}" for i, s in self.review_locations[:limit]]
         lines += [f"Ukjent norsk sted i {i}: {s}" for i, s in self.unmatched_locations[:limit]]
         return lines

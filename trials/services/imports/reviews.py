@@ -108,7 +108,11 @@ def _link_identifiers(review: IdentityReview, user: AbstractBaseUser | None) -> 
     added = []
     for kind in IDENTIFIER_FIELDS:
         value = str(review.identifiers.get(kind) or "")
-        if value and not getattr(study, kind) and not Study.objects.filter(**{kind: value}).exists():
+        if (
+            value
+            and not getattr(study, kind)
+            and not Study.objects.filter(**{kind: value}).exists()
+        ):
             setattr(study, kind, value)
             added.append(value)
     if added:

@@ -26,7 +26,6 @@ from ...models import (
     Sponsor,
     StatusProposal,
     Study,
-    StudySite,
 )
 from ...models.studies import DATE_ORDER
 from .formats import read_paths
@@ -155,7 +154,10 @@ def _status(study: Study, record: StudyRecord, ctx: ImportContext) -> bool:
     )
     if created:
         ctx.report.status_proposals.append(
-            (record.registry_id, f"{S(study.status).label} → {S(new).label} (venter på koordinator)")
+            (
+                record.registry_id,
+                f"{S(study.status).label} → {S(new).label} (venter på koordinator)",
+            )
         )
     return False
 
@@ -209,9 +211,11 @@ def record_import(*, record: StudyRecord, ctx: ImportContext) -> Study | None:
     """Create, update or link one study from a record (see the module docstring)."""
     report = ctx.report
     print_ = fingerprint(record)
-    link = RegistryRecord.objects.select_related("study").filter(
-        registry=record.registry, registry_id=record.registry_id
-    ).first()
+    link = (
+        RegistryRecord.objects.select_related("study")
+        .filter(registry=record.registry, registry_id=record.registry_id)
+        .first()
+    )
     if _unchanged(link, record, print_):
         report.unchanged += 1
         return link.study if link else None
@@ -276,7 +280,9 @@ def _update(study, record, link, readings, ctx: ImportContext, print_: str) -> S
     return study
 
 
-def _link(study: Study, record: StudyRecord, link: RegistryRecord | None, print_: str, *, primary: bool) -> None:
+def _link(
+    study: Study, record: StudyRecord, link: RegistryRecord | None, print_: str, *, primary: bool
+) -> None:
     link = link or RegistryRecord(registry=record.registry, registry_id=record.registry_id)
     link.study = study
     link.file_format = record.file_format
@@ -329,4 +335,3 @@ def import_paths(
     return import_records(
         items=items, ctx=ctx, progress=(lambda done: progress(done, total)) if progress else None
     )
-

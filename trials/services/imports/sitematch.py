@@ -181,7 +181,9 @@ class OrganisationMatcher:
         self._names.sort(key=lambda item: -len(item[0]))  # Longest, most specific first.
         self._corrections = {
             a.key: a.organisation
-            for a in OrganisationAlias.objects.select_related("organisation", "organisation__parent")
+            for a in OrganisationAlias.objects.select_related(
+                "organisation", "organisation__parent"
+            )
         }
         self._cities = self._city_index(orgs)
 
@@ -189,7 +191,8 @@ class OrganisationMatcher:
     def _city_index(orgs: list[Organisation]) -> dict[str, set[Organisation]]:
         index: dict[str, set[Organisation]] = {}
         municipalities = {
-            normalise_name(m.name): m for m in Municipality.objects.select_related("catchment_organisation")
+            normalise_name(m.name): m
+            for m in Municipality.objects.select_related("catchment_organisation")
         }
         for org in orgs:
             if org.kind not in HEALTH_KINDS:
@@ -280,4 +283,3 @@ def municipality_named(text: str) -> Organisation | None:
     from .reviews import organisation_for_municipality  # writes: the one door for them
 
     return organisation_for_municipality(municipality=municipality)
-

@@ -44,7 +44,9 @@ def element_to_dict(element: ET.Element) -> Any:
         value = element_to_dict(child)
         if child.tag in data:
             previous = data[child.tag]
-            data[child.tag] = [*previous, value] if isinstance(previous, list) else [previous, value]
+            data[child.tag] = (
+                [*previous, value] if isinstance(previous, list) else [previous, value]
+            )
         else:
             data[child.tag] = value
     return data
@@ -120,8 +122,7 @@ def parse(raw: Any) -> StudyRecord:
         category=category_for(text(raw.get("study_type")), text(design.get("primary_purpose"))),
         phase=parse_phase(text(raw.get("phase"))),
         intervention_types=sorted(
-            {text(i.get("intervention_type")).lower() for i in many(raw.get("intervention"))}
-            - {""}
+            {text(i.get("intervention_type")).lower() for i in many(raw.get("intervention"))} - {""}
         ),
         conditions="\n".join(text(c) for c in many(raw.get("condition"))),
         min_age=parse_age(text(eligibility.get("minimum_age"))),

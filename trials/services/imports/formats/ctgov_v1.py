@@ -92,7 +92,9 @@ def to_v2(raw: dict) -> dict:
                 "studyType": _upper(design.get("StudyType")),
                 "patientRegistry": design.get("PatientRegistry") == "Yes",
                 "designInfo": {
-                    "primaryPurpose": _upper((design.get("DesignInfo") or {}).get("DesignPrimaryPurpose"))
+                    "primaryPurpose": _upper(
+                        (design.get("DesignInfo") or {}).get("DesignPrimaryPurpose")
+                    )
                 },
                 "phases": [_upper(x).replace("_", "") for x in _list(design, "PhaseList", "Phase")],
                 "enrollmentInfo": {
@@ -103,7 +105,9 @@ def to_v2(raw: dict) -> dict:
             "armsInterventionsModule": {
                 "interventions": [
                     {"type": i.get("InterventionType")}
-                    for i in _list(p.get("ArmsInterventionsModule") or {}, "InterventionList", "Intervention")
+                    for i in _list(
+                        p.get("ArmsInterventionsModule") or {}, "InterventionList", "Intervention"
+                    )
                 ]
             },
             "eligibilityModule": {

@@ -72,7 +72,9 @@ def _sites(protocol: dict) -> tuple[list[SiteRef], bool]:
 
 def parse(raw: Any) -> StudyRecord:
     if not isinstance(raw, dict) or "protocolSection" not in raw:
-        raise RecordProblem("Posten mangler «protocolSection» og er ikke en ClinicalTrials.gov-studie.")
+        raise RecordProblem(
+            "Posten mangler «protocolSection» og er ikke en ClinicalTrials.gov-studie."
+        )
     protocol = raw["protocolSection"]
     ident = protocol.get("identificationModule") or {}
     nct = str(ident.get("nctId") or "")
