@@ -141,7 +141,9 @@ def test_broken_files_get_a_norwegian_message_not_parser_text(reference_data, tm
 
 
 def _st_olav_record():
-    return copy.deepcopy(next(r for r in ctgov_read(NORWAY_V2) if "NCT06113666" in json.dumps(r)[:400]))
+    return copy.deepcopy(
+        next(r for r in ctgov_read(NORWAY_V2) if "NCT06113666" in json.dumps(r)[:400])
+    )
 
 
 def test_the_global_start_is_not_the_norwegian_opening_or_first_patient(reference_data):
