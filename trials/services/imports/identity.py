@@ -10,11 +10,9 @@ study; a merely similar title is held for review. Nothing is merged silently.
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from sites.models import Organisation
 
-from ...models import Decision, IdentityReview, Study
+from ...models import Decision, IdentityReview, RegistryRecord, Study
 from ...validators import IDENTIFIER_FIELDS
 from .records import StudyRecord
 from .sitematch import normalise_name
@@ -53,9 +51,43 @@ class Identity:
 
 @dataclass
 class TitleIndex:
-    """The titles of each organisation's studies, read once per import."""
+    """What identifies the studies we have, read once per import: each organisation's titles,
+    every identifier, the registry records linked, and the identity decisions people made."""
 
     by_org: dict[int, list[tuple[int, list[frozenset[str]]]]] = field(default_factory=dict)
+    ids: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    links: set[tuple[str, str]] = field(default_factory=set)
+    decisions: dict[tuple[str, str], list[tuple[str, int, int | None]]] = field(
+        default_factory=dict
+    )
+    loaded: bool = False
+
+    def load(self) -> None:
+        if self.loaded:
+            return
+        for row in Study.objects.values("pk", *IDENTIFIER_FIELDS):
+            self.add_ids(row["pk"], row)
+        self.links = set(RegistryRecord.objects.values_list("registry", "registry_id"))
+        reviews = IdentityReview.objects.exclude(decision=Decision.OPEN).values_list(
+            "registry", "registry_id", "decision", "study_id", "other_study_id"
+        )
+        for registry, registry_id, decision, study_id, other_id in reviews:
+            self.decisions.setdefault((registry, registry_id), []).append(
+                (decision, study_id, other_id)
+            )
+        self.loaded = True
+
+    def add_ids(self, pk: int, values: dict) -> None:
+        for kind in IDENTIFIER_FIELDS:
+            if values.get(kind):
+                self.ids.setdefault((kind, values[kind]), set()).add(pk)
+
+    def claimed(self, identifiers: dict[str, str]) -> set[int]:
+        self.load()
+        found: set[int] = set()
+        for kind, value in identifiers.items():
+            found |= self.ids.get((kind, value), set())
+        return found
 
     def studies_of(self, org: Organisation) -> list[tuple[int, list[frozenset[str]]]]:
         if org.pk not in self.by_org:
@@ -66,21 +98,22 @@ class TitleIndex:
         return self.by_org[org.pk]
 
     def add(self, study: Study) -> None:
+        self.add_ids(study.pk, {kind: getattr(study, kind) for kind in IDENTIFIER_FIELDS})
         if study.responsible_organisation_id in self.by_org:
             self.by_org[study.responsible_organisation_id].append((study.pk, _study_words(study)))
 
 
-def _decisions(record: StudyRecord) -> tuple[int | None, set[int]]:
+def _decisions(record: StudyRecord, index: "TitleIndex") -> tuple[int | None, set[int]]:
     """The study a person linked this record to, and the studies they kept it apart from."""
+    index.load()
     linked, apart = None, set()
-    reviews = IdentityReview.objects.filter(
-        registry=record.registry, registry_id=record.registry_id
-    ).exclude(decision=Decision.OPEN)
-    for review in reviews:
-        if review.decision == Decision.ACCEPTED:
-            linked = review.study_id
+    for decision, study_id, other_id in index.decisions.get(
+        (record.registry, record.registry_id), []
+    ):
+        if decision == Decision.ACCEPTED:
+            linked = study_id
         else:
-            apart |= {review.study_id, review.other_study_id} - {None}
+            apart |= {study_id, other_id} - {None}
     return linked, apart
 
 
@@ -107,14 +140,11 @@ def identity_find(
     *, record: StudyRecord, lead: Organisation | None, titles: TitleIndex
 ) -> Identity:
     """The study this record is, none (a new study), or a hold with the review it waits for."""
-    linked, apart = _decisions(record)
+    linked, apart = _decisions(record, titles)
     if linked is not None:
         return Identity(Study.objects.filter(pk=linked).first())
-    q = Q()
-    for kind in IDENTIFIER_FIELDS:
-        if record.identifiers.get(kind):
-            q |= Q(**{kind: record.identifiers[kind]})
-    claimed = [s for s in Study.objects.filter(q).order_by("pk") if s.pk not in apart] if q else []
+    pks = titles.claimed(record.identifiers) - apart
+    claimed = list(Study.objects.filter(pk__in=pks).order_by("pk")) if pks else []
     if len(claimed) > 1:
         _review(record, claimed[0], IdentityReview.Kind.IDENTIFIER_CONFLICT,
                 f"Identifikatorene i {record.registry_id} tilhører to studier.", claimed[1])  # fmt: skip

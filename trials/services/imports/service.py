@@ -206,16 +206,21 @@ def _unchanged(link: RegistryRecord | None, record: StudyRecord, print_: str) ->
     return False
 
 
-@transaction.atomic
 def record_import(*, record: StudyRecord, ctx: ImportContext) -> Study | None:
-    """Create, update or link one study from a record (see the module docstring)."""
+    """Create, update or link one study from a record (see the module docstring).
+
+    What needs no writing (the same record again, a study outside Norway) is decided before the
+    transaction; the rest is one atomic write."""
     report = ctx.report
     print_ = fingerprint(record)
-    link = (
-        RegistryRecord.objects.select_related("study")
-        .filter(registry=record.registry, registry_id=record.registry_id)
-        .first()
-    )
+    ctx.titles.load()
+    link = None
+    if (record.registry, record.registry_id) in ctx.titles.links:
+        link = (
+            RegistryRecord.objects.select_related("study")
+            .filter(registry=record.registry, registry_id=record.registry_id)
+            .first()
+        )
     if _unchanged(link, record, print_):
         report.unchanged += 1
         return link.study if link else None
@@ -224,12 +229,32 @@ def record_import(*, record: StudyRecord, ctx: ImportContext) -> Study | None:
         return None
     lead = _lead(record, ctx.matcher)
     readings = [(site, ctx.matcher.read_site(site)) for site in record.sites]
+    if link is None and _not_norwegian(record, lead, readings, ctx):
+        report.skipped.append((record.registry_id, NOT_NORWEGIAN))
+        report.unmatched_locations += [(record.registry_id, site.text) for site, _r in readings]
+        return None
+    return _write(record, ctx, link, lead, readings, print_)
+
+
+def _not_norwegian(record: StudyRecord, lead, readings, ctx: ImportContext) -> bool:
+    """Nothing ties the record to Norway: no lead, no site, no default, no known identifier."""
+    known_site = any(r.organisation or r.candidates for _site, r in readings)
+    return (
+        lead is None
+        and not known_site
+        and ctx.default_organisation is None
+        and not ctx.titles.claimed(record.identifiers)
+    )
+
+
+@transaction.atomic
+def _write(record, ctx: ImportContext, link, lead, readings, print_: str) -> Study | None:
     study = link.study if link else None
     if study is None:
         identity = identity_find(record=record, lead=lead, titles=ctx.titles)
         if identity.hold:
-            report.skipped.append((record.registry_id, identity.hold))
-            report.identity_reviews.append((record.registry_id, identity.hold))
+            ctx.report.skipped.append((record.registry_id, identity.hold))
+            ctx.report.identity_reviews.append((record.registry_id, identity.hold))
             return None
         study = identity.study
     if study is None:
@@ -255,7 +280,7 @@ def _create(record, lead, readings, ctx: ImportContext, print_: str) -> Study | 
     save_with_history(study, user=None, reason=_reason(record))
     ctx.titles.add(study)
     sitematch_record(study=study, record=record, readings=readings, ctx=ctx)
-    _link(study, record, None, print_, primary=True)
+    _link(study, record, None, print_, primary=True, ctx=ctx)
     ctx.report.created += 1
     return study
 
@@ -272,7 +297,8 @@ def _update(study, record, link, readings, ctx: ImportContext, print_: str) -> S
         study.full_clean()
         save_with_history(study, user=None, reason=_reason(record))
     site_changes = sitematch_record(study=study, record=record, readings=readings, ctx=ctx)
-    _link(study, record, link, print_, primary=primary)
+    _link(study, record, link, print_, primary=primary, ctx=ctx)
+    ctx.titles.add_ids(study.pk, {k: getattr(study, k) for k in record.identifiers})
     if changed or site_changes or link is None:
         ctx.report.updated += 1
     else:
@@ -281,8 +307,15 @@ def _update(study, record, link, readings, ctx: ImportContext, print_: str) -> S
 
 
 def _link(
-    study: Study, record: StudyRecord, link: RegistryRecord | None, print_: str, *, primary: bool
+    study: Study,
+    record: StudyRecord,
+    link: RegistryRecord | None,
+    print_: str,
+    *,
+    primary: bool,
+    ctx: ImportContext,
 ) -> None:
+    ctx.titles.links.add((record.registry, record.registry_id))
     link = link or RegistryRecord(registry=record.registry, registry_id=record.registry_id)
     link.study = study
     link.file_format = record.file_format

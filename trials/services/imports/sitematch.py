@@ -131,13 +131,16 @@ def normalise_name(name: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+TRUST_KINDS = (
+    Organisation.Kind.HF,
+    Organisation.Kind.RHF,
+    Organisation.Kind.PRIVATE_NONPROFIT,
+)
+
+
 def trust_of(org: Organisation) -> Organisation:
     """Hospitals and units count for their health trust."""
-    while org.parent is not None and org.kind not in (
-        Organisation.Kind.HF,
-        Organisation.Kind.RHF,
-        Organisation.Kind.PRIVATE_NONPROFIT,
-    ):
+    while org.parent is not None and org.kind not in TRUST_KINDS:
         org = org.parent
     return org
 
@@ -168,9 +171,10 @@ class OrganisationMatcher:
             Organisation.objects.select_related("parent", "municipality").filter(is_active=True)
         )
         self.by_name = {o.name: o for o in orgs}
+        self._by_pk = {o.pk: o for o in orgs}
         self._names: list[tuple[str, Organisation, bool]] = []  # (key, org, is own name)
         for org in orgs:
-            target = trust_of(org)
+            target = self.trust(org)
             for name in (org.name, org.short_name):
                 key = normalise_name(name or "")
                 if len(key) >= 4:
@@ -187,8 +191,16 @@ class OrganisationMatcher:
         }
         self._cities = self._city_index(orgs)
 
-    @staticmethod
-    def _city_index(orgs: list[Organisation]) -> dict[str, set[Organisation]]:
+    def trust(self, org: Organisation) -> Organisation:
+        """``trust_of`` on the organisations read once (no query per parent)."""
+        while org.parent_id is not None and org.kind not in TRUST_KINDS:
+            parent = self._by_pk.get(org.parent_id)
+            if parent is None:
+                return trust_of(org)
+            org = parent
+        return org
+
+    def _city_index(self, orgs: list[Organisation]) -> dict[str, set[Organisation]]:
         index: dict[str, set[Organisation]] = {}
         municipalities = {
             normalise_name(m.name): m
@@ -202,10 +214,13 @@ class OrganisationMatcher:
             if org.municipality is not None:
                 places.add(normalise_name(org.municipality.name))
             for place in places:
-                index.setdefault(place, set()).add(trust_of(org))
+                index.setdefault(place, set()).add(self.trust(org))
         for key, municipality in municipalities.items():
             if municipality.catchment_organisation is not None:
-                index.setdefault(key, set()).add(trust_of(municipality.catchment_organisation))
+                catchment = self._by_pk.get(municipality.catchment_organisation_id)
+                index.setdefault(key, set()).add(
+                    self.trust(catchment or municipality.catchment_organisation)
+                )
         return index
 
     def match(self, text: str) -> Organisation | None:
