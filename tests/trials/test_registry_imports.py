@@ -297,3 +297,21 @@ def test_every_file_imports_with_a_report_and_twice_changes_nothing(reference_da
     _no_raw_errors(second)
     assert second.created == second.updated == 0
     assert Study.history.count() == history
+
+
+@pytest.mark.parametrize(
+    "typed", ["EudraCT number: 2022-002965-13", "nct 05816382", "NCT05816382", "2022-002965-13-NO"]
+)
+def test_identifiers_are_searchable_in_the_study_list_however_they_are_typed(
+    reference_data, client, typed
+):
+    from django.contrib.auth import get_user_model
+
+    ctgov_import(records=ctgov_read(NORWAY_V2))
+    admin = get_user_model().objects.create_superuser(username="admin", password="x-123456789")
+    client.force_login(admin)
+    response = client.get("/admin/trials/study/", {"q": typed})
+    takeda = Study.objects.get(nct_id="NCT05816382")
+    st_olav = Study.objects.get(nct_id="NCT06113666")
+    assert f"/admin/trials/study/{takeda.pk}/change/" in response.text
+    assert f"/admin/trials/study/{st_olav.pk}/change/" not in response.text
