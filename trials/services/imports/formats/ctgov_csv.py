@@ -8,6 +8,7 @@ count for those, otherwise the target. Locations are "Facility, City, Zip, Count
 "|"; a location without a facility name keeps only its city.
 """
 
+import re
 from typing import Any
 
 from ....models import Registry, Study
@@ -39,12 +40,15 @@ def registry_id(row: dict) -> str:
     return str(row.get("NCT Number") or "")
 
 
+_POSTCODE = re.compile(r"^(N-|NO[- ]?)?\d{4}(-\d+)?$", re.I)
+
+
 def site_from(location: str) -> SiteRef | None:
     """A Norwegian location string ("Haukeland Universitetssykehus, Bergen, 5053, Norway")."""
     parts = [p.strip() for p in location.split(",") if p.strip()]
     if not parts or parts[-1] != "Norway":
         return None
-    parts = [p for p in parts[:-1] if not p.replace("N-", "").replace("-", "").isdigit()]
+    parts = [p for p in parts[:-1] if not _POSTCODE.match(p)]
     if not parts:
         return None
     if len(parts) == 1:
