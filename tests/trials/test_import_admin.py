@@ -97,5 +97,6 @@ def test_choosing_a_sites_organisation_in_the_admin_confirms_and_remembers_it(
     match.refresh_from_db()
     assert match.outcome == SiteMatch.Outcome.CONFIRMED
     assert match.study.sites.filter(organisation=sorlandet).exists()
-    assert match.study.history.latest().history_change_reason or True
+    site = match.study.sites.get(organisation=sorlandet)
+    assert site.history.latest().history_change_reason.startswith("Studiested bekreftet")
     assert ctgov_import(records=ctgov_read(NORWAY_V2)).unchanged == 5
