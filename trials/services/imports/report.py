@@ -20,6 +20,7 @@ class ImportReport:
     status_proposals: list[tuple[str, str]] = field(default_factory=list)  # (id, what)
     identity_reviews: list[tuple[str, str]] = field(default_factory=list)
     files: list[tuple[str, str, int]] = field(default_factory=list)  # (file, format, records)
+    files_skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) not records
 
     @property
     def records(self) -> int:
@@ -31,7 +32,9 @@ class ImportReport:
     def summary(self) -> str:
         return (
             f"{self.created} nye, {self.updated} oppdatert, {self.unchanged} uendret, "
-            f"{len(self.skipped)} hoppet over, {len(self.errors)} med feil. Studiesteder: "
+            f"{len(self.skipped)} hoppet over, {len(self.errors)} med feil"
+            f"{f', {len(self.files_skipped)} filer uten studier' if self.files_skipped else ''}. "
+            "Studiesteder: "
             f"{self.sites_matched} gjenkjent, {self.sites_review} til vurdering, "
             f"{self.sites_unmatched} ikke gjenkjent."
         )
@@ -47,6 +50,7 @@ class ImportReport:
             for name, label, count in self.files
         ]
         lines += [f"Feil i {ident}: {why}" for ident, why in self.errors[:limit]]
+        lines += [f"Fil uten studier, {name}: {why}" for name, why in self.files_skipped[:limit]]
         lines += [f"Hoppet over ({count}): {why}" for why, count in self.skipped_by_reason()]
         lines += [
             f"Foreslått statusendring i {ident}: {what}" for ident, what in self.status_proposals

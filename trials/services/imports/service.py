@@ -361,8 +361,10 @@ def import_paths(
     items: list[StudyRecord | RecordError] = []
     for parsed in files:
         ctx.report.files.append((parsed.name, parsed.label, len(parsed.items)))
-        if parsed.problem:
+        if parsed.problem and parsed.unreadable:
             ctx.report.errors.append((parsed.name, parsed.problem))
+        elif parsed.problem:
+            ctx.report.files_skipped.append((parsed.name, parsed.problem))
         items.extend(parsed.items)
     total = len(items)
     return import_records(

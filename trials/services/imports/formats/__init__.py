@@ -25,6 +25,10 @@ SUPPORTED = ", ".join(
 )
 
 
+class UnreadableFile(RecordProblem):
+    """A file that is broken (empty, invalid JSON or XML), not merely of another kind."""
+
+
 @dataclass
 class ParsedFile:
     """What one file held: its format, its records, and a problem if it could not be read."""
@@ -33,6 +37,7 @@ class ParsedFile:
     label: str = ""
     items: list[StudyRecord | RecordError] = field(default_factory=list)
     problem: str = ""
+    unreadable: bool = False  # broken (an error), rather than a file of another kind
 
 
 def read_paths(paths: Iterable[Path], *, root: Path | None = None) -> Iterator[ParsedFile]:
@@ -57,9 +62,11 @@ def read_file(path: Path, *, name: str | None = None) -> ParsedFile:
     try:
         content = path.read_bytes()
     except OSError:
-        return ParsedFile(name, problem="Filen kunne ikke leses.")
+        return ParsedFile(name, problem="Filen kunne ikke leses.", unreadable=True)
     try:
         return _read(content, name)
+    except (UnreadableFile, ctgov_classic.UnreadableXml) as exc:
+        return ParsedFile(name, problem=str(exc), unreadable=True)
     except RecordProblem as exc:
         return ParsedFile(name, problem=str(exc))
 
@@ -74,7 +81,7 @@ def _decode(content: bytes) -> str:
 def _read(content: bytes, name: str) -> ParsedFile:
     text = _decode(content).strip()
     if not text:
-        raise RecordProblem("Filen er tom.")
+        raise UnreadableFile("Filen er tom.")
     if text.startswith("<"):
         module, raws = ctgov_classic, list(ctgov_classic.xml_records(text.encode()))
     elif text[0] in "[{":
@@ -88,7 +95,7 @@ def _json(text: str) -> tuple[ModuleType, list[Any]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RecordProblem(
+        raise UnreadableFile(
             f"Filen er ikke gyldig JSON (feil på linje {exc.lineno}, kolonne {exc.colno})."
         ) from None
     for module in JSON_FORMATS:

@@ -149,13 +149,17 @@ def parse(raw: Any) -> StudyRecord:
     )
 
 
+class UnreadableXml(RecordProblem):
+    """Broken XML (the reader reports it as an error, not as a file of another kind)."""
+
+
 def xml_records(content: bytes) -> Iterator[dict]:
     """The studies in an XML file; a search-results list (no full records) gives none."""
     try:
         root = ET.fromstring(content)  # noqa: S314
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else "?"
-        raise RecordProblem(f"Filen er ikke gyldig XML (feil på linje {line}).") from None
+        raise UnreadableXml(f"Filen er ikke gyldig XML (feil på linje {line}).") from None
     if root.tag != "clinical_study":
         raise RecordProblem(
             "XML-filen er ikke en studie fra ClinicalTrials.gov (forventet <clinical_study>)."
