@@ -120,6 +120,9 @@ def test_the_aact_extract_imports_the_norwegian_led_trials(reference_data):
     assert study.responsible_organisation.name.startswith("Norges teknisk")
     assert study.actual_enrolment == 175 and study.target_enrolment is None
     assert str(study.actual_recruitment_end_on) == "2017-07-31"
+    # Two registrations (a trial and its follow-up) share one EudraCT number: a person decides.
+    review = IdentityReview.objects.get(kind=IdentityReview.Kind.IDENTIFIER_CONFLICT)
+    assert {review.registry_id, review.study.nct_id} == {"NCT02903251", "NCT03339024"}
 
 
 def test_broken_files_get_a_norwegian_message_not_parser_text(reference_data, tmp_path):

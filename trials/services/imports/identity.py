@@ -154,7 +154,23 @@ def identity_find(
     return _by_title(record, lead, titles, apart)
 
 
+def _contradicting(record: StudyRecord, study: Study) -> list[str]:
+    """Identifiers the study already has with another value (two registrations, one number)."""
+    return [
+        kind
+        for kind, value in record.identifiers.items()
+        if getattr(study, kind) and getattr(study, kind) != value
+    ]
+
+
 def _check_claimed(record: StudyRecord, study: Study, lead: Organisation | None) -> Identity:
+    if _contradicting(record, study):
+        _review(record, study, IdentityReview.Kind.IDENTIFIER_CONFLICT,
+                f"{record.registry_id} deler en identifikator med studien, men har egne "
+                "identifikatorer som studien har med andre verdier.")  # fmt: skip
+        return Identity(
+            hold="deler en identifikator med en studie med andre id-er; venter på vurdering"
+        )
     words = title_words(record.title)
     overlap = max((title_overlap(words, w) for w in _study_words(study)), default=0.0)
     if overlap < DIFFERENT_TITLE and (lead is None or lead.pk != study.responsible_organisation_id):
@@ -182,11 +198,7 @@ def _by_title(
     if best_pk is None or best < SIMILAR_TITLE:
         return Identity()
     study = Study.objects.get(pk=best_pk)
-    contradicts = any(
-        getattr(study, kind) and getattr(study, kind) != value
-        for kind, value in record.identifiers.items()
-    )
-    if contradicts:
+    if _contradicting(record, study):
         return Identity()
     if best >= SAME_TITLE:
         return Identity(study)

@@ -68,6 +68,7 @@ class StudyRecord:
     sites: list[SiteRef] = field(default_factory=list)
     norway_only: bool = False
     in_norway: bool | None = None  # None: decided by the sites and the lead organisation
+    sites_in_norway: bool = True  # False when ``sites`` may be abroad (AACT's lead institutions)
     health_categories: list[str] = field(default_factory=list)
 
 

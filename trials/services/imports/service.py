@@ -231,7 +231,8 @@ def record_import(*, record: StudyRecord, ctx: ImportContext) -> Study | None:
     readings = [(site, ctx.matcher.read_site(site)) for site in record.sites]
     if link is None and _not_norwegian(record, lead, readings, ctx):
         report.skipped.append((record.registry_id, NOT_NORWEGIAN))
-        report.unmatched_locations += [(record.registry_id, site.text) for site, _r in readings]
+        if record.sites_in_norway:
+            report.unmatched_locations += [(record.registry_id, s.text) for s, _r in readings]
         return None
     return _write(record, ctx, link, lead, readings, print_)
 

@@ -92,4 +92,5 @@ def parse(row: Any) -> StudyRecord:
         updated_on=parse_date(row.get("last_update_posted_date")),
         sites=[SiteRef(facility=name) for name in leads],
         norway_only=False,
+        sites_in_norway=False,
     )
