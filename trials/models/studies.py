@@ -296,9 +296,7 @@ class Study(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text=_(
-            "Siste oppdatering i registeret ved import; eldre poster overskriver ikke."
-        ),
+        help_text=_("Siste oppdatering i registeret ved import; eldre poster overskriver ikke."),
     )
 
     # Kept by the database from the texts above (PostgreSQL; NULL on SQLite), never by Python.
