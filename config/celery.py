@@ -18,6 +18,11 @@ app.conf.beat_schedule = {
         "task": "trials.tasks.close_expired_recruitment",
         "schedule": crontab(hour=1, minute=15),
     },
+    # 02:30 every night: import the registry files dropped in the import folder's inbox.
+    "registry-import-inbox": {
+        "task": "trials.tasks.registry_import_inbox",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # 01:45 every night: keep the public change log to 90 days (the change stamp stays as it was).
     "prune-public-changes": {
         "task": "trials.tasks.prune_public_changes",

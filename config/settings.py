@@ -421,3 +421,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")) or VAR_DIR / "me
 MEDIA_URL = "media/"
 # The public OpenAPI schema leaves out the integration API, which has its own schema.
 SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["consents.api.schema.exclude_integration_endpoints"]
+
+# Registry imports (trials.services.imports): files uploaded in the admin are kept under this
+# folder; its "innboks" subfolder is imported every night (config/celery.py) and the files moved
+# to "behandlet". The admin may also import any folder under it.
+REGISTRY_IMPORT_DIR = Path(
+    env_str("REGISTRY_IMPORT_DIR", str(VAR_DIR / "registry-import")) or VAR_DIR / "registry-import"
+)

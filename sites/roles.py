@@ -59,6 +59,12 @@ GRANTS: dict[str, tuple[tuple[str, ...], ...]] = {
     "organisation":         (ALL,         VIEW,        WORK,        WORK,        VIEW),
     "study":                (ALL,         VIEW,        WORK,        WORK,        VIEW),
     "studysite":            (ALL,         VIEW,        WORK,        WORK,        VIEW),
+    # Registry imports: what they leave for a person is decided by who may change the study.
+    "sitematch":            (VIEW_CHANGE, VIEW_CHANGE, VIEW_CHANGE, VIEW_CHANGE, VIEW),  # made by imports, confirmed or rejected
+    "identityreview":       (VIEW_CHANGE, VIEW_CHANGE, VIEW_CHANGE, VIEW_CHANGE, VIEW),
+    "statusproposal":       (VIEW_CHANGE, VIEW_CHANGE, VIEW_CHANGE, VIEW_CHANGE, VIEW),
+    "organisationalias":    (VIEW_CHANGE, VIEW,        VIEW,        VIEW,        VIEW),  # made by confirming a site match
+    "importrun":            (VIEW_ADD,    VIEW_ADD,    NONE,        NONE,        NONE),  # started from the import page, then a record
     # Sponsors are one register shared by all regions; NorTrials registers the industry ones.
     "sponsor":              (ALL,         WORK,        WORK,        WORK,        VIEW),
     # Industry collaboration: NorTrials nationally, the sites for their own organisations.

@@ -90,3 +90,21 @@ def milestone_send_overdue_reminders() -> int:
     """Daily: remind agreement contacts of overdue milestones (claimed, so idempotent)."""
 
     return agreements.milestone_send_overdue_reminders()
+
+
+# Registry imports: a run started in the admin, and the nightly drop-folder inbox.
+@shared_task(name="trials.tasks.registry_import_run", acks_late=True)
+def registry_import_run(run_id: int) -> str:
+    """Run one import started in the admin (idempotent: a run already done is left alone)."""
+    from .services.imports.runs import importrun_execute
+
+    return importrun_execute(run_id=run_id).state
+
+
+@shared_task(name="trials.tasks.registry_import_inbox", acks_late=True)
+def registry_import_inbox() -> int:
+    """Nightly: import what was dropped in the import folder's inbox."""
+    from .services.imports.runs import importrun_inbox
+
+    run = importrun_inbox(today=timezone.localdate())
+    return run.pk if run else 0

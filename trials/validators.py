@@ -124,3 +124,68 @@ def validate_snomed_ct_concept(value: str) -> None:
         code="snomed_ct",
         params={"value": value},
     )
+
+
+# --- normalising identifiers found in registry records -------------------------------------------
+
+IDENTIFIER_FIELDS = (
+    "rek_number",
+    "eu_ct_number",
+    "eudract_number",
+    "nct_id",
+    "isrctn",
+)
+_PATTERNS = {
+    "rek_number": REK_RE,
+    "eu_ct_number": EU_CT_RE,
+    "eudract_number": EUDRACT_RE,
+    "nct_id": NCT_RE,
+    "isrctn": ISRCTN_RE,
+}
+# Free-text labels registries put before a number ("EU CT number: …", "EudraCT 2019-…", "REK #…").
+_LABEL_RE = re.compile(
+    r"^(EU\s*CT\s*(number|no\.?|nr\.?)?|CTIS|EudraCT(\s*(number|no\.?))?|REK(\s*(nr\.?|no\.?))?"
+    r"|ISRCTN\s*(?=ISRCTN)|NCT\s*(?=NCT))[:\s#.]*",
+    re.I,
+)
+_FIND = (
+    ("eu_ct_number", re.compile(r"\b(20\d{2})-5\d{5}-\d{2}-\d{2}\b")),
+    ("eudract_number", re.compile(r"\b(19|20)\d{2}-\d{6}-\d{2}\b(?!-)")),
+    ("nct_id", re.compile(r"\bNCT\s?\d{8}\b", re.I)),
+    ("isrctn", re.compile(r"\bISRCTN\s?\d{8}\b", re.I)),
+)
+
+
+def identifier_normalise(kind: str, raw: str) -> str:
+    """The identifier in its one stored form (``nct 0123 4567`` → ``NCT01234567``), or "" when
+    ``raw`` is not a valid identifier of that kind."""
+    text = _LABEL_RE.sub("", str(raw or "").strip()).strip()
+    if kind in ("nct_id", "isrctn"):
+        text = re.sub(r"\s+", "", text).upper()
+    elif kind == "rek_number":
+        text = re.sub(r"\s+", "", text)
+    elif kind == "eudract_number":
+        text = text[:14]  # EudraCT numbers are often written with a country suffix (…-56-NO).
+    pattern = _PATTERNS.get(kind)
+    return text if pattern is not None and pattern.match(text) else ""
+
+
+def identifiers_in_text(text: str) -> dict[str, str]:
+    """Registry identifiers found anywhere in a free text (secondary-id lists, notes)."""
+    found: dict[str, str] = {}
+    for kind, pattern in _FIND:
+        match = pattern.search(text or "")
+        if match:
+            value = identifier_normalise(kind, match.group(0))
+            if value:
+                found.setdefault(kind, value)
+    return found
+
+
+def identifier_search_term(term: str) -> str:
+    """The stored form of whatever identifier a person typed into a search box, or the term."""
+    for kind in IDENTIFIER_FIELDS:
+        value = identifier_normalise(kind, term)
+        if value:
+            return value
+    return term.strip()

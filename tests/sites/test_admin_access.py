@@ -43,7 +43,11 @@ from trials.models import (
     FeasibilityRequest,
     FeasibilityResponse,
     HealthCategory,
+    IdentityReview,
+    ImportRun,
+    SiteMatch,
     SponsorContact,
+    StatusProposal,
     Study,
     StudySite,
 )
@@ -162,6 +166,20 @@ def vest_rows(frozen_now, reference_data) -> dict[type[Model], Model]:
             method_version=1,
             computed_at=timezone.now(),
         ),
+        SiteMatch: SiteMatch.objects.create(
+            study=study, registry_text="Research Site, Bergen", method="city", outcome="review"
+        ),
+        IdentityReview: IdentityReview.objects.create(
+            study=study,
+            kind="same",
+            registry="ctis",
+            registry_id="2024-510630-40-00",
+            record_title="T",
+        ),
+        StatusProposal: StatusProposal.objects.create(
+            study=study, from_status="completed", to_status="open", registry="ctgov"
+        ),
+        ImportRun: ImportRun.objects.create(label="vest.json", path="/tmp/vest.json"),
         ReportRun: ReportRun.objects.create(
             kind="regional",
             period_start=dt.date(2026, 10, 1),

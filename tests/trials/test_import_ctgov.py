@@ -64,7 +64,7 @@ def test_most_named_hospitals_in_the_csv_export_are_recognised(reference_data):
 
 def test_it_imports_norwegian_studies_with_sites_and_reports_unmatched_locations(reference_data):
     report = ctgov_import(records=ctgov_read(NORWAY))
-    assert report.created == 4 and not report.errors
+    assert report.created == 5 and not report.errors
     st_olav = Study.objects.get(nct_id="NCT06113666")
     assert st_olav.status == Study.Status.OPEN
     assert st_olav.responsible_organisation.name == "St. Olavs hospital HF"
@@ -74,19 +74,20 @@ def test_it_imports_norwegian_studies_with_sites_and_reports_unmatched_locations
     assert takeda.eudract_number == "2022-002965-13"
     assert takeda.phase == Study.Phase.PHASE_2_3
     assert takeda.sponsor.name == "Takeda" and takeda.sponsor_type == Study.SponsorType.INDUSTRY
-    assert ("NCT03798535", "Research Site, Arendal") in report.unmatched_locations
-    # Unmatched sites are not invented; a study with no Norwegian organisation at all is skipped.
-    assert not Study.objects.filter(nct_id="NCT03798535").exists()
-    assert ("NCT03798535", "ingen norsk ansvarlig organisasjon eller norsk studiested") in (
-        report.skipped
-    )
+    # Generic industry sites are offered for review with the organisations in that place, not
+    # dropped and not invented: the study is there, without sites until a coordinator confirms.
+    assert ("NCT03798535", "Research Site, Arendal") in report.review_locations
+    industry = Study.objects.get(nct_id="NCT03798535")
+    assert not industry.sites.exists()
+    arendal = industry.site_matches.get(registry_text="Research Site, Arendal")
+    assert [o.name for o in arendal.candidates.all()] == ["Sørlandet sykehus HF"]
 
 
 def test_importing_the_same_file_twice_changes_nothing(reference_data):
     ctgov_import(records=ctgov_read(NORWAY))
     history_before = Study.history.count()
     report = ctgov_import(records=ctgov_read(NORWAY))
-    assert report.created == report.updated == 0 and report.unchanged == 4
+    assert report.created == report.updated == 0 and report.unchanged == 5
     assert Study.history.count() == history_before
 
 
@@ -128,7 +129,7 @@ def test_the_command_reads_pages_and_arrays_and_prints_a_summary(reference_data,
     call_command("import_ctgov", str(page), str(NORWAY), stdout=out)
     text = out.getvalue()
     assert "nye" in text and "med feil" in text
-    assert "Ukjent norsk sted i NCT03798535: Research Site, Arendal" in text
+    assert "Studiested til vurdering i NCT03798535: Research Site, Arendal" in text
 
 
 def test_the_large_website_downloads_import_without_errors(reference_data):

@@ -6,6 +6,13 @@ from .feasibility import (
     FeasibilityResponseAdmin,
     SponsorContactAdmin,
 )
+from .imports import (
+    IdentityReviewAdmin,
+    ImportRunAdmin,
+    OrganisationAliasAdmin,
+    SiteMatchAdmin,
+    StatusProposalAdmin,
+)
 from .studies import (
     HealthCategoryAdmin,
     ResearchActivityAdmin,
@@ -20,11 +27,16 @@ __all__ = [
     "FeasibilityRequestAdmin",
     "FeasibilityResponseAdmin",
     "HealthCategoryAdmin",
+    "IdentityReviewAdmin",
+    "ImportRunAdmin",
     "MilestoneAdmin",
+    "OrganisationAliasAdmin",
     "OrganisationCapacityAdmin",
     "ResearchActivityAdmin",
+    "SiteMatchAdmin",
     "SponsorAdmin",
     "SponsorContactAdmin",
+    "StatusProposalAdmin",
     "StudyAdmin",
     "StudySiteAdmin",
 ]

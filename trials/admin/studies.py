@@ -445,11 +445,9 @@ class StudyAdmin(ScopedAdmin):
     def get_search_results(self, request, queryset, search_term):
         """An identifier is looked up exactly (indexed); anything else searches titles too."""
         term = search_term.strip()
-        field = selectors.study_identifier_field(term)
-        if field:
-            return queryset.filter(
-                **{field: term.upper() if field != "rek_number" else term}
-            ), False
+        found = selectors.study_identifier_lookup(term)
+        if found:
+            return queryset.filter(**{found[0]: found[1]}), False
         return super().get_search_results(request, queryset, term)
 
     # columns

@@ -267,6 +267,20 @@ class Study(models.Model):
     target_enrolment = models.PositiveIntegerField(
         _("mål for antall deltakere"), null=True, blank=True
     )
+    actual_enrolment = models.PositiveIntegerField(
+        _("faktisk antall deltakere (registeret)"),
+        null=True,
+        blank=True,
+        help_text=_("Antall inkludert i hele studien ifølge registeret (alle land)."),
+    )
+    registry_start_on = models.DateField(
+        _("oppstart ifølge registeret"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Studiens globale oppstart i registeret; ikke åpning eller første pasient i Norge."
+        ),
+    )
 
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -282,9 +296,7 @@ class Study(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text=_(
-            "Siste oppdatering i ClinicalTrials.gov ved import; eldre poster overskriver ikke."
-        ),
+        help_text=_("Siste oppdatering i registeret ved import; eldre poster overskriver ikke."),
     )
 
     # Kept by the database from the texts above (PostgreSQL; NULL on SQLite), never by Python.

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from sites.selectors import organisation_scope_q
 
 from ..models import Study, StudySite
+from ..validators import IDENTIFIER_FIELDS, identifier_normalise
 from .public import ENROLLED_STATUSES, PUBLIC_STUDY_FIELDS
 from .public import study_attach_public as study_attach_public  # re-exported
 
@@ -238,19 +239,24 @@ def study_care_levels(*, study: Study) -> list[CareLevel]:
     return [level for level in CareLevel if level in levels]
 
 
-_IDENTIFIER_FIELDS = [
-    (re.compile(r"^NCT\d{8}$", re.I), "nct_id"),
-    (re.compile(r"^20\d{2}-5\d{5}-\d{2}-\d{2}$"), "eu_ct_number"),
-    (re.compile(r"^(19|20)\d{2}-\d{6}-\d{2}$"), "eudract_number"),
-    (re.compile(r"^ISRCTN\d{8}$", re.I), "isrctn"),
-    (re.compile(r"^KS[0-9A-Z]{8}$", re.I), "public_id"),
-    (re.compile(r"^(\d{4,7}|(19|20)\d{2}/\d{1,6})$"), "rek_number"),
-]
+_PUBLIC_ID = re.compile(r"^KS[0-9A-Z]{8}$", re.I)
+
+
+def study_identifier_lookup(term: str) -> tuple[str, str] | None:
+    """The identifier a search term is, in its stored form (``nct 0123 4567`` → ``("nct_id",
+    "NCT01234567")``; "EudraCT 2019-001234-56-NO" → the EudraCT number), if it is one. The
+    patterns live in ``trials.validators`` alone."""
+    term = term.strip()
+    if _PUBLIC_ID.match(term):
+        return "public_id", term.upper()
+    for field in IDENTIFIER_FIELDS:
+        value = identifier_normalise(field, term)
+        if value:
+            return field, value
+    return None
 
 
 def study_identifier_field(term: str) -> str | None:
     """The identifier field a search term is written like (``NCT01234567`` → ``nct_id``), if any."""
-    for pattern, field in _IDENTIFIER_FIELDS:
-        if pattern.match(term):
-            return field
-    return None
+    found = study_identifier_lookup(term)
+    return found[0] if found else None

@@ -16,10 +16,15 @@ from ..models import (
     FeasibilityRequest,
     FeasibilityResponse,
     HealthCategory,
+    IdentityReview,
+    ImportRun,
     Milestone,
+    OrganisationAlias,
     ResearchActivity,
+    SiteMatch,
     Sponsor,
     SponsorContact,
+    StatusProposal,
     Study,
     StudySite,
 )
@@ -90,6 +95,24 @@ def register_access_rules() -> None:
         ),
     )
     access_register(SponsorContact, AccessRule("national", editors="national"))
+    # What an import leaves for review follows its study: seen with it, decided by who leads it.
+    for model in (SiteMatch, IdentityReview, StatusProposal):
+        access_register(
+            model,
+            AccessRule(
+                "scoped",
+                visible=lambda user, m=model: m.objects.filter(
+                    study__in=study_visible_to(user=user).values("pk")
+                ),
+                changeable=lambda user, m=model: m.objects.filter(
+                    study__in=study_changeable_by(user).values("pk")
+                ),
+            ),
+        )
+    # Remembered site names are one register for the whole country, kept nationally.
+    access_register(OrganisationAlias, AccessRule("shared", editors="national"))
+    # Imports are started and read by the national roles (national administrator, NorTrials).
+    access_register(ImportRun, AccessRule("national", editors="national"))
     # Sponsors are one register for the whole country: every editor may add one.
     access_register(Sponsor, AccessRule("shared", editors="scope"))
     access_register(HealthCategory, AccessRule("shared", editors="national"))

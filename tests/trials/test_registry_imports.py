@@ -1,0 +1,324 @@
+"""Registry imports through one service: every format, dates by meaning, lifecycle, identity
+across registries and site matching (issue 17), with the real files in ../shared/data/."""
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from trials.models import (
+    Decision,
+    IdentityReview,
+    OrganisationAlias,
+    RegistryRecord,
+    SiteMatch,
+    StatusProposal,
+    Study,
+)
+from trials.services.ctgov import ctgov_import, ctgov_read
+from trials.services.imports import import_paths
+from trials.services.imports.records import SiteRef
+from trials.services.imports.reviews import (
+    identityreview_decide,
+    sitematch_confirm,
+    statusproposal_decide,
+)
+from trials.services.imports.sitematch import OrganisationMatcher
+
+SHARED = Path("/work/shared/data")
+DATA = SHARED / "clinical_trials"
+CTIS_CSV = DATA / "ctis" / "brunoamaral_mswarriors__CTIS_trials_20250924.csv"
+CSV_NORWAY = DATA / "ctgov_csv_export" / "drstrupf__clinicaltrials_allMS_trials_NORWAY_sites.csv"
+NORWAY_V2 = DATA / "norway_subset" / "ctgov_v2_studies_with_norway_sites.json"
+NORWAY_V1 = DATA / "norway_subset" / "ctgov_v1_legacy_studies_with_norway_sites.json"
+HELSENORGE = DATA / "helsenorge" / "helsenorge_kliniske_studier_FNSP.json"
+AACT_NORWAY = (
+    SHARED
+    / "nordic_trial_reporting"
+    / "aact_ctgov_extract"
+    / "clintrialsnord_CTgov_full-2023-11-09_NORWAY_lead.csv"
+)
+RAW_PARSER_TEXT = ("Expecting value", "Unexpected UTF-8 BOM", "KeyError", "Traceback", "line 1 col")
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not DATA.exists(), reason="shared reference data not present"),
+]
+
+
+def _no_raw_errors(report) -> None:
+    for _where, why in report.errors:
+        assert not any(raw in why for raw in RAW_PARSER_TEXT), why
+
+
+# --- formats that could not be imported at all -----------------------------------------------
+
+
+def test_classic_xml_imports_the_two_norwegian_studies(reference_data):
+    files = [
+        DATA / "ctgov_classic_xml" / "aact_spec" / "NCT02481830.xml",
+        DATA / "ctgov_classic_xml" / "trec2022_sample" / "NCT00056407.xml",
+    ]
+    report = import_paths(paths=files)
+    assert report.created == 2 and not report.errors
+    nivolumab = Study.objects.get(nct_id="NCT02481830")
+    assert nivolumab.eudract_number == "2015-001097-18"
+    assert nivolumab.actual_enrolment == 803 and nivolumab.target_enrolment is None
+
+
+def test_legacy_v1_json_imports_instead_of_a_raw_key_error(reference_data):
+    report = import_paths(paths=[NORWAY_V1])
+    assert report.created == 2 and not report.errors
+    bergen = Study.objects.get(nct_id="NCT04706390")
+    assert bergen.responsible_organisation.name == "Universitetet i Bergen"
+    # "University of Bergen" written as a site means the university hospital.
+    assert [s.organisation.name for s in bergen.sites.all()] == ["Helse Bergen HF"]
+    assert bergen.target_enrolment == 2500  # "Anticipated" enrolment is a target
+
+
+def test_the_website_csv_export_imports_the_norwegian_studies(reference_data):
+    report = import_paths(paths=[CSV_NORWAY])
+    assert not report.errors
+    assert report.created + len(report.skipped) == 69
+    assert report.created >= 60
+    assert report.sites_review > 0  # "Research Site, ‹city›" offered, not dropped
+
+
+def test_ctis_csv_imports_the_norwegian_trials_and_leaves_the_rest(reference_data):
+    report = import_paths(paths=[CTIS_CSV])
+    assert not report.errors
+    studies = Study.objects.exclude(eu_ct_number="")
+    assert {s.responsible_organisation.name for s in studies} == {
+        "Helse Bergen HF",
+        "Oslo universitetssykehus HF",
+    }
+    assert studies.count() == 5
+    skipped = dict(report.skipped)
+    assert skipped["2024-513193-22-00"] == "studien har ikke studiesteder i Norge"
+
+
+def test_helsenorge_listings_import_as_studies_with_their_health_trusts(reference_data):
+    report = import_paths(paths=[HELSENORGE])
+    assert report.created == 47 and not report.errors and report.sites_unmatched == 0
+    omega = RegistryRecord.objects.get(registry="helsenorge", registry_id="95862").study
+    assert omega.lay_title_nb.startswith("ADHD og OMEGA-3")
+    assert omega.responsible_organisation.name == "Universitetssykehuset Nord-Norge HF"
+    assert omega.status == Study.Status.OPEN
+    assert {s.organisation.name for s in omega.sites.all()} == {
+        "Universitetssykehuset Nord-Norge HF",
+        "Nordlandssykehuset HF",
+        "Finnmarkssykehuset HF",
+    }
+
+
+def test_the_aact_extract_imports_the_norwegian_led_trials(reference_data):
+    report = import_paths(paths=[AACT_NORWAY])
+    assert not report.errors
+    assert report.created >= 330
+    study = Study.objects.get(nct_id="NCT02541890")
+    assert study.responsible_organisation.name.startswith("Norges teknisk")
+    assert study.actual_enrolment == 175 and study.target_enrolment is None
+    assert str(study.actual_recruitment_end_on) == "2017-07-31"
+    # Two registrations (a trial and its follow-up) share one EudraCT number: a person decides.
+    review = IdentityReview.objects.get(kind=IdentityReview.Kind.IDENTIFIER_CONFLICT)
+    assert {review.registry_id, review.study.nct_id} == {"NCT02903251", "NCT03339024"}
+
+
+def test_broken_files_get_a_norwegian_message_not_parser_text(reference_data, tmp_path):
+    (tmp_path / "empty.json").write_text("", encoding="utf-8")
+    (tmp_path / "html.json").write_text("<html>oops</html>", encoding="utf-8")
+    (tmp_path / "half.json").write_text('{"studies": [', encoding="utf-8")
+    (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf" + NORWAY_V2.read_bytes())
+    (tmp_path / "v1.json").write_text(json.dumps({"Study": {}}), encoding="utf-8")
+    report = import_paths(paths=[tmp_path])
+    _no_raw_errors(report)
+    errors = dict(report.errors)
+    assert errors["empty.json"] == "Filen er tom."
+    assert errors["half.json"].startswith("Filen er ikke gyldig JSON (feil på linje 1")
+    assert "protocolSection" in errors["v1.json, post 1"]
+    assert report.created == 5  # the file with a byte-order mark is read as any other
+
+
+# --- dates, numbers and the lifecycle ---------------------------------------------------------
+
+
+def _st_olav_record():
+    return copy.deepcopy(
+        next(r for r in ctgov_read(NORWAY_V2) if "NCT06113666" in json.dumps(r)[:400])
+    )
+
+
+def test_the_global_start_is_not_the_norwegian_opening_or_first_patient(reference_data):
+    ctgov_import(records=ctgov_read(NORWAY_V2))
+    multinational = Study.objects.get(nct_id="NCT05816382")
+    assert multinational.registry_start_on is not None
+    assert multinational.opened_on is None and multinational.first_patient_in_on is None
+
+
+def test_a_planned_recruitment_end_is_kept_when_the_actual_one_arrives(reference_data):
+    record = _st_olav_record()
+    status = record["protocolSection"]["statusModule"]
+    status["primaryCompletionDateStruct"] = {"date": "2030-06-30", "type": "ESTIMATED"}
+    ctgov_import(records=[record])
+    status["primaryCompletionDateStruct"] = {"date": "2030-09-30", "type": "ACTUAL"}
+    status["lastUpdatePostDateStruct"] = {"date": "2031-01-15", "type": "ACTUAL"}
+    ctgov_import(records=[record])
+    study = Study.objects.get(nct_id="NCT06113666")
+    assert str(study.planned_recruitment_end_on) == "2030-06-30"
+    assert str(study.actual_recruitment_end_on) == "2030-09-30"
+
+
+def test_an_actual_enrolment_is_not_taken_as_the_target(reference_data):
+    record = _st_olav_record()
+    design = record["protocolSection"]["designModule"]
+    design["enrollmentInfo"] = {"count": 120, "type": "ESTIMATED"}
+    ctgov_import(records=[record])
+    design["enrollmentInfo"] = {"count": 97, "type": "ACTUAL"}
+    record["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2031-01-15"
+    ctgov_import(records=[record])
+    study = Study.objects.get(nct_id="NCT06113666")
+    assert (study.target_enrolment, study.actual_enrolment) == (120, 97)
+
+
+def test_a_newer_record_does_not_reopen_a_completed_study_a_coordinator_decides(
+    reference_data, coordinator_vest
+):
+    record = _st_olav_record()
+    status = record["protocolSection"]["statusModule"]
+    status["overallStatus"] = "COMPLETED"
+    status["completionDateStruct"] = {"date": "2029-12-01", "type": "ACTUAL"}
+    ctgov_import(records=[record])
+    status["overallStatus"] = "RECRUITING"
+    status["completionDateStruct"] = {"date": "2032-12-01", "type": "ESTIMATED"}
+    status["lastUpdatePostDateStruct"] = {"date": "2031-01-15", "type": "ACTUAL"}
+    report = ctgov_import(records=[record])
+    study = Study.objects.get(nct_id="NCT06113666")
+    assert study.status == Study.Status.COMPLETED
+    assert report.status_proposals
+    proposal = StatusProposal.objects.get(study=study, decision=Decision.OPEN)
+    assert proposal.to_status == Study.Status.OPEN
+    statusproposal_decide(proposal=proposal, accept=True, user=coordinator_vest)
+    study.refresh_from_db()
+    assert study.status == Study.Status.OPEN and study.completed_on is None
+    assert study.history.latest().history_change_reason.startswith("Statusendring fra")
+
+
+# --- one identity per study --------------------------------------------------------------------
+
+
+def test_ctis_and_clinicaltrials_gov_records_of_one_trial_become_one_study(reference_data):
+    import_paths(paths=[CSV_NORWAY])
+    report = import_paths(paths=[CTIS_CSV])
+    overlord = Study.objects.get(nct_id="NCT04578639")
+    assert overlord.eu_ct_number == "2024-510716-71-00"
+    msc = Study.objects.get(nct_id="NCT04749667")
+    assert msc.eu_ct_number == "2023-510228-63-00"
+    assert set(msc.registry_records.values_list("registry", flat=True)) == {"ctgov", "ctis"}
+    # RAM-MS: same sponsor, a differently worded title: a person decides, nothing is merged.
+    review = IdentityReview.objects.get(registry_id="2024-510630-40-00")
+    assert review.study.nct_id == "NCT03477500" and review.decision == Decision.OPEN
+    assert not Study.objects.filter(eu_ct_number="2024-510630-40-00").exists()
+    assert "2024-510630-40-00" in dict(report.identity_reviews)
+
+
+def test_linking_a_reviewed_record_adds_its_identifier_and_sticks(reference_data, coordinator_vest):
+    import_paths(paths=[CSV_NORWAY])
+    import_paths(paths=[CTIS_CSV])
+    review = IdentityReview.objects.get(registry_id="2024-510630-40-00")
+    identityreview_decide(review=review, same_study=True, user=coordinator_vest)
+    ram = Study.objects.get(nct_id="NCT03477500")
+    assert ram.eu_ct_number == "2024-510630-40-00"
+    report = import_paths(paths=[CTIS_CSV])
+    assert report.created == 0 and not report.identity_reviews
+
+
+def test_two_studies_claiming_one_records_identifiers_go_to_review(reference_data):
+    ctgov_import(records=ctgov_read(NORWAY_V2))
+    takeda = Study.objects.get(nct_id="NCT05816382")
+    record = _st_olav_record()
+    ident = record["protocolSection"]["identificationModule"]
+    ident["secondaryIdInfos"] = [{"id": takeda.eudract_number, "type": "EUDRACT_NUMBER"}]
+    record["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2031-01-15"
+    RegistryRecord.objects.filter(registry_id="NCT06113666").delete()
+    report = ctgov_import(records=[record])
+    assert report.identity_reviews
+    review = IdentityReview.objects.get(kind=IdentityReview.Kind.IDENTIFIER_CONFLICT)
+    assert {review.study.nct_id, review.other_study.nct_id} == {"NCT06113666", "NCT05816382"}
+
+
+# --- site matching -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("facility", "expected"),
+    [
+        ("Ullevåls sjukhus", "Oslo universitetssykehus HF"),
+        ("Norwegian Radium Hospital", "Oslo universitetssykehus HF"),
+        ("Finnmark Hospital Trust", "Finnmarkssykehuset HF"),
+        ("Helgeland Hospital", "Helgelandssykehuset HF"),
+        ("Vestfold Hospital Trust", "Sykehuset i Vestfold HF"),
+        ("Telemark Hospital Trust", "Sykehuset Telemark HF"),
+        ("Hospital of Southern Norway", "Sørlandet sykehus HF"),
+        ("Bodø Municipality", "Bodø kommune"),
+        ("Bergen kommune", "Bergen kommune"),
+        ("University of Oslo", "Oslo universitetssykehus HF"),
+    ],
+)
+def test_named_norwegian_sites_are_matched(reference_data, facility, expected):
+    reading = OrganisationMatcher().read_site(SiteRef(facility=facility, city=""))
+    assert reading.organisation is not None and reading.organisation.name == expected
+    assert reading.outcome == SiteMatch.Outcome.MATCHED
+
+
+def test_a_generic_site_offers_the_organisations_in_its_city(reference_data):
+    reading = OrganisationMatcher().read_site(SiteRef(facility="Research Site", city="Bodø"))
+    assert reading.outcome == SiteMatch.Outcome.REVIEW
+    assert "Nordlandssykehuset HF" in [o.name for o in reading.candidates]
+
+
+def test_a_corrected_site_is_remembered_for_the_next_import(reference_data, coordinator_vest):
+    ctgov_import(records=ctgov_read(NORWAY_V2))
+    match = SiteMatch.objects.get(registry_text="Research Site, Arendal")
+    sørlandet = match.candidates.get()
+    sitematch_confirm(match=match, organisation=sørlandet, user=coordinator_vest)
+    assert match.study.sites.filter(organisation=sørlandet).exists()
+    assert OrganisationAlias.objects.filter(organisation=sørlandet).exists()
+    reading = OrganisationMatcher().read_site(SiteRef(facility="Research Site", city="Arendal"))
+    assert reading.organisation == sørlandet and reading.method == SiteMatch.Method.CORRECTION
+
+
+# --- every file, twice ---------------------------------------------------------------------------
+
+
+def test_every_file_imports_with_a_report_and_twice_changes_nothing(reference_data):
+    first = import_paths(paths=[DATA])
+    _no_raw_errors(first)
+    assert first.created > 100 and not first.errors
+    # Files that hold no registry records are named in the report, not taken for errors.
+    skipped_files = dict(first.files_skipped)
+    assert "ctrdata_demo/LICENSE.md" in skipped_files
+    assert "aact_spec/covid_search.xml" in " ".join(skipped_files)
+    history = Study.history.count()
+    second = import_paths(paths=[DATA])
+    _no_raw_errors(second)
+    assert second.created == second.updated == 0
+    assert Study.history.count() == history
+
+
+@pytest.mark.parametrize(
+    "typed", ["EudraCT number: 2022-002965-13", "nct 05816382", "NCT05816382", "2022-002965-13-NO"]
+)
+def test_identifiers_are_searchable_in_the_study_list_however_they_are_typed(
+    reference_data, client, typed
+):
+    from django.contrib.auth import get_user_model
+
+    ctgov_import(records=ctgov_read(NORWAY_V2))
+    admin = get_user_model().objects.create_superuser(username="admin", password="x-123456789")
+    client.force_login(admin)
+    response = client.get("/admin/trials/study/", {"q": typed})
+    takeda = Study.objects.get(nct_id="NCT05816382")
+    st_olav = Study.objects.get(nct_id="NCT06113666")
+    assert f"/admin/trials/study/{takeda.pk}/change/" in response.text
+    assert f"/admin/trials/study/{st_olav.pk}/change/" not in response.text

@@ -1,0 +1,84 @@
+"""EU CTIS trial records as JSON (the public portal's API, as stored by e.g. ctrdata).
+
+Meaning as in the CTIS CSV (see ``ctis_csv``): ``startDateEU`` (or the application's
+``estimatedRecruitmentStartDate``) is the trial's start in the EEA, actual only once the trial is
+ongoing; ``estimatedEndDate`` a planned end; ``totalNumberEnrolled`` the planned number of
+participants (target). Countries come from ``trialCountries`` / ``memberStatesConcerned``.
+"""
+
+from typing import Any
+
+from ....models import Registry, Study
+from ..records import StudyRecord, identifiers_from, parse_date, parse_int, parse_phase
+from .ctis_csv import _STARTED, ctis_status
+
+FORMAT = "ctis_json"
+LABEL = "EU CTIS (JSON)"
+
+
+def looks_like(data: Any) -> bool:
+    return isinstance(data, dict) and "ctNumber" in data
+
+
+def registry_id(raw: Any) -> str:
+    return str(raw.get("ctNumber") or "") if isinstance(raw, dict) else ""
+
+
+def find(data: Any, key: str) -> Any:
+    """The first value under ``key`` anywhere in the record (CTIS nests the same facts in
+    several versions of its structure)."""
+    if isinstance(data, dict):
+        if data.get(key) not in (None, "", [], {}):
+            return data[key]
+        children = data.values()
+    elif isinstance(data, list):
+        children = data
+    else:
+        return None
+    for child in children:
+        found = find(child, key)
+        if found not in (None, "", [], {}):
+            return found
+    return None
+
+
+def _countries(raw: dict) -> set[str]:
+    names = {str(m.get("mscName") or "") for m in raw.get("memberStatesConcerned") or []}
+    listed = raw.get("trialCountries")
+    text = " ".join(listed) if isinstance(listed, list) else str(listed or "")
+    if "NO:" in text or "Norway" in text:
+        names.add("Norway")
+    return names
+
+
+def parse(raw: Any) -> StudyRecord:
+    number = registry_id(raw)
+    status = ctis_status(raw.get("ctStatus")) if isinstance(raw.get("ctStatus"), str) else None
+    sponsor = find(raw.get("primarySponsor") or raw.get("authorizedApplication") or {}, "name")
+    start = parse_date(raw.get("startDateEU")) or parse_date(
+        find(raw, "estimatedRecruitmentStartDate")
+    )
+    return StudyRecord(
+        registry=Registry.CTIS,
+        registry_id=number,
+        file_format=FORMAT,
+        identifiers=identifiers_from(
+            {"eu_ct_number": number, "eudract_number": find(raw, "eudraCtCode")}
+        ),
+        sponsor_protocol_code=str(raw.get("shortTitle") or find(raw, "shortTitle") or "")[:60],
+        title=str(raw.get("title") or find(raw, "fullTitle") or number).strip(),
+        status=status,
+        category=Study.Category.OTHER_INTERVENTIONAL,
+        phase=parse_phase(str(raw.get("trialPhase") or "")),
+        intervention_types=["drug"],
+        sponsor_name=str(sponsor or "")[:200],
+        sponsor_industry="pharmaceutical" in str(raw.get("sponsorType") or "").lower(),
+        lead_names=[str(sponsor or "")],
+        start_on=start,
+        start_actual=status in _STARTED,
+        recruitment_end_on=parse_date(find(raw, "estimatedEndDate")),
+        enrolment=parse_int(raw.get("totalNumberEnrolled")),
+        enrolment_actual=False,
+        updated_on=parse_date(raw.get("lastUpdated")),
+        in_norway="Norway" in _countries(raw),
+    )
