@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from indicators.kbs import services
-from tests.kbs.conftest import enrol, kbs_study, make_user
+from tests.indicators.kbs.conftest import enrol, kbs_study, make_user
 
 from .test_admin_workflow import PASSWORD, axe_violations, coordinator_page
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('sites', '0005_versions'),
-        ('trials', '0010_enrolment_moves_to_consents'),
+        ('trials', '0012_study_search_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
