@@ -6,6 +6,7 @@ each refusal, why.
 """
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.template.response import TemplateResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 ACTION_TEMPLATE = "admin/action_with_form.html"
@@ -30,7 +32,11 @@ class ActionReasonForm(forms.Form):
 
 
 def apply_each(
-    request, model_admin, objects: Iterable[Model], apply: Callable[[Model], object], done: str
+    request,
+    model_admin,
+    objects: Iterable[Model],
+    apply: Callable[[Any], object],
+    done: str | Promise,
 ) -> int:
     """Run a service on each selected row; report how many changed and each refusal with why."""
     changed = 0
@@ -46,7 +52,7 @@ def apply_each(
         else:
             changed += 1
     if changed:
-        model_admin.message_user(request, done % {"n": changed}, messages.SUCCESS)
+        model_admin.message_user(request, str(done) % {"n": changed}, messages.SUCCESS)
     else:
         model_admin.message_user(request, _("Ingen av de valgte ble endret."), messages.WARNING)
     return changed
@@ -59,12 +65,12 @@ def action_with_form(
     *,
     form_class: type[forms.Form],
     initial: dict,
-    title: str,
-    intro: str,
-    submit_label: str,
+    title: str | Promise,
+    intro: str | Promise,
+    submit_label: str | Promise,
     run: Callable[[forms.Form], None],
-    describe: Callable[[Model], str] = str,
-):
+    describe: Callable[[Any], str] = str,
+) -> TemplateResponse | None:
     """An admin action that first asks for values (a date, a reason), then calls a service.
 
     The first POST (from the change list) shows the form; the second (``apply``) runs it. A form

@@ -3,6 +3,8 @@
 The sponsor ticks the sites selected (none means Norway was not selected) and rates the process.
 """
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,10 +31,15 @@ class OutcomeForm(forms.Form):
 
     def __init__(self, *args, responses: list[FeasibilityResponse], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["selected"].choices = [(str(r.organisation_id), _label(r)) for r in responses]
+        cast(forms.ChoiceField, self.fields["selected"]).choices = [
+            (str(r.organisation_id), _label(r)) for r in responses
+        ]
 
 
-ANSWER_EN = {FeasibilityResponse.Answer.YES: "yes", FeasibilityResponse.Answer.MAYBE: "maybe"}
+ANSWER_EN: dict[str, str] = {
+    FeasibilityResponse.Answer.YES: "yes",
+    FeasibilityResponse.Answer.MAYBE: "maybe",
+}
 
 
 def _label(response: FeasibilityResponse) -> str:
