@@ -6,7 +6,7 @@ each refusal, why.
 """
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +16,9 @@ from django.db.models import Model, QuerySet
 from django.template.response import TemplateResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 ACTION_TEMPLATE = "admin/action_with_form.html"
 
@@ -36,7 +39,7 @@ def apply_each(
     model_admin,
     objects: Iterable[Model],
     apply: Callable[[Any], object],
-    done: str | Promise,
+    done: "str | StrPromise",
 ) -> int:
     """Run a service on each selected row; report how many changed and each refusal with why."""
     changed = 0
@@ -52,7 +55,7 @@ def apply_each(
         else:
             changed += 1
     if changed:
-        model_admin.message_user(request, str(done) % {"n": changed}, messages.SUCCESS)
+        model_admin.message_user(request, done % {"n": changed}, messages.SUCCESS)
     else:
         model_admin.message_user(request, _("Ingen av de valgte ble endret."), messages.WARNING)
     return changed
