@@ -6,6 +6,7 @@ withdrawing consent is the same one form.
 """
 
 import logging
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -95,8 +96,8 @@ class ParticipantChangeForm(ChangeReasonFormMixin, forms.ModelForm):
         model = Participant
         fields = ["birth_year", "sex", "home_municipality"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
         if "birth_year" in cleaned and "sex" in cleaned:
             try:
                 services.participant_update_check(
@@ -220,8 +221,8 @@ class EnrolmentAddForm(NationalIdFormMixin, forms.ModelForm):
         model = Enrolment
         fields = ["site", "included_on"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
         site, included_on = cleaned.get("site"), cleaned.get("included_on")
         pseudonym = cleaned.get("national_id")
         if site and included_on and pseudonym:
@@ -264,8 +265,8 @@ class EnrolmentChangeForm(forms.ModelForm):
         """Did the user change how (or whether) the enrolment ended? (The reason alone is not.)"""
         return any(name in self.changed_data for name in self.ENDING)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
         if any(name in self.errors for name in ("status", "ended_on")):
             return cleaned
         stored = self.instance  # the row as loaded: the form's values are not on it yet
@@ -286,7 +287,7 @@ class EnrolmentChangeForm(forms.ModelForm):
             elif self.ending_changed():
                 services.enrolment_end_check(
                     enrolment=stored,
-                    status=status,
+                    status=status or "",
                     ended_on=ended_on,
                     withdrawal_scope=cleaned.get("withdrawal_scope") or "",
                 )
@@ -316,13 +317,13 @@ class EnrolmentAdmin(ScopedAdmin):
     readonly_fields = ["participant", "study", "site", "included_on"]
     autocomplete_fields = ["site"]
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = EnrolmentAddForm
             kwargs["fields"] = ["national_id", "birth_year", "sex", "site", "included_on"]
         else:
             kwargs["form"] = EnrolmentChangeForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -417,8 +418,8 @@ class ConsentFormForm(forms.ModelForm):
             "document",
         ]
 
-    def _post_clean(self):
-        super()._post_clean()
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]  # Django's BaseModelForm hook, absent from the stubs
         try:
             services.consent_form_check(form=self.instance)
         except ValidationError as exc:
@@ -459,8 +460,8 @@ class ConsentEventAddForm(NationalIdFormMixin, forms.ModelForm):
         model = ConsentEvent
         fields = ["study", "kind", "form", "channel", "scope", "reason", "occurred_at"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
         kind = cleaned.get("kind")
         if kind == ConsentEvent.Kind.GIVEN:
             if not cleaned.get("form"):
@@ -608,10 +609,10 @@ class ReservationAdmin(ScopedAdmin):
     search_fields = ["=participant__pseudonym"]
     actions = ["lift"]
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = ReservationAddForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):
         return (
@@ -732,6 +733,22 @@ class IntegrationClientAdmin(ScopedAdmin):
         messages.warning(request, _("Token (vises bare nå, ta vare på det): %(t)s") % {"t": token})
 
 
+_BATCH_FIELDS: tuple[str, ...] = (
+    "batch_id",
+    "period",
+    "organisation",
+    "file_name",
+    "row_count",
+    "sha256",
+    "rules_version",
+    "status",
+    "created_at",
+    "sent_at",
+    "superseded_at",
+    "superseded_by",
+)
+
+
 @admin.register(ExportBatch)
 class ExportBatchAdmin(ScopedAdmin):
     """The register export's batches, read-only: what each file held and when it was replaced.
@@ -753,21 +770,8 @@ class ExportBatchAdmin(ScopedAdmin):
     list_filter = ["status", "period", "rules_version"]
     search_fields = ["=batch_id", "=period", "file_name", "organisation__name"]
     date_hierarchy = "created_at"
-    fields = [
-        "batch_id",
-        "period",
-        "organisation",
-        "file_name",
-        "row_count",
-        "sha256",
-        "rules_version",
-        "status",
-        "created_at",
-        "sent_at",
-        "superseded_at",
-        "superseded_by",
-    ]
-    readonly_fields = fields
+    fields = _BATCH_FIELDS
+    readonly_fields = _BATCH_FIELDS
 
     def has_add_permission(self, request):
         return False

@@ -2,6 +2,7 @@
 and which rows a back-office user may see."""
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     BooleanField,
@@ -24,6 +25,16 @@ from trials import selectors as trials_selectors
 from trials.models import Study, StudySite
 
 from .models import ConsentEvent, ConsentForm, Enrolment, Participant, Reservation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _LatestState(TypedDict):
+    """The state ``_state_of_latest`` adds to the latest event (a ``ConsentState`` value)."""
+
+    state: str
+
 
 # Consent semantics (README, "Consent semantics"). One consent is a participant × study. Its state
 # is its latest event in recording order (the highest id), never the latest ``occurred_at``: two
@@ -72,7 +83,9 @@ def consent_form_superseded(*, on: dt.date) -> QuerySet[ConsentForm]:
     return ConsentForm.objects.filter(Exists(newer))
 
 
-def _state_of_latest(*, participant, study, on: dt.date) -> QuerySet[ConsentEvent]:
+def _state_of_latest(
+    *, participant, study, on: dt.date
+) -> "QuerySet[WithAnnotations[ConsentEvent, _LatestState]]":
     """The consent's latest recorded event, annotated with its state on the day ``on``."""
     superseded = consent_form_superseded(on=on).values("pk")
     return consent_ledger(participant=participant, study=study).annotate(

@@ -6,6 +6,7 @@ each refusal, why.
 """
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -13,7 +14,11 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.template.response import TemplateResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 ACTION_TEMPLATE = "admin/action_with_form.html"
 
@@ -30,7 +35,11 @@ class ActionReasonForm(forms.Form):
 
 
 def apply_each(
-    request, model_admin, objects: Iterable[Model], apply: Callable[[Model], object], done: str
+    request,
+    model_admin,
+    objects: Iterable[Model],
+    apply: Callable[[Any], object],
+    done: "str | StrPromise",
 ) -> int:
     """Run a service on each selected row; report how many changed and each refusal with why."""
     changed = 0
@@ -59,12 +68,12 @@ def action_with_form(
     *,
     form_class: type[forms.Form],
     initial: dict,
-    title: str,
-    intro: str,
-    submit_label: str,
+    title: str | Promise,
+    intro: str | Promise,
+    submit_label: str | Promise,
     run: Callable[[forms.Form], None],
-    describe: Callable[[Model], str] = str,
-):
+    describe: Callable[[Any], str] = str,
+) -> TemplateResponse | None:
     """An admin action that first asks for values (a date, a reason), then calls a service.
 
     The first POST (from the change list) shows the form; the second (``apply``) runs it. A form

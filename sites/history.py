@@ -21,7 +21,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, TypeVar, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union, cast
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -113,7 +113,9 @@ def _unstamp(obj: models.Model) -> None:
 
 
 def _user(user: User) -> "AbstractBaseUser | None":
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return cast("AbstractBaseUser", user)  # an authenticated user is never the AnonymousUser
 
 
 def _next_versions(model: type[models.Model], pks: list[Any]) -> dict[Any, int]:
@@ -210,7 +212,8 @@ def bulk_update_with_history(
         if "version" in names:
             versions = _next_versions(model, [obj.pk for obj in objs])
             for obj in objs:
-                obj.version = versions.get(obj.pk, obj.version) + 1  # type: ignore[attr-defined]
+                current = versions.get(obj.pk)
+                obj.version = (obj.version if current is None else current) + 1  # type: ignore[attr-defined]
             if "version" not in fields:
                 fields.append("version")
         for obj in objs:

@@ -8,6 +8,7 @@ links to its history; nothing is overwritten silently.
 """
 
 import zoneinfo
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -60,6 +61,7 @@ def stale_error(obj: models.Model) -> StaleObjectError:
     except NoReverseMatch:
         url = ""
     name = _definite_name(model)
+    message: str
     if url:
         message = format_html(
             "{} ble endret av {} {} etter at du åpnet den, og endringene dine er ikke lagret. "
@@ -113,8 +115,8 @@ class VersionedFormMixin(forms.Form):
         if instance is not None and instance.pk is not None and "expected_version" in self.fields:
             self.fields["expected_version"].initial = instance.version
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
         instance = getattr(self, "instance", None)
         if instance is not None:
             version_check(obj=instance, expected_version=cleaned.get("expected_version"))

@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission, User
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.translation import gettext as _
 
+from .history import save_with_history
 from .models import Organisation, Region, UserScope
 from .security.security_log import security_actor
 
@@ -224,7 +225,7 @@ _RIGHTS_CACHES = ("_perm_cache", "_group_perm_cache", "_user_perm_cache", "_port
 @transaction.atomic
 def user_scope_assign(
     *,
-    user: AbstractBaseUser,
+    user: User,
     role: str,
     region: Region | None = None,
     organisation: Organisation | None = None,
@@ -246,9 +247,7 @@ def user_scope_assign(
         if scope.pk is None or any(getattr(scope, k) != v for k, v in new.items()):
             scope.role, scope.region, scope.organisation = role, region, organisation
             scope.full_clean()
-            scope._change_reason = _("Rolle: %(role)s") % {"role": role.label}
-            scope._history_user = actor
-            scope.save()
+            save_with_history(scope, user=actor, reason=_("Rolle: %(role)s") % {"role": role.label})
 
         group = Group.objects.filter(name=GROUP_NAMES[role]).first()
         if group is None:

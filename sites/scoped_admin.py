@@ -11,7 +11,7 @@ to the history with who and when.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -79,7 +79,13 @@ class ChangeReasonFormMixin(forms.Form):
         return True
 
 
-class _ScopedChoices:
+if TYPE_CHECKING:  # the mixin is always combined with a ModelAdmin or an inline
+    _ChoicesBase = admin.options.BaseModelAdmin
+else:
+    _ChoicesBase = object
+
+
+class _ScopedChoices(_ChoicesBase):
     """Form fields that point at a model with an access rule offer only the rows the user may
     choose (and, on an existing row, the value it already has)."""
 
@@ -203,7 +209,7 @@ class ScopedAdmin(_ScopedChoices, SimpleHistoryAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
             return form
-        mixins = []
+        mixins: list[type[forms.BaseForm]] = []
         if is_versioned(self.model) and "expected_version" not in form.base_fields:
             mixins.append(VersionedFormMixin)  # a save over someone else's is refused
         if (

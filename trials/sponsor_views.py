@@ -5,6 +5,8 @@ The page is in the public site's design, in English (international sponsors) or 
 with ``?lang=`` like the study finder.
 """
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,7 +44,9 @@ class OutcomeForm(forms.Form):
 
     def __init__(self, *args, responses: list[FeasibilityResponse], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["selected"].choices = [(str(r.organisation_id), _label(r)) for r in responses]
+        cast(forms.ChoiceField, self.fields["selected"]).choices = [
+            (str(r.organisation_id), _label(r)) for r in responses
+        ]
 
     def full_clean(self) -> None:
         """A field in error points its inputs at the message (``<auto_id>-error`` in the page)."""

@@ -11,6 +11,7 @@ field name.
 import datetime as dt
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
@@ -24,6 +25,9 @@ from ..models import ConsentEvent, ConsentForm, Participant, Reservation
 from ..national_id import national_id_validate
 from ..services.participants import BIRTH_YEAR_MIN, participant_update_check
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 # A name that may be repeated in "unknown field": letters, digits and _, no run of digits.
 _PLAIN_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z_]*(?:\d{1,3}[A-Za-z_]*)*")
 # Times in the future are refused beyond this (clocks differ).
@@ -33,7 +37,9 @@ FUTURE_SKEW = dt.timedelta(minutes=5)
 def _choice(choices, **kwargs) -> serializers.ChoiceField:
     """A choice field whose refusal lists what is allowed and never repeats the value sent."""
     allowed = ", ".join(str(c[0] if isinstance(c, tuple | list) else c) for c in choices)
-    messages = {"invalid_choice": f"Ugyldig verdi. Tillatte verdier: {allowed}."}
+    messages: dict[str, str | StrPromise] = {
+        "invalid_choice": f"Ugyldig verdi. Tillatte verdier: {allowed}."
+    }
     return serializers.ChoiceField(choices=choices, error_messages=messages, **kwargs)
 
 

@@ -3,7 +3,7 @@
 import datetime as dt
 import logging
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -90,7 +90,7 @@ def consent_give(
     form: ConsentForm,
     channel: str,
     occurred_at: dt.datetime,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     client: IntegrationClient | None = None,
 ) -> ConsentEvent:
     """Record consent on a form version. A later version after an earlier consent is a re-consent."""
@@ -168,7 +168,7 @@ def consent_withdraw(
     scope: str,
     occurred_at: dt.datetime,
     reason: str = ConsentEvent.Reason.NOT_GIVEN,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     client: IntegrationClient | None = None,
 ) -> ConsentEvent:
     """Withdraw consent. Takes effect at once: the enrolment ends, the export leaves the participant

@@ -1,6 +1,6 @@
 """Consent form versions: a version someone has consented on is never changed, a new one is added."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,8 +22,8 @@ FROZEN_WHEN_IN_USE = (
 """What a consent was given on: fixed once any consent event refers to the version."""
 
 
-def _value(form: ConsentForm, name: str):
-    value = getattr(form, form._meta.get_field(name).attname)
+def _value(form: ConsentForm, name: str) -> object:
+    value = form.serializable_value(name)  # the stored value (a foreign key's id, not its row)
     return value.name if name == "document" else value
 
 
@@ -57,7 +57,7 @@ def consent_form_check(*, form: ConsentForm) -> None:
 def consent_form_save(
     *,
     form: ConsentForm,
-    user: AbstractBaseUser | None,
+    user: User | None,
     reason: str,
     expected_version: int | None = None,
 ) -> ConsentForm:

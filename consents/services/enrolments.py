@@ -3,7 +3,7 @@
 import datetime as dt
 import logging
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -93,7 +93,7 @@ def enrolment_create(
     participant: Participant,
     site: StudySite,
     included_on: dt.date,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> Enrolment:
     """Include a participant in a study at a site, or refuse with the reasons."""
     site = StudySite.objects.select_related("study").get(pk=site.pk)
@@ -204,7 +204,7 @@ def enrolment_end(
     status: str,
     ended_on: dt.date,
     reason: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     change_reason: str = "",
     withdrawal_scope: str = "",
     withdrawal_reason: str = "",
@@ -296,7 +296,7 @@ def enrolment_reopen_check(*, enrolment: Enrolment) -> None:
 def enrolment_reopen(
     *,
     enrolment: Enrolment,
-    user: AbstractBaseUser | None,
+    user: User | None,
     reason: str,
     expected_version: int | None = None,
 ) -> Enrolment:

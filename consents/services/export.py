@@ -272,6 +272,7 @@ def _publish(*, period: str, out_dir: Path, made: list[_File]) -> ExportResult:
     result = ExportResult(period=period)
     for file in made:
         final = out_dir / file.name
+        assert file.tmp is not None  # every file in ``made`` has been written
         os.replace(file.tmp, final)
         file.tmp = None
         _atomic_write_text(final.with_name(final.name + SIDECAR), f"{file.sha256}  {file.name}\n")

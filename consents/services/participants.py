@@ -7,7 +7,7 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -119,7 +119,7 @@ def participant_update(
     participant: Participant,
     birth_year: int | None,
     sex: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     reason: str,
     home_municipality: Municipality | None | object = _KEEP,
     expected_version: int | None = None,

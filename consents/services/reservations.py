@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ def reservation_register(
     participant: Participant,
     scope: str,
     registered_at: dt.datetime,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     client: IntegrationClient | None = None,
 ) -> Reservation:
     """Reserve a person against a secondary use. Registering the same reservation again is a no-op."""
@@ -45,7 +45,7 @@ def reservation_lift(
     participant: Participant,
     scope: str,
     lifted_at: dt.datetime,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     reason: str = "",
     client: IntegrationClient | None = None,
 ) -> int:

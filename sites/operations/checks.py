@@ -189,7 +189,7 @@ SECRETS: tuple[Secret, ...] = (
 def check_production_secrets(app_configs, **kwargs) -> list[checks.CheckMessage]:
     if settings.DEBUG:
         return []
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for secret in SECRETS:
         value = secret.read()
         if value is None and secret.optional:

@@ -48,6 +48,7 @@ def _wants_json(request) -> bool:
 
 
 def _plain(request, message: str, status: int) -> HttpResponse:
+    response: HttpResponse
     if _wants_json(request):
         response = JsonResponse({"detail": message}, status=status)
     else:

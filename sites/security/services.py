@@ -49,5 +49,5 @@ def totp_verify(*, request, user: AbstractBaseUser, token: str) -> bool:
     if device is None:
         security_event("totp_failed", request=request, user=user, level=30)
         return False
-    user.otp_device = device
+    user.otp_device = device  # type: ignore[attr-defined]  # django-otp's attribute, unknown to the stubs
     return True

@@ -1,6 +1,8 @@
 """Admin for industry agreements and milestones: overdue milestones flagged, the "delivered
 according to agreement" verdict per agreement, and summaries per organisation and region."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -31,6 +33,15 @@ from ..services.agreements import (
     milestone_mark_missed,
     milestone_save,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Enrolled(TypedDict):
+    """The count ``agreement_list_with_delivery`` adds to each agreement."""
+
+    enrolled: int
 
 
 class AgreementCancelForm(forms.Form):
@@ -68,8 +79,8 @@ class AgreementForm(forms.ModelForm):
             "contact_email",
         ]
 
-    def _post_clean(self):
-        super()._post_clean()
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]  # Django's BaseModelForm hook, absent from the stubs
         try:
             agreement_save_check(agreement=self.instance)
         except ValidationError as exc:
@@ -83,8 +94,8 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["agreement", "kind", "planned_on", "actual_on", "status"]
 
-    def _post_clean(self):
-        super()._post_clean()
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]  # Django's BaseModelForm hook, absent from the stubs
         try:
             milestone_check(milestone=self.instance)
         except ValidationError as exc:
@@ -284,7 +295,7 @@ class AgreementAdmin(ScopedAdmin):
         return agreement_list_with_delivery(super().scoped_queryset(request))
 
     @admin.display(description=_("rekruttert / lovet"))
-    def recruitment(self, obj: Agreement) -> str:
+    def recruitment(self, obj: "WithAnnotations[Agreement, _Enrolled]") -> str:
         return f"{obj.enrolled} / {obj.recruitment_commitment if obj.recruitment_commitment is not None else '–'}"
 
     @admin.display(description=_("forfalte milepæler"))

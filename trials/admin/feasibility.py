@@ -1,6 +1,8 @@
 """Admin for feasibility requests (NorTrials), organisations' answers (their tasks), interest
 profiles and sponsor contacts. Rows are scoped by the access policy (``sites.access``)."""
 
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -25,23 +27,36 @@ from ..models import (
 from ..selectors.suggestions import feasibility_site_suggestions
 from ..services import feasibility as services
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Answered(TypedDict):
+    """The counts ``FeasibilityRequestAdmin.scoped_queryset`` adds to each row."""
+
+    n_responses: int
+    n_answered: int
+
+
+_RESPONSE_FIELDS: tuple[str, ...] = (
+    "organisation",
+    "answer",
+    "eligible_patients_per_year",
+    "proposed_investigator",
+    "earliest_start",
+    "reason_no",
+    "answered_at",
+    "reminded_at",
+    "selected",
+)
+
 
 class ResponseInline(ScopedInline, admin.TabularInline):
     model = FeasibilityResponse
     extra = 0
     can_delete = False
-    fields = [
-        "organisation",
-        "answer",
-        "eligible_patients_per_year",
-        "proposed_investigator",
-        "earliest_start",
-        "reason_no",
-        "answered_at",
-        "reminded_at",
-        "selected",
-    ]
-    readonly_fields = fields
+    fields = _RESPONSE_FIELDS
+    readonly_fields = _RESPONSE_FIELDS
     show_change_link = True
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -188,11 +203,11 @@ class FeasibilityRequestAdmin(ScopedAdmin):
         return left
 
     @admin.display(description=_("virkedager brukt"))
-    def days_taken(self, obj: FeasibilityRequest) -> int:
+    def days_taken(self, obj: FeasibilityRequest) -> int | None:
         return services.feasibility_clock(request=obj, today=timezone.localdate())["days_taken"]
 
     @admin.display(description=_("svar"))
-    def answers(self, obj: FeasibilityRequest) -> str:
+    def answers(self, obj: "WithAnnotations[FeasibilityRequest, _Answered]") -> str:
         return f"{obj.n_answered}/{obj.n_responses}"
 
     @admin.display(description=_("klokke"))
@@ -292,8 +307,8 @@ class ResponseAnswerForm(forms.ModelForm):
             "earliest_start",
         ]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
         services.feasibility_answer_check(
             answer=data.get("answer") or "",
             reason_no=data.get("reason_no") or "",

@@ -4,6 +4,8 @@ No login; throttled per client address; a 400 lists field errors in Norwegian. T
 reference and the deadline; the sponsor also gets a confirmation e-mail.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import MultipleObjectsReturned
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,6 +20,9 @@ from sites.models import Organisation, Region
 from ..models import FeasibilityRequest, HealthCategory, Study
 from ..services.feasibility import feasibility_request_create
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 
 class FeasibilityIntakeThrottle(ClientAddressThrottle):
     """Per client address (it sends e-mail): a made-up ``X-Forwarded-For`` starts no new budget."""
@@ -28,7 +33,7 @@ class FeasibilityIntakeThrottle(ClientAddressThrottle):
         return settings.FEASIBILITY_INTAKE_RATE
 
 
-def _required(field: str) -> dict[str, str]:
+def _required(field: str) -> "dict[str, str | StrPromise]":
     return {
         "required": f"{field} må fylles ut.",
         "blank": f"{field} må fylles ut.",
@@ -189,7 +194,7 @@ class FeasibilityRequestIntakeView(APIView):
             )
         except DjangoValidationError as exc:
             return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
-        created.sites_asked = created.responses.count()
+        created.sites_asked = created.responses.count()  # type: ignore[attr-defined]  # read by the serializer, set on this instance only
         return Response(
             FeasibilityRequestCreatedSerializer(created).data, status=status.HTTP_201_CREATED
         )

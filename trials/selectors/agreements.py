@@ -77,7 +77,7 @@ def agreement_delivery(*, agreement: Agreement, today: dt.date) -> Delivery:
     for m in milestones:
         if m.status == Milestone.Status.MISSED:
             reasons.append(_("%(m)s ble ikke nådd.") % {"m": m.get_kind_display()})
-        elif m.status == Milestone.Status.MET and _late(m):
+        elif m.status == Milestone.Status.MET and m.actual_on is not None and _late(m):
             days = (m.actual_on - m.planned_on).days
             reasons.append(
                 _("%(m)s nådd %(d)s dager for sent.") % {"m": m.get_kind_display(), "d": days}
