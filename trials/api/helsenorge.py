@@ -9,6 +9,7 @@ from sites.api.base import PublicAPIView
 
 from .. import search
 from ..helsenorge import STATUS_ONGOING, STATUS_OPEN
+from ..models import Study
 from ..selectors.helsenorge import helsenorge_feed
 
 PLACEHOLDER = "KS00000000"
@@ -46,6 +47,7 @@ class HelsenorgeFeedView(PublicAPIView):
     når ingenting offentlig er endret."""
 
     serializer_class = HelsenorgeListingOutput
+    queryset = Study.objects.none()  # names the model for the schema; the feed reads a selector
     change_stamp = staticmethod(search.public_change_stamp)
 
     def get(self, request, *args, **kwargs):
