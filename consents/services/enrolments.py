@@ -44,38 +44,12 @@ def _consent_missing(*, participant: Participant, study: Study) -> str | None:
 def enrolment_check(*, participant: Participant, site: StudySite, included_on: dt.date) -> None:
     """Raise a ValidationError with every reason the inclusion is refused."""
     study = site.study
-    errors: list[str] = []
-    if participant.erased_at or participant.erasure_due_on:
-        errors.append(_("Deltakeren har bedt om sletting og kan ikke inkluderes."))
-    if included_on > timezone.localdate():
-        errors.append(_("Inklusjonsdatoen kan ikke være fram i tid."))
-    approvals = [d for d in (study.rek_approved_on, study.dmp_approved_on) if d]
-    if not study.rek_approved_on:
-        errors.append(_("Studien er ikke godkjent av REK; ingen kan inkluderes ennå."))
-    elif included_on < max(approvals):
-        errors.append(
-            _("Inklusjonsdatoen %(d)s er før studien ble godkjent (%(a)s).")
-            % {"d": included_on, "a": max(approvals)}
-        )
-    if site.status != StudySite.Status.OPEN:
-        errors.append(_("Studiestedet er ikke åpent for inklusjon."))
-    if site.activated_on is None:
-        errors.append(_("Studiestedet er ikke aktivert."))
-    elif included_on < site.activated_on:
-        errors.append(
-            _("Inklusjonsdatoen %(d)s er før studiestedet ble aktivert (%(a)s).")
-            % {"d": included_on, "a": site.activated_on}
-        )
-    missing = _consent_missing(participant=participant, study=study)
-    if missing:
-        errors.append(missing)
-    elif study_requires_consent(study):
-        since = consent_valid_since(participant=participant, study=study)
-        if since is not None and included_on < timezone.localdate(since):
-            errors.append(
-                _("Inklusjonsdatoen er før samtykket ble gitt (%(d)s).")
-                % {"d": _day(timezone.localdate(since))}
-            )
+    errors = [
+        *_participant_refusals(participant=participant, included_on=included_on),
+        *_approval_refusals(study=study, included_on=included_on),
+        *_site_refusals(site=site, included_on=included_on),
+        *_consent_refusals(participant=participant, study=study, included_on=included_on),
+    ]
     if (
         participant.pk
         and Enrolment.objects.filter(
@@ -85,6 +59,55 @@ def enrolment_check(*, participant: Participant, site: StudySite, included_on: d
         errors.append(_("Deltakeren er allerede inkludert i denne studien."))
     if errors:
         raise ValidationError(errors)
+
+
+def _participant_refusals(*, participant: Participant, included_on: dt.date) -> list[str]:
+    errors = []
+    if participant.erased_at or participant.erasure_due_on:
+        errors.append(_("Deltakeren har bedt om sletting og kan ikke inkluderes."))
+    if included_on > timezone.localdate():
+        errors.append(_("Inklusjonsdatoen kan ikke være fram i tid."))
+    return errors
+
+
+def _approval_refusals(*, study: Study, included_on: dt.date) -> list[str]:
+    approvals = [d for d in (study.rek_approved_on, study.dmp_approved_on) if d]
+    if not study.rek_approved_on:
+        return [_("Studien er ikke godkjent av REK; ingen kan inkluderes ennå.")]
+    if included_on < max(approvals):
+        return [
+            _("Inklusjonsdatoen %(d)s er før studien ble godkjent (%(a)s).")
+            % {"d": included_on, "a": max(approvals)}
+        ]
+    return []
+
+
+def _site_refusals(*, site: StudySite, included_on: dt.date) -> list[str]:
+    errors = []
+    if site.status != StudySite.Status.OPEN:
+        errors.append(_("Studiestedet er ikke åpent for inklusjon."))
+    if site.activated_on is None:
+        errors.append(_("Studiestedet er ikke aktivert."))
+    elif included_on < site.activated_on:
+        errors.append(
+            _("Inklusjonsdatoen %(d)s er før studiestedet ble aktivert (%(a)s).")
+            % {"d": included_on, "a": site.activated_on}
+        )
+    return errors
+
+
+def _consent_refusals(*, participant: Participant, study: Study, included_on: dt.date) -> list[str]:
+    missing = _consent_missing(participant=participant, study=study)
+    if missing:
+        return [missing]
+    if study_requires_consent(study):
+        since = consent_valid_since(participant=participant, study=study)
+        if since is not None and included_on < timezone.localdate(since):
+            return [
+                _("Inklusjonsdatoen er før samtykket ble gitt (%(d)s).")
+                % {"d": _day(timezone.localdate(since))}
+            ]
+    return []
 
 
 @transaction.atomic
@@ -132,28 +155,7 @@ def enrolment_end_check(
     consent ledger) and is only undone by ``enrolment_reopen`` after new consent.
     """
     today = today or timezone.localdate()
-    if status not in ENDED:
-        raise ValidationError(
-            {"status": _("Velg fullført, trukket seg eller tapt for oppfølging.")}
-        )
-    if enrolment.status == Enrolment.Status.WITHDRAWN:
-        raise ValidationError(
-            {
-                "status": _(
-                    "Inklusjonen ble avsluttet fordi samtykket ble trukket, og kan ikke endres. "
-                    "Er det registrert nytt samtykke, kan inklusjonen gjenåpnes."
-                )
-            }
-        )
-    if enrolment.status != Enrolment.Status.INCLUDED and status == Enrolment.Status.WITHDRAWN:
-        raise ValidationError(
-            {
-                "status": _(
-                    "Inklusjonen er allerede avsluttet. Registrer tilbaketrekkingen av samtykket "
-                    "i samtykkeprotokollen."
-                )
-            }
-        )
+    _refuse_end_status(enrolment=enrolment, status=status)
     errors: dict[str, str] = {}
     if ended_on is None:
         errors["ended_on"] = _("Oppgi datoen inklusjonen ble avsluttet.")
@@ -178,6 +180,32 @@ def enrolment_end_check(
             ) % {"d": _day(timezone.localdate(latest))}
     if errors:
         raise ValidationError(errors)
+
+
+def _refuse_end_status(*, enrolment: Enrolment, status: str) -> None:
+    """An enrolment ends as completed, withdrawn or lost; a withdrawal is final."""
+    if status not in ENDED:
+        raise ValidationError(
+            {"status": _("Velg fullført, trukket seg eller tapt for oppfølging.")}
+        )
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Inklusjonen ble avsluttet fordi samtykket ble trukket, og kan ikke endres. "
+                    "Er det registrert nytt samtykke, kan inklusjonen gjenåpnes."
+                )
+            }
+        )
+    if enrolment.status != Enrolment.Status.INCLUDED and status == Enrolment.Status.WITHDRAWN:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Inklusjonen er allerede avsluttet. Registrer tilbaketrekkingen av samtykket "
+                    "i samtykkeprotokollen."
+                )
+            }
+        )
 
 
 def _withdrawal_moment(ended_on: dt.date, *, latest: dt.datetime | None) -> dt.datetime:

@@ -435,6 +435,24 @@ def participation_export_reconcile(
         batch.file_name: batch
         for batch in ExportBatch.objects.filter(period=period, status=ExportBatch.Status.CURRENT)
     }
+    expected = _expected_files(period, chunk_size)
+    on_disk = sorted(p.name for p in out_dir.iterdir() if p.is_file()) if out_dir.is_dir() else []
+    report = ReconcileReport(
+        period=period, directory=out_dir, batches=len(batches), files_on_disk=len(on_disk)
+    )
+    digests: dict[str, tuple[str, int]] = {}
+    for name, batch in sorted(batches.items()):
+        report.differences += _batch_file_differences(name, batch, out_dir / name, digests)
+        report.differences += _sidecar_differences(name, batch, out_dir)
+        report.differences += _batch_rule_differences(name, batch, expected.get(name))
+    report.differences += _unbatched_differences(expected, batches)
+    report.differences += _stray_differences(on_disk, batches)
+    report.differences += _person_differences(period, out_dir, on_disk, expected, digests)
+    return report
+
+
+def _expected_files(period: str, chunk_size: int) -> dict[str, _File]:
+    """The files the export would write now, each with its checksum and row count."""
     expected: dict[str, _File] = {}
     for file, lines in _files(period, chunk_size):
         digest = hashlib.sha256()
@@ -443,97 +461,111 @@ def participation_export_reconcile(
             file.rows += 1
         file.sha256 = digest.hexdigest()
         expected[file.name] = file
-    on_disk = sorted(p.name for p in out_dir.iterdir() if p.is_file()) if out_dir.is_dir() else []
-    report = ReconcileReport(
-        period=period, directory=out_dir, batches=len(batches), files_on_disk=len(on_disk)
-    )
-    add = report.differences.append
-    digests: dict[str, tuple[str, int]] = {}
+    return expected
 
-    for name, batch in sorted(batches.items()):
-        path = out_dir / name
-        if not path.is_file():
-            add(
-                Difference(
-                    DifferenceKind.MISSING_FILE,
-                    name,
-                    f"filen til batch {batch.batch_id} mangler på disk",
-                    f"the file of batch {batch.batch_id} is missing on disk",
-                )
+
+def _batch_file_differences(
+    name: str, batch: ExportBatch, path: Path, digests: dict[str, tuple[str, int]]
+) -> list[Difference]:
+    differences: list[Difference] = []
+    add = differences.append
+    if not path.is_file():
+        add(
+            Difference(
+                DifferenceKind.MISSING_FILE,
+                name,
+                f"filen til batch {batch.batch_id} mangler på disk",
+                f"the file of batch {batch.batch_id} is missing on disk",
             )
-        else:
-            sha, rows = digests[name] = _digest_file(path)
-            if sha != batch.sha256:
-                add(
-                    Difference(
-                        DifferenceKind.CHECKSUM_MISMATCH,
-                        name,
-                        f"sjekksummen på disk er {sha}, batchen har {batch.sha256}",
-                        f"the checksum on disk is {sha}, the batch has {batch.sha256}",
-                    )
-                )
-            if rows != batch.row_count:
-                add(
-                    Difference(
-                        DifferenceKind.ROW_COUNT_MISMATCH,
-                        name,
-                        f"{rows} rader på disk, batchen har {batch.row_count}",
-                        f"{rows} rows on disk, the batch has {batch.row_count}",
-                    )
-                )
-        sidecar = out_dir / (name + SIDECAR)
-        if not sidecar.is_file():
-            add(
-                Difference(
-                    DifferenceKind.MISSING_FILE,
-                    sidecar.name,
-                    "sjekksumfilen mangler på disk",
-                    "the checksum file is missing on disk",
-                )
-            )
-        elif sidecar.read_text(errors="replace").split()[:1] != [batch.sha256]:
+        )
+    else:
+        sha, rows = digests[name] = _digest_file(path)
+        if sha != batch.sha256:
             add(
                 Difference(
                     DifferenceKind.CHECKSUM_MISMATCH,
-                    sidecar.name,
-                    "sjekksumfilen stemmer ikke med batchen",
-                    "the checksum file does not match the batch",
+                    name,
+                    f"sjekksummen på disk er {sha}, batchen har {batch.sha256}",
+                    f"the checksum on disk is {sha}, the batch has {batch.sha256}",
                 )
             )
-        if batch.rules_version != EXPORT_RULES_VERSION:
+        if rows != batch.row_count:
             add(
                 Difference(
-                    DifferenceKind.RULES_VERSION,
+                    DifferenceKind.ROW_COUNT_MISMATCH,
                     name,
-                    f"batchen er laget etter reglene {batch.rules_version}, gjeldende er "
-                    f"{EXPORT_RULES_VERSION}",
-                    f"the batch was made by rules {batch.rules_version}, the current ones are "
-                    f"{EXPORT_RULES_VERSION}",
+                    f"{rows} rader på disk, batchen har {batch.row_count}",
+                    f"{rows} rows on disk, the batch has {batch.row_count}",
                 )
             )
-        now = expected.get(name)
-        if now is None:
-            add(
-                Difference(
-                    DifferenceKind.STALE_BATCH,
-                    name,
-                    f"eksporten ville nå ikke laget denne filen (batchen har {batch.row_count} "
-                    f"rader)",
-                    f"the export would now not write this file (the batch has "
-                    f"{batch.row_count} rows)",
-                )
+    return differences
+
+
+def _sidecar_differences(name: str, batch: ExportBatch, out_dir: Path) -> list[Difference]:
+    differences: list[Difference] = []
+    add = differences.append
+    sidecar = out_dir / (name + SIDECAR)
+    if not sidecar.is_file():
+        add(
+            Difference(
+                DifferenceKind.MISSING_FILE,
+                sidecar.name,
+                "sjekksumfilen mangler på disk",
+                "the checksum file is missing on disk",
             )
-        elif now.sha256 != batch.sha256:
-            add(
-                Difference(
-                    DifferenceKind.STALE_BATCH,
-                    name,
-                    f"eksporten ville nå skrevet den annerledes: {now.rows} rader, batchen har "
-                    f"{batch.row_count}",
-                    f"the export would now write it differently: {now.rows} rows, the batch has "
-                    f"{batch.row_count}",
-                )
+        )
+    elif sidecar.read_text(errors="replace").split()[:1] != [batch.sha256]:
+        add(
+            Difference(
+                DifferenceKind.CHECKSUM_MISMATCH,
+                sidecar.name,
+                "sjekksumfilen stemmer ikke med batchen",
+                "the checksum file does not match the batch",
             )
+        )
+    return differences
+
+
+def _batch_rule_differences(name: str, batch: ExportBatch, now: _File | None) -> list[Difference]:
+    differences: list[Difference] = []
+    add = differences.append
+    if batch.rules_version != EXPORT_RULES_VERSION:
+        add(
+            Difference(
+                DifferenceKind.RULES_VERSION,
+                name,
+                f"batchen er laget etter reglene {batch.rules_version}, gjeldende er "
+                f"{EXPORT_RULES_VERSION}",
+                f"the batch was made by rules {batch.rules_version}, the current ones are "
+                f"{EXPORT_RULES_VERSION}",
+            )
+        )
+    if now is None:
+        add(
+            Difference(
+                DifferenceKind.STALE_BATCH,
+                name,
+                f"eksporten ville nå ikke laget denne filen (batchen har {batch.row_count} rader)",
+                f"the export would now not write this file (the batch has {batch.row_count} rows)",
+            )
+        )
+    elif now.sha256 != batch.sha256:
+        add(
+            Difference(
+                DifferenceKind.STALE_BATCH,
+                name,
+                f"eksporten ville nå skrevet den annerledes: {now.rows} rader, batchen har "
+                f"{batch.row_count}",
+                f"the export would now write it differently: {now.rows} rows, the batch has "
+                f"{batch.row_count}",
+            )
+        )
+    return differences
+
+
+def _unbatched_differences(expected: dict[str, _File], batches: dict) -> list[Difference]:
+    differences: list[Difference] = []
+    add = differences.append
     for name, file in sorted(expected.items()):
         if name not in batches:
             add(
@@ -545,6 +577,12 @@ def participation_export_reconcile(
                 )
             )
 
+    return differences
+
+
+def _stray_differences(on_disk: list[str], batches: dict) -> list[Difference]:
+    differences: list[Difference] = []
+    add = differences.append
     belongs = {n for name in batches for n in (name, name + SIDECAR)}
     for name in on_disk:
         if name not in belongs:
@@ -556,6 +594,19 @@ def participation_export_reconcile(
                     "the file belongs to no current batch",
                 )
             )
+    return differences
+
+
+def _person_differences(
+    period: str,
+    out_dir: Path,
+    on_disk: list[str],
+    expected: dict[str, _File],
+    digests: dict[str, tuple[str, int]],
+) -> list[Difference]:
+    """Persons in a file on disk whom the export would now leave out."""
+    differences: list[Difference] = []
+    add = differences.append
     for name in on_disk:
         if name.endswith(SIDECAR):
             continue
@@ -577,4 +628,4 @@ def participation_export_reconcile(
                     f"{_line_numbers(numbers)})",
                 )
             )
-    return report
+    return differences
