@@ -39,6 +39,7 @@ from trials.models import Agreement, FeasibilityRequest, Milestone, Study, Study
 from . import denominators
 from .aggregates import DaysBetween, Median
 from .coverage import percent
+from .kbs.selectors import kbs_trust_contributions
 from .methods import METHODS
 from .periods import Period
 
@@ -600,6 +601,45 @@ def kbs_count(period: Period) -> list[Row]:
     )
 
 
+def kbs_reported(period: Period, *, measure: str) -> list[Row]:
+    """From the finalised yearly KBS report to NVA (``indicators.kbs``), for a whole year only:
+    per health trust, per region of the trusts and nationally; a project reported at two trusts
+    is one project in their region and nationally."""
+    if period.kind != "year":
+        return []
+    contributions = kbs_trust_contributions(year=period.start.year)
+    regions = dict(
+        Organisation.objects.filter(pk__in={c[0] for c in contributions}).values_list(
+            "pk", "region_id"
+        )
+    )
+    groups: dict[tuple[str, int | None, int | None], tuple[set[int], int]] = {}
+    for trust, project_id, recruited in contributions:
+        scopes = [(NATIONAL, None, None), (TRUST, None, trust)]
+        if regions.get(trust):
+            scopes.append((REGION, regions[trust], None))
+        for scope in scopes:
+            projects, patients = groups.get(scope, (set(), 0))
+            groups[scope] = (projects | {project_id}, patients + recruited)
+    rows = []
+    for (level, region_id, organisation_id), (projects, patients) in groups.items():
+        value, numerator, denominator = count(len(projects) if measure == "projects" else patients)
+        rows.append(
+            Row(
+                scope_kind=level,
+                scope_key=scope_key(level, region_id, organisation_id),
+                region_id=region_id,
+                organisation_id=organisation_id,
+                breakdown="",
+                breakdown_value="",
+                value=value,
+                numerator=numerator,
+                denominator=denominator,
+            )
+        )
+    return rows
+
+
 def _site_growth(period: Period, **filters) -> list[Row]:
     last_year = period.same_period_last_year()
     return by_scope(
@@ -973,6 +1013,27 @@ CATALOGUE: dict[str, Definition] = {
             target_note="Doblet i perioden 2021–2025",
             key=True,
             studies=lambda p: studies_with_active_sites(p, study__category=Study.Category.KBS),
+        ),
+        Definition(
+            "kbs-reported-projects",
+            "Kliniske behandlingsstudier rapportert til NVA",
+            "Clinical treatment studies reported to NVA",
+            FOCUS_OVERALL,
+            "studier",
+            compute=lambda p: kbs_reported(p, measure="projects"),
+            annual_only=True,
+            source="Årsrapporteringen av KBS til NVA: den endelige rapporten for året",
+        ),
+        Definition(
+            "kbs-reported-recruited",
+            "Pasienter rekruttert til kliniske behandlingsstudier (rapportert til NVA)",
+            "Patients recruited to clinical treatment studies (reported to NVA)",
+            FOCUS_OVERALL,
+            "pasienter",
+            counts_people=True,
+            compute=lambda p: kbs_reported(p, measure="recruited"),
+            annual_only=True,
+            source="Årsrapporteringen av KBS til NVA: den endelige rapporten for året",
         ),
         Definition(
             "kbs-growth",

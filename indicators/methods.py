@@ -24,6 +24,21 @@ METHODS: dict[str, dict[str, str]] = {
         "numerator": "Nye deltakere i perioden minus nye deltakere i samme periode året før",
         "denominator": "Nye deltakere i samme periode året før",
     },
+    "kbs-reported-projects": {
+        "description": "Antall kliniske behandlingsstudier (KBS) som prosjektlederne har meldt som "
+        "rapporterbare for året i årsrapporteringen til Nasjonalt vitenarkiv (NVA), når "
+        "rapporteringsperioden er ferdigstilt. En studie telles ved hvert helseforetak der et "
+        "studiested rapporterte rekrutterte (uten lokale tall: ved helseforetaket som leder den), "
+        "og én gang i regionen og nasjonalt. Bare for hele år.",
+        "numerator": "KBS rapportert for året i den ferdigstilte rapporten",
+    },
+    "kbs-reported-recruited": {
+        "description": "Antall pasienter rekruttert til kliniske behandlingsstudier i året slik "
+        "prosjektlederne og de lokale prosjektlederne bekreftet dem i årsrapporteringen til NVA "
+        "(forhåndsutfylt fra de registrerte inklusjonene), når rapporteringsperioden er "
+        "ferdigstilt. Bare for hele år.",
+        "numerator": "Rekrutterte pasienter rapportert for året, per studiested eller studie",
+    },
     "kbs-share-specialist": {
         "description": "Den offisielle målemetoden (fra 2021): andelen av alle nye pasienter som "
         "ble utredet eller behandlet i spesialisthelsetjenesten i året, som ble rekruttert til en "

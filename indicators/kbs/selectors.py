@@ -180,23 +180,20 @@ class TrustKbs:
     recruited: int
 
 
-def kbs_totals_by_trust(*, year: int) -> list[TrustKbs]:
-    """The count of KBS projects and recruited patients per health trust, from the final report
-    of a finalised year ([] until the year is finalised). A project counts at every trust where a
-    site reported recruits; one without local numbers counts at the trust that leads it."""
+def kbs_trust_contributions(*, year: int) -> list[tuple[int, int, int]]:
+    """(health trust, KBS project, patients recruited there) from the final report of a finalised
+    year ([] until the year is finalised). A project counts at every trust where a site reported
+    recruits; one without local numbers counts, with its total, at the trust that leads it."""
     finalised = Q(
         project__period__year=year,
         project__period__status=ReportingPeriod.Status.FINALISED,
         project__decision=KbsProject.Decision.REPORTABLE,
     )
-    totals: dict[int, tuple[set[int], int]] = {}
     local = (
         KbsSiteNumber.objects.filter(finalised, recruitment_number__gt=0)
         .annotate(trust=organisation_health_trust("site__organisation__"))
         .values_list("trust", "project_id", "recruitment_number")
     )
-    for trust, project_id, number in local:
-        _add(totals, trust, project_id, number)
     without_local = (
         kbs_projects(year=year)
         .filter(period__status=ReportingPeriod.Status.FINALISED)
@@ -205,8 +202,19 @@ def kbs_totals_by_trust(*, year: int) -> list[TrustKbs]:
         .annotate(trust=organisation_health_trust("study__responsible_organisation__"))
         .values_list("trust", "pk", "recruitment_number")
     )
-    for trust, project_id, number in without_local:
-        _add(totals, trust, project_id, number or 0)
+    return [
+        (trust, project_id, number or 0)
+        for trust, project_id, number in [*local, *without_local]
+        if trust is not None
+    ]
+
+
+def kbs_totals_by_trust(*, year: int) -> list[TrustKbs]:
+    """The count of KBS projects and recruited patients per health trust (see
+    ``kbs_trust_contributions``)."""
+    totals: dict[int, tuple[set[int], int]] = {}
+    for trust, project_id, number in kbs_trust_contributions(year=year):
+        _add(totals, trust, project_id, number)
     return [
         TrustKbs(trust_id=trust, projects=len(ids), recruited=recruited)
         for trust, (ids, recruited) in sorted(totals.items())

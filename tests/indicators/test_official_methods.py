@@ -510,16 +510,24 @@ def test_the_monthly_report_shows_the_year_to_date_against_the_annual_targets_wi
     from indicators.selectors import NATIONAL_SCOPE
 
     record(KIND.NEW_SPECIALIST_PATIENTS, 2025, 400)
+    # Five recruits in 2026, so the figure is not hidden as a small count (README, disclosure).
+    from trials.models import StudySite
+
+    sus = StudySite.objects.get(
+        study__category=Study.Category.KBS, organisation__name="Stavanger universitetssjukehus"
+    )
+    for day in range(1, 5):
+        enrol(sus, D(2026, 3, day))
     october = Period.month(2026, 10)
     services.snapshots_compute(period=october)
     services.snapshots_compute_annual(month=october)
     report = services.report_build(period=october, scope=NATIONAL_SCOPE)
     assert "Hittil i år (2026-01..10, foreløpig) mot årsmålene" in report.text
-    # The KBS share of January–October: 1 recruit over 400 = 0,25 %, against 5 % in 2025.
+    # The KBS share of January–October: 5 recruits over 400 = 1,25 % (shown 1,2 %), against 5 %.
     kbs_lines = [line for line in report.text.splitlines() if "spesialisthelsetjenesten" in line]
     assert len(kbs_lines) == 1  # never a month over a year
     kbs_line = kbs_lines[0]
-    assert "0,25" in kbs_line and "mål 5" in kbs_line
+    assert "1,2 %" in kbs_line and "mål 5" in kbs_line
     assert "Advarsel: Nevneren/tallet gjelder 2025, ikke 2026." in report.text
     assert "Advarsel: Nevneren/tallet gjelder 2025, ikke 2026." in report.html.replace(
         "⚠ ", "Advarsel: "

@@ -68,6 +68,30 @@ def test_kbs_indicators_per_trust_come_from_the_finalised_report(project, period
     assert totals == {hf("Bergen").pk: (1, 3), hf("Nord-Norge").pk: (1, 1)}
 
 
+def test_the_yearly_kbs_indicators_are_the_finalised_reports_figures(project, period, kbs_admin):
+    """The indicators "KBS reported to NVA" and "patients recruited (reported to NVA)": nothing
+    before the period is finalised; then per trust, per region and nationally, a project reported
+    at two trusts counting once nationally; and only for the whole year, never a month."""
+    from indicators.catalogue import CATALOGUE
+    from indicators.periods import Period
+
+    def figures(code, period_):
+        return {r.scope_key: r.value for r in CATALOGUE[code].compute(period_)}
+
+    assert figures("kbs-reported-projects", Period.year(YEAR)) == {}
+    finalise(period, kbs_admin)
+    bergen, unn = hf("Bergen"), hf("Nord-Norge")
+    projects = figures("kbs-reported-projects", Period.year(YEAR))
+    recruited = figures("kbs-reported-recruited", Period.year(YEAR))
+    assert projects["national"] == 1 and recruited["national"] == 4
+    assert projects[f"hf:{bergen.pk}"] == 1 and recruited[f"hf:{bergen.pk}"] == 3
+    assert projects[f"hf:{unn.pk}"] == 1 and recruited[f"hf:{unn.pk}"] == 1
+    assert recruited[f"region:{bergen.region_id}"] == 3
+    assert recruited[f"region:{unn.region_id}"] == 1
+    assert CATALOGUE["kbs-reported-recruited"].counts_people  # small counts are suppressed
+    assert figures("kbs-reported-projects", Period.month(YEAR, 6)) == {}
+
+
 def test_a_project_without_local_numbers_counts_at_its_leading_trust(
     trial, period, manager, kbs_admin
 ):
