@@ -67,6 +67,8 @@ def snapshot_public() -> QuerySet[IndicatorSnapshot]:
             "denominator",
             "version",
             "computed_at",
+            "period_end",
+            "provisional",
         )
     )
 
@@ -198,6 +200,7 @@ class PublicValue:
     suppressed: bool
     version: int
     computed_at: dt.datetime
+    provisional: bool = False
 
 
 def plain_number(value: Decimal | None) -> str | None:
@@ -208,6 +211,16 @@ def plain_number(value: Decimal | None) -> str | None:
     return format(rounded.normalize(), "f")
 
 
+def public_period_label(snap: IndicatorSnapshot) -> str:
+    """``2026-10`` (a month), ``2025`` (a year) or ``2026-01..10`` (the year to date), as the
+    ``period`` parameter takes them."""
+    if snap.period_kind == "month":
+        return f"{snap.period_start:%Y-%m}"
+    if snap.period_kind == "ytd" and snap.period_end:
+        return f"{snap.period_start:%Y}-01..{snap.period_end:%m}"
+    return f"{snap.period_start:%Y}"
+
+
 def public_values(snapshots: list[IndicatorSnapshot]) -> list[PublicValue]:
     """The public form of a page of values, with disclosure control applied."""
     hidden = hidden_snapshot_ids(snapshots)
@@ -216,9 +229,7 @@ def public_values(snapshots: list[IndicatorSnapshot]) -> list[PublicValue]:
         suppressed = snap.pk in hidden
         result.append(
             PublicValue(
-                period=f"{snap.period_start:%Y-%m}"
-                if snap.period_kind == "month"
-                else f"{snap.period_start:%Y}",
+                period=public_period_label(snap),
                 scope=public_scope_name(snap),
                 breakdown=snap.breakdown,
                 breakdown_value=snap.breakdown_value,
@@ -228,6 +239,7 @@ def public_values(snapshots: list[IndicatorSnapshot]) -> list[PublicValue]:
                 suppressed=suppressed,
                 version=snap.version,
                 computed_at=snap.computed_at,
+                provisional=bool(snap.provisional),
             )
         )
     return result

@@ -55,7 +55,9 @@ class PublicIndicatorSerializer(serializers.ModelSerializer):
 class PublicValueSerializer(serializers.Serializer):
     """One value (a ``publication.PublicValue``): plain decimal text, ``null`` when suppressed."""
 
-    period = serializers.CharField(help_text="ÅÅÅÅ-MM for en måned, ÅÅÅÅ for et år.")
+    period = serializers.CharField(
+        help_text="ÅÅÅÅ-MM for en måned, ÅÅÅÅ for et år, ÅÅÅÅ-01..MM for hittil i år."
+    )
     scope = serializers.CharField(
         help_text="national, region:<regionkode>, org:<organisasjonsnummer> eller "
         "hf:<organisasjonsnummer> (helseforetaket med sykehusene under)."
@@ -71,6 +73,9 @@ class PublicValueSerializer(serializers.Serializer):
     )
     version = serializers.IntegerField()
     computed_at = serializers.DateTimeField()
+    provisional = serializers.BooleanField(
+        help_text="Foreløpig: året er ikke over (hittil i år, eller et år som pågår)."
+    )
 
 
 class PublicValuePageSerializer(serializers.Serializer):

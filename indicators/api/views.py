@@ -39,7 +39,9 @@ LEVELS = {
 }
 
 VALUE_PARAMETERS = [
-    OpenApiParameter("period", str, description="ÅÅÅÅ-MM (måned) eller ÅÅÅÅ (år)."),
+    OpenApiParameter(
+        "period", str, description="ÅÅÅÅ-MM (måned), ÅÅÅÅ (år) eller ÅÅÅÅ-01..MM (hittil i år)."
+    ),
     OpenApiParameter("region", str, description="Regionkode, f.eks. helse-vest."),
     OpenApiParameter("organisation", str, description="Organisasjonsnummer (9 siffer)."),
     OpenApiParameter(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from indicators.catalogue import CATALOGUE
 from indicators.models import IndicatorSnapshot
+from indicators.periods import Period
 from indicators.services import indicator_catalogue_sync
 from sites.models import Region
 from tests.factories import hf
@@ -150,3 +151,21 @@ def test_the_openapi_schema_documents_the_values_and_the_csv(client):
     assert "$ref" in page or "properties" in page
     download = schema["paths"]["/api/v1/indicators/{code}/csv/"]["get"]
     assert "text/csv" in download["responses"]["200"]["content"]
+
+
+@pytest.mark.django_db
+def test_a_year_to_date_value_is_named_as_the_period_parameter_takes_it_and_marked_provisional(
+    client, reference_data, frozen_now
+):
+    """January–October 2026 is "2026-01..10" and provisional, never printed as the year "2026"."""
+    from indicators import services as indicator_services
+
+    indicator_services.indicator_catalogue_sync()
+    indicator_services.snapshots_compute(period=Period.year_to_date(2026, 10), codes=["kbs-count"])
+    response = client.get(
+        "/api/v1/indicators/kbs-count/values/", {"period": "2026-01..10", "level": "national"}
+    )
+    assert response.status_code == 200, response.content
+    [row] = [r for r in response.json()["results"] if r["breakdown"] == ""]
+    assert row["period"] == "2026-01..10"
+    assert row["provisional"] is True
