@@ -163,3 +163,40 @@ def test_a_wrong_snomed_code_is_refused_in_norwegian_and_nothing_is_written(refe
 
 def test_it_is_in_the_openapi_schema(client):
     assert URL in client.get("/api/v1/schema/?format=json").json()["paths"]
+
+
+def test_the_47_listings_round_trip_through_the_import_and_the_feed(
+    client, listings, frozen_now, reference_data, django_user_model
+):
+    """helsenorge's own listings, imported as the import page would (one report, no raw error)
+    and published by a coordinator, come back in the feed with the same title, summary, status,
+    health trusts, categories and diagnoses. The 18 listings without a summary are imported but
+    not published: the portfolio publishes no study without a Bokmål lay summary."""
+    from trials.models import RegistryRecord
+    from trials.services import study_publish
+    from trials.services.imports.service import import_paths
+
+    report = import_paths(paths=[LISTINGS])
+    assert report.created == 47 and not report.errors
+    publisher = django_user_model.objects.create_superuser("riksadmin", password="x-12345678pw")
+    theirs_by_study, refused = {}, 0
+    for record in RegistryRecord.objects.filter(registry="helsenorge").select_related("study"):
+        listing = next(x for x in listings if str(x["id"]) == record.registry_id)
+        if not listing["sammendrag"]:
+            with pytest.raises(ValidationError, match="sammendrag på bokmål"):
+                study_publish(study=record.study, user=publisher)
+            refused += 1
+            continue
+        study_publish(study=record.study, user=publisher)
+        theirs_by_study[record.study.public_id] = listing
+    assert refused == 18
+    feed = client.get(URL).json()
+    assert len(feed) == 29
+    for ours in feed:
+        theirs = theirs_by_study[ours["id"]]
+        for key in ("tittel", "status", "utfort_av"):
+            assert ours[key] == theirs[key], (theirs["id"], key)
+        assert ours["sammendrag"] == theirs["sammendrag"].strip()  # the import trims the ends
+        assert set(ours["deltakende_foretak"] or []) == set(theirs["deltakende_foretak"] or [])
+        assert ours["relaterte_diagnoser"] == theirs["relaterte_diagnoser"], theirs["id"]
+        assert set(ours["kategorier"]) == _main_names(theirs["kategorier"]), theirs["id"]

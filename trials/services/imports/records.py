@@ -70,6 +70,7 @@ class StudyRecord:
     in_norway: bool | None = None  # None: decided by the sites and the lead organisation
     sites_in_norway: bool = True  # False when ``sites`` may be abroad (AACT's lead institutions)
     health_categories: list[str] = field(default_factory=list)
+    diagnoses: list[str] = field(default_factory=list)  # SNOMED CT concept ids
 
 
 @dataclass(frozen=True)

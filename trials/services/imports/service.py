@@ -20,7 +20,9 @@ from django.db import transaction
 from sites.history import save_with_history
 from sites.models import Organisation
 
+from ...helsenorge import hrcs_code_for_helsenorge_category
 from ...models import (
+    HealthCategory,
     Registry,
     RegistryRecord,
     Sponsor,
@@ -28,6 +30,8 @@ from ...models import (
     Study,
 )
 from ...models.studies import DATE_ORDER
+from ...validators import validate_snomed_ct_concept
+from ..diagnoses import study_diagnoses_set
 from .formats import read_paths
 from .identity import TitleIndex, identity_find
 from .records import RecordError, StudyRecord
@@ -279,11 +283,31 @@ def _create(record, lead, readings, ctx: ImportContext, print_: str) -> Study | 
     _keep_date_order(study, set(values))
     study.full_clean()
     save_with_history(study, user=None, reason=_reason(record))
+    _classify(study, record)
     ctx.titles.add(study)
     sitematch_record(study=study, record=record, readings=readings, ctx=ctx)
     _link(study, record, None, print_, primary=True, ctx=ctx)
     ctx.report.created += 1
     return study
+
+
+def _classify(study: Study, record: StudyRecord) -> None:
+    """A new study's HRCS categories from helsenorge's health categories, and its SNOMED CT
+    diagnoses; a code that is not a SNOMED CT concept is left out, not guessed."""
+    codes = {hrcs_code_for_helsenorge_category(name) for name in record.health_categories}
+    if codes - {None}:
+        study.hrcs_categories.set(HealthCategory.objects.filter(code__in=codes - {None}))
+    valid = [code for code in record.diagnoses if _is_snomed_concept(code)]
+    if valid:
+        study_diagnoses_set(study=study, codes=valid)
+
+
+def _is_snomed_concept(code: str) -> bool:
+    try:
+        validate_snomed_ct_concept(code)
+    except ValidationError:
+        return False
+    return True
 
 
 def _update(study, record, link, readings, ctx: ImportContext, print_: str) -> Study:

@@ -2,7 +2,8 @@
 
 Meaning: a listing has no dates or numbers. "Åpen for rekruttering" is open for inclusion,
 "Pågående" ongoing without recruitment (closed for inclusion). ``utfort_av`` is the responsible
-health trust and, with ``deltakende_foretak``, a site. The title and summary are the Norwegian
+health trust; ``deltakende_foretak`` are the sites (the responsible trust among them when it has
+one). The title and summary are the Norwegian
 lay texts; ``kategorier`` are helsenorge's health categories.
 """
 
@@ -41,8 +42,10 @@ def parse(raw: Any) -> StudyRecord:
         status=STATUS.get(str(raw.get("status") or "").strip().lower()),
         conditions="\n".join(str(t) for t in raw.get("relaterte_behandlinger") or []),
         lead_names=[responsible],
-        sites=[SiteRef(facility=name) for name in [responsible, *others] if name],
+        # The participating trusts are the sites; the responsible trust is one only when listed.
+        sites=[SiteRef(facility=name) for name in others],
         norway_only=True,
         in_norway=True,
         health_categories=[str(c) for c in raw.get("kategorier") or []],
+        diagnoses=[str(code) for code in raw.get("relaterte_diagnoser") or []],
     )
