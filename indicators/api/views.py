@@ -174,6 +174,14 @@ class PublicIndicatorViewSet(PublicReadOnlyViewSet):
     paginated_actions = ("list", "values")
     queryset = Indicator.objects.order_by("focus_area", "code")
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error from the CSV download is JSON, as the schema documents for every error.
+        if response.status_code >= 400 and isinstance(
+            getattr(request, "accepted_renderer", None), CSVRenderer
+        ):
+            response.content_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
     @extend_schema(
         parameters=[
             *VALUE_PARAMETERS,
