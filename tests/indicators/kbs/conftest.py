@@ -135,3 +135,14 @@ def change_study(study: Study, **fields) -> Study:
 
 def closed(period: ReportingPeriod, admin) -> ReportingPeriod:
     return services.reporting_period_close(period=period, user=admin)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """The KBS tests read the e-mail a task sends: they run tasks in this process even when the
+    suite has a broker (handing work to a real worker is tested in tests/sites/operations)."""
+    from config.celery import app
+
+    saved, app.conf.task_always_eager = app.conf.task_always_eager, True
+    yield
+    app.conf.task_always_eager = saved
