@@ -89,6 +89,17 @@ def broker_configured() -> bool:
     return bool(os.environ.get("CELERY_BROKER_URL"))
 
 
+@pytest.fixture
+def tasks_in_process():
+    """Tasks run in this process even when the suite has a broker (CELERY_BROKER_URL): for tests
+    of what a task does, not of handing it to a worker (tests/sites/operations, ``broker``)."""
+    from config.celery import app
+
+    saved, app.conf.task_always_eager = app.conf.task_always_eager, True
+    yield
+    app.conf.task_always_eager = saved
+
+
 @pytest.fixture(autouse=True)
 def _plain_http_test_client(settings):
     """Tests run with production settings, but the test client speaks plain HTTP, serves static

@@ -15,6 +15,8 @@ NORWAY_V2 = Path(
 )
 
 pytestmark = [
+    # The page is tested with the task run here; a worker runs it the same way.
+    pytest.mark.usefixtures("tasks_in_process"),
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not NORWAY_V2.exists(), reason="shared reference data not present"),

@@ -20,6 +20,8 @@ NORWAY_V2 = Path(
 )
 
 pytestmark = [
+    # The page is tested with the task run here; a worker runs it the same way.
+    pytest.mark.usefixtures("tasks_in_process"),
     pytest.mark.django_db,
     pytest.mark.skipif(not NORWAY_V2.exists(), reason="shared reference data not present"),
 ]

@@ -138,11 +138,6 @@ def closed(period: ReportingPeriod, admin) -> ReportingPeriod:
 
 
 @pytest.fixture(autouse=True)
-def _tasks_in_process():
-    """The KBS tests read the e-mail a task sends: they run tasks in this process even when the
-    suite has a broker (handing work to a real worker is tested in tests/sites/operations)."""
-    from config.celery import app
-
-    saved, app.conf.task_always_eager = app.conf.task_always_eager, True
+def _tasks_here(tasks_in_process):
+    """The KBS tests read the e-mail a task sends."""
     yield
-    app.conf.task_always_eager = saved

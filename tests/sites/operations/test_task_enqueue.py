@@ -60,7 +60,7 @@ def test_without_a_broker_a_task_runs_in_process_even_if_its_module_was_never_im
 
 @pytest.mark.django_db
 def test_without_a_broker_mail_sent_while_smtp_is_away_is_kept_shown_and_sent_later(
-    settings, in_process, django_capture_on_commit_callbacks, reference_data
+    settings, tasks_in_process, django_capture_on_commit_callbacks, reference_data
 ):
     """The demo has no broker: a confirmation e-mail that cannot be delivered is not lost. It
     waits as pending work (with the reason, in the admin) and goes out once SMTP answers."""
@@ -108,12 +108,3 @@ def test_without_a_broker_mail_sent_while_smtp_is_away_is_kept_shown_and_sent_la
     assert not PendingTask.objects.exists()
     assert [m["To"] for m in handler.messages] == ["sponsor@example.com"]
     assert request.public_id in handler.messages[0]["Subject"]
-
-
-@pytest.fixture
-def in_process():
-    from config.celery import app
-
-    saved, app.conf.task_always_eager = app.conf.task_always_eager, True
-    yield
-    app.conf.task_always_eager = saved
