@@ -36,12 +36,12 @@ from sites.models import Organisation, OrganisationCapacity
 from sites.selectors import organisation_health_trust
 from trials.models import Agreement, FeasibilityRequest, Milestone, Study, StudySite
 
-from . import denominators
-from .aggregates import DaysBetween, Median
-from .coverage import percent
-from .kbs.selectors import kbs_trust_contributions
-from .methods import METHODS
-from .periods import Period
+from .. import denominators
+from ..aggregates import DaysBetween, Median
+from ..coverage import percent
+from ..kbs.selectors import kbs_trust_contributions
+from ..methods import METHODS
+from ..periods import Period
 
 NATIONAL, REGION, TRUST, ORGANISATION = "national", "region", "trust", "organisation"
 ALL_LEVELS = (NATIONAL, REGION, TRUST, ORGANISATION)
@@ -693,7 +693,7 @@ def studies_per_million(period: Period) -> list[Row]:
     """Interventional studies (clinical treatment studies and other interventional studies) open
     for inclusion nationally per million inhabitants, with the reported European top-three figure
     beside it: European registry comparisons count interventional trials only."""
-    from .models import ReportedFigure
+    from ..models import ReportedFigure
 
     rows = by_scope(
         _active_study_sites(period, study__category__in=INTERVENTIONAL),
