@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db.models import Q
 
@@ -45,6 +46,28 @@ def scope_key(level: str, region_id: int | None = None, organisation_id: int | N
     return NATIONAL
 
 
+Number = int | float | Decimal
+"""What the database aggregates to: a count, a sum, a mean or a median."""
+
+Quantity = int | Decimal
+"""A count or a sum: what a share or a growth is worked out from."""
+
+Figures = tuple[Decimal | None, Decimal | None, Decimal | None]
+"""A value with its numerator and denominator."""
+
+Coverage = dict[str, Any]
+"""How complete the inputs are, stored as JSON on the snapshot: organisations reporting, the shares
+with unknown sex or age, the reference year and source of a reported denominator, the n behind a
+median (see ``indicators.coverage``)."""
+
+
+class ScopePaths(TypedDict):
+    """The paths from the aggregated rows to the scope's region and organisation."""
+
+    region: str
+    organisation: str
+
+
 @dataclass(frozen=True)
 class Row:
     scope_kind: str
@@ -57,7 +80,7 @@ class Row:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     # How complete the inputs are: organisations reporting, unknown sex/age, the source's year.
-    coverage: dict | None = None
+    coverage: Coverage | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +118,17 @@ class Definition:
             object.__setattr__(self, "national_only", True)
 
 
-def manual(code, name_nb, name_en, focus, unit, source, direction="higher", **kw) -> Definition:
+def manual(
+    code: str,
+    name_nb: str,
+    name_en: str,
+    focus: str,
+    unit: str,
+    source: str,
+    direction: str = "higher",
+    **kw: Any,
+) -> Definition:
+    """An indicator reported by hand (nationally), not computed from the portfolio."""
     return Definition(
         code=code,
         name_nb=name_nb,
@@ -109,23 +142,25 @@ def manual(code, name_nb, name_en, focus, unit, source, direction="higher", **kw
     )
 
 
-def to_decimal(value) -> Decimal | None:
+def to_decimal(value: Number | None) -> Decimal | None:
     if value is None:
         return None
     return Decimal(str(round(float(value), 4)))
 
 
-def share(numerator, denominator) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+def share(numerator: Quantity | None, denominator: Quantity | None) -> Figures:
     """Percent, numerator, denominator; no value when there is nothing to divide by."""
     if not denominator:
         return None, to_decimal(numerator or 0), to_decimal(denominator or 0)
+    numerator = numerator or 0
     return to_decimal(100 * numerator / denominator), to_decimal(numerator), to_decimal(denominator)
 
 
-def growth(current, previous) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+def growth(current: Quantity | None, previous: Quantity | None) -> Figures:
     """Percent change from ``previous`` to ``current``."""
     if not previous:
         return None, to_decimal(current or 0), to_decimal(previous or 0)
+    current = current or 0
     return (
         to_decimal(100 * (current - previous) / previous),
         to_decimal(current),
@@ -133,13 +168,15 @@ def growth(current, previous) -> tuple[Decimal | None, Decimal | None, Decimal |
     )
 
 
-def count(n) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+def count(n: Number | None) -> Figures:
     return to_decimal(n or 0), to_decimal(n or 0), None
 
 
 def per_inhabitants(row: Row, figure: denominators.Figure, per: int) -> Row:
-    value = to_decimal(row.numerator * per / figure.value) if figure.value else None
-    coverage = {"reference_year": figure.year, "source": figure.source}
+    """``row``'s count per ``per`` inhabitants of the scope's population ``figure``."""
+    numerator = row.numerator or 0
+    value = to_decimal(numerator * per / figure.value) if figure.value else None
+    coverage: Coverage = {"reference_year": figure.year, "source": figure.source}
     if figure.municipalities is not None:
         coverage["municipalities"] = figure.municipalities
     return Row(

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from typing import TYPE_CHECKING, TypedDict
+
+from django.db.models import Aggregate, Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from trials.models import Agreement, FeasibilityRequest, Milestone, Study
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 from ..aggregates import DaysBetween, Median
 from ..periods import Period
-from .base import FOCUS_INDUSTRY, NATIONAL, Definition, Row, count, share, to_decimal
+from .base import FOCUS_INDUSTRY, NATIONAL, Definition, Row, ScopePaths, count, share, to_decimal
 from .scopes import (
     AGREEMENT_SCOPE,
     SITE_SCOPE,
@@ -45,7 +50,11 @@ def agreements_cancelled(period: Period) -> list[Row]:
     )
 
 
-def _industry_completed(period: Period) -> QuerySet:
+class _Kept(TypedDict):
+    kept: bool
+
+
+def _industry_completed(period: Period) -> QuerySet[WithAnnotations[Agreement, _Kept]]:
     """Agreements of industry-sponsored studies that ended recruitment in the period, each marked
     ``kept`` when none of the study's agreements was cancelled or missed a milestone (not met, or
     met after the planned day; waived milestones do not count)."""
@@ -60,7 +69,7 @@ def _industry_completed(period: Period) -> QuerySet:
     ).annotate(kept=~Exists(broken) & ~Exists(cancelled))
 
 
-INDUSTRY_DELIVERED = {
+INDUSTRY_DELIVERED: dict[str, Aggregate] = {
     "num": Count("study", distinct=True, filter=Q(kept=True)),
     "den": Count("study", distinct=True),
 }
@@ -86,14 +95,18 @@ def industry_delivered_share(period: Period) -> list[Row]:
     )
 
 
-def _feasibility(period: Period, date_field: str) -> QuerySet:
+def _feasibility(period: Period, date_field: str) -> QuerySet[FeasibilityRequest]:
     start, end = period.bounds()
     return FeasibilityRequest.objects.filter(
         **{f"{date_field}__gte": start, f"{date_field}__lt": end}
     )
 
 
-NATIONAL_ONLY = {"region": "", "organisation": "", "levels": (NATIONAL,)}
+class NationalOnly(ScopePaths):
+    levels: tuple[str, ...]
+
+
+NATIONAL_ONLY: NationalOnly = {"region": "", "organisation": "", "levels": (NATIONAL,)}
 
 
 def feasibility_days(period: Period) -> list[Row]:

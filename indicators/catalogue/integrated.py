@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, QuerySet, Sum
+from django.db.models import Aggregate, Count, IntegerField, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
@@ -12,12 +12,14 @@ from consents.models import Enrolment
 from sites.models import OrganisationCapacity
 
 from ..periods import Period
-from .base import FOCUS_INTEGRATED, Definition, Row, count
+from .base import FOCUS_INTEGRATED, Definition, Row, ScopePaths, count
 from .scopes import (
     ENROLMENT_SCOPE,
     by_scope,
     care_level,
     enrolment_active,
+    scope_results,
+    scope_row,
     studies_with_active_enrolments,
 )
 
@@ -34,11 +36,14 @@ def enrolment_activity(period: Period) -> list[Row]:
     )
 
 
-def _capacity(period: Period) -> QuerySet:
+def _capacity(period: Period) -> QuerySet[OrganisationCapacity]:
     return OrganisationCapacity.objects.filter(year=period.start.year)
 
 
-CAPACITY_SCOPE = {"region": "organisation__region_id", "organisation": "organisation_id"}
+CAPACITY_SCOPE: ScopePaths = {
+    "region": "organisation__region_id",
+    "organisation": "organisation_id",
+}
 
 
 def _capacity_sum(period: Period, field_name: str) -> list[Row]:
@@ -57,24 +62,21 @@ def research_person_years(period: Period) -> list[Row]:
 
 def phd_coverage(period: Period) -> list[Row]:
     """Employees with a PhD, in total and per health profession (from the capacity figures)."""
-    per_profession = {
+    per_profession: dict[str, Aggregate] = {
         p: Sum(Cast(KT(f"phd_by_profession__{p}"), IntegerField())) for p in PROFESSIONS
     }
     per_profession["reporting"] = Count("organisation", distinct=True)
     # One query per scope level holds every profession; spread it into total and breakdown rows.
-    raw = by_scope(
+    rows = []
+    for scope, _, _, result in scope_results(
         _capacity(period).exclude(phd_by_profession={}),
         **CAPACITY_SCOPE,
         aggregates=per_profession,
-        to_value=lambda r: (r, 0, 0),
-    )
-    rows = []
-    for total in raw:
-        figures = {p: total.value[p] or 0 for p in PROFESSIONS}
-        scope = (total.scope_kind, total.scope_key, total.region_id, total.organisation_id)
-        coverage = {"reporting": total.value["reporting"]}
-        rows.append(Row(*scope, "", "", *count(sum(figures.values())), coverage))
-        rows.extend(Row(*scope, "profession", p, *count(n)) for p, n in figures.items())
+    ):
+        figures = {p: result[p] or 0 for p in PROFESSIONS}
+        coverage = {"reporting": result["reporting"]}
+        rows.append(scope_row(scope, "", "", count(sum(figures.values())), coverage))
+        rows.extend(scope_row(scope, "profession", p, count(n)) for p, n in figures.items())
     return rows
 
 

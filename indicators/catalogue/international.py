@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db.models import Count
 
 from trials.models import Study
@@ -37,14 +39,18 @@ def studies_per_million(period: Period) -> list[Row]:
         .values("value", "period_start")
         .first()
     )
+    if population is None:
+        return []
     result = []
     for row in rows:
-        if population is None:
-            continue
         row = per_inhabitants(row, population, 1_000_000)
         if europe:
-            row.coverage["europe_top3"] = float(europe["value"])
-            row.coverage["europe_year"] = europe["period_start"].year
+            coverage = {
+                **(row.coverage or {}),
+                "europe_top3": float(europe["value"]),
+                "europe_year": europe["period_start"].year,
+            }
+            row = replace(row, coverage=coverage)
         result.append(row)
     return result
 

@@ -19,6 +19,7 @@ from .base import (
     REGION,
     SPECIALIST_KINDS,
     TRUST,
+    Coverage,
     Definition,
     Row,
     count,
@@ -88,13 +89,16 @@ def kbs_share_specialist(period: Period) -> list[Row]:
     rows = {row.scope_key: row for row in recruited}
     result = []
     for key in sorted(rows.keys() | figures.keys()):
-        row, figure = rows.get(key), figures.get(key)
-        if row is None:  # a reported denominator and nobody recruited
-            level = _scope_kind(key)
-            region_id = figure.region_id if level == REGION else None
-            row = Row(level, key, region_id, figure.organisation_id, "", "", *count(0))
-        result.append(_kbs_share_row(row, figure))
+        row = rows[key] if key in rows else _nobody_recruited(key, figures[key])
+        result.append(_kbs_share_row(row, figures.get(key)))
     return result
+
+
+def _nobody_recruited(key: str, figure: denominators.Figure) -> Row:
+    """The row of a scope with a reported denominator and nobody recruited."""
+    level = _scope_kind(key)
+    region_id = figure.region_id if level == REGION else None
+    return Row(level, key, region_id, figure.organisation_id, "", "", *count(0))
 
 
 def _scope_kind(key: str) -> str:
@@ -102,6 +106,7 @@ def _scope_kind(key: str) -> str:
 
 
 def _kbs_share_row(row: Row, figure: denominators.Figure | None) -> Row:
+    coverage: Coverage
     if figure is None:
         value, numerator, denominator = None, row.numerator, None
         coverage = {"denominator_missing": True}

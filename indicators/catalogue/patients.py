@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -11,7 +14,7 @@ from trials.models import Study, StudySite
 from .. import denominators
 from ..aggregates import DaysBetween, Median
 from ..periods import Period
-from .base import FOCUS_PATIENTS, Definition, Row, count, per_inhabitants, to_decimal
+from .base import FOCUS_PATIENTS, Coverage, Definition, Row, count, per_inhabitants, to_decimal
 from .scopes import (
     ENROLMENT_SCOPE,
     PEOPLE,
@@ -53,9 +56,9 @@ def participants_per_100k(period: Period) -> list[Row]:
     )
     figures = denominators.population(period.start.year)
     return [
-        per_inhabitants(row, figures.get(row.scope_key), 100_000)
+        per_inhabitants(row, figure, 100_000)
         for row in people
-        if row.scope_key in figures
+        if (figure := figures.get(row.scope_key)) is not None
     ]
 
 
@@ -97,10 +100,10 @@ def studies_open_public(period: Period) -> list[Row]:
 MIN_N_MEDIAN = 5  # fewer studies than this and a median is not published
 
 
-def median_of_studies(r: dict) -> tuple:
+def median_of_studies(r: dict[str, Any]) -> tuple[Decimal | None, Decimal | None, None, Coverage]:
     """A median with its n; withheld (no value) below ``MIN_N_MEDIAN`` studies."""
     below = r["n"] < MIN_N_MEDIAN
-    coverage = {"n": r["n"], "min_n": MIN_N_MEDIAN, "below_min_n": below}
+    coverage: Coverage = {"n": r["n"], "min_n": MIN_N_MEDIAN, "below_min_n": below}
     return (None if below else to_decimal(r["median"]), to_decimal(r["n"]), None, coverage)
 
 
@@ -115,7 +118,7 @@ def first_enrolment_on() -> Subquery:
     )
 
 
-def first_enrolled_in(period: Period) -> QuerySet:
+def first_enrolled_in(period: Period) -> QuerySet[Study]:
     """Studies whose first recorded enrolment was in the period."""
     return Study.objects.annotate(first_enrolled_on=first_enrolment_on()).filter(
         within("first_enrolled_on", period)

@@ -3,9 +3,23 @@ period filters the compute functions share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    Expression,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from consents.models import Enrolment
 from sites.models import Organisation
@@ -21,7 +35,10 @@ from .base import (
     REGION,
     SPECIALIST_KINDS,
     TRUST,
+    Coverage,
+    Figures,
     Row,
+    ScopePaths,
     count,
     growth,
     scope_key,
@@ -51,7 +68,7 @@ def care_level(kind: str) -> Case:
     )
 
 
-def enrolment_breakdowns(period: Period) -> dict:
+def enrolment_breakdowns(period: Period) -> dict[str, Expression | F]:
     return {
         "hrcs": F("study__hrcs_categories__code"),
         "sex": F("participant__sex"),
@@ -65,24 +82,47 @@ def enrolment_breakdowns(period: Period) -> dict:
 BREAKDOWN_LEVELS = {"municipality": (NATIONAL, REGION)}
 
 
-def by_scope(
-    qs: QuerySet,
+@dataclass(frozen=True)
+class Scope:
+    kind: str
+    key: str
+    region_id: int | None
+    organisation_id: int | None
+
+
+ToValue = Callable[
+    [dict[str, Any]], Figures | tuple[Decimal | None, Decimal | None, Decimal | None, Coverage]
+]
+"""From one aggregated result to value, numerator and denominator (and the value's coverage)."""
+
+
+def _scope_of(level: str, result: dict[str, Any], paths: ScopePaths) -> Scope | None:
+    region_id = result.get(paths["region"]) if level == REGION else None
+    organisation_id = {
+        ORGANISATION: result.get(paths["organisation"]),
+        TRUST: result.get("_trust"),
+    }.get(level)
+    if level != NATIONAL and region_id is None and organisation_id is None:
+        return None
+    return Scope(level, scope_key(level, region_id, organisation_id), region_id, organisation_id)
+
+
+def scope_results(
+    qs: QuerySet[Any],
     *,
     region: str,
     organisation: str,
-    aggregates: dict,
-    to_value: Callable[[dict], tuple],
-    breakdowns: dict | None = None,
+    aggregates: Mapping[str, Aggregate],
+    breakdowns: Mapping[str, Expression | F] | None = None,
     levels: Iterable[str] = ALL_LEVELS,
-) -> list[Row]:
-    """Aggregate ``qs`` for the national scope, per region, per health trust (hospitals rolled up to
-    their HF) and per organisation, with breakdowns.
+) -> Iterator[tuple[Scope, str, str, dict[str, Any]]]:
+    """The aggregates of ``qs`` per scope and breakdown: (scope, breakdown, its value, aggregates).
 
     One query per (level × breakdown); the loop runs over aggregated rows, never source rows. The
     trust level is aggregated in the database, not summed from organisations, so a person at two
     hospitals of one HF counts once there.
     """
-    rows: list[Row] = []
+    paths: ScopePaths = {"region": region, "organisation": organisation}
     for level in levels:
         keys = {NATIONAL: [], REGION: [region], TRUST: ["_trust"], ORGANISATION: [organisation]}[
             level
@@ -104,30 +144,62 @@ def by_scope(
             else:
                 results = [query.aggregate(**aggregates)]
             for result in results:
-                region_id = result.get(region) if level == REGION else None
-                organisation_id = {
-                    ORGANISATION: result.get(organisation),
-                    TRUST: result.get("_trust"),
-                }.get(level)
-                if level != NATIONAL and region_id is None and organisation_id is None:
+                scope = _scope_of(level, result, paths)
+                if scope is None:
                     continue
-                value, numerator, denominator, *coverage = to_value(result)
                 breakdown_value = result.get("_breakdown") if name else ""
-                rows.append(
-                    Row(
-                        scope_kind=level,
-                        scope_key=scope_key(level, region_id, organisation_id),
-                        region_id=region_id,
-                        organisation_id=organisation_id,
-                        breakdown=name,
-                        breakdown_value="" if breakdown_value is None else str(breakdown_value),
-                        value=value,
-                        numerator=numerator,
-                        denominator=denominator,
-                        coverage=coverage[0] if coverage else None,
-                    )
-                )
+                yield scope, name, "" if breakdown_value is None else str(breakdown_value), result
+
+
+def by_scope(
+    qs: QuerySet[Any],
+    *,
+    region: str,
+    organisation: str,
+    aggregates: Mapping[str, Aggregate],
+    to_value: ToValue,
+    breakdowns: Mapping[str, Expression | F] | None = None,
+    levels: Iterable[str] = ALL_LEVELS,
+) -> list[Row]:
+    """Aggregate ``qs`` for the national scope, per region, per health trust (hospitals rolled up to
+    their HF) and per organisation, with breakdowns: one ``Row`` per scope and breakdown value."""
+    rows: list[Row] = []
+    for scope, name, breakdown_value, result in scope_results(
+        qs,
+        region=region,
+        organisation=organisation,
+        aggregates=aggregates,
+        breakdowns=breakdowns,
+        levels=levels,
+    ):
+        value, numerator, denominator, *coverage = to_value(result)
+        figures = (value, numerator, denominator)
+        rows.append(
+            scope_row(scope, name, breakdown_value, figures, coverage[0] if coverage else None)
+        )
     return rows
+
+
+def scope_row(
+    scope: Scope,
+    breakdown: str,
+    breakdown_value: str,
+    figures: Figures,
+    coverage: Coverage | None = None,
+) -> Row:
+    value, numerator, denominator = figures
+    return Row(
+        scope_kind=scope.kind,
+        scope_key=scope.key,
+        region_id=scope.region_id,
+        organisation_id=scope.organisation_id,
+        breakdown=breakdown,
+        breakdown_value=breakdown_value,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        coverage=coverage,
+    )
 
 
 def enrolment_active(period: Period, prefix: str = "") -> Q:
@@ -148,28 +220,25 @@ def within(field_name: str, period: Period) -> Q:
     return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lt": period.end})
 
 
-ENROLMENT_SCOPE = {
+ENROLMENT_SCOPE: ScopePaths = {
     "region": "site__organisation__region_id",
     "organisation": "site__organisation_id",
 }
-
-
-SITE_SCOPE = {"region": "organisation__region_id", "organisation": "organisation_id"}
-
-
-STUDY_SCOPE = {
+SITE_SCOPE: ScopePaths = {"region": "organisation__region_id", "organisation": "organisation_id"}
+STUDY_SCOPE: ScopePaths = {
     "region": "responsible_organisation__region_id",
     "organisation": "responsible_organisation_id",
 }
-
-
-AGREEMENT_SCOPE = {"region": "organisation__region_id", "organisation": "organisation_id"}
+AGREEMENT_SCOPE: ScopePaths = {
+    "region": "organisation__region_id",
+    "organisation": "organisation_id",
+}
 
 
 PER_100K_LEVELS = (NATIONAL, REGION, TRUST)
 
 
-PEOPLE = {
+PEOPLE: dict[str, Aggregate] = {
     "n": Count("participant", distinct=True),
     "unknown_sex": Count(
         "participant", distinct=True, filter=Q(participant__sex__in=["unknown", ""])
@@ -178,9 +247,11 @@ PEOPLE = {
 }
 
 
-def people_count(r: dict) -> tuple:
+def people_count(
+    r: dict[str, Any],
+) -> tuple[Decimal | None, Decimal | None, Decimal | None, Coverage]:
     """A count of people with its coverage: the shares with unknown sex and unknown age."""
-    coverage = {
+    coverage: Coverage = {
         "unknown_sex_share": percent(r["unknown_sex"], r["n"]),
         "unknown_age_share": percent(r["unknown_age"], r["n"]),
     }
@@ -190,11 +261,11 @@ def people_count(r: dict) -> tuple:
 PEOPLE_BREAKDOWNS = ("hrcs", "sex", "age_band", "care_level", "sponsor_type", "municipality")
 
 
-def active_study_sites(period: Period, **filters) -> QuerySet:
+def active_study_sites(period: Period, **filters: Any) -> QuerySet[StudySite]:
     return StudySite.objects.filter(site_active(period), **filters)
 
 
-def site_growth(period: Period, **filters) -> list[Row]:
+def site_growth(period: Period, **filters: Any) -> list[Row]:
     last_year = period.same_period_last_year()
     return by_scope(
         StudySite.objects.filter(site_active(period) | site_active(last_year), **filters),
@@ -211,5 +282,5 @@ def studies_with_active_enrolments(period: Period) -> Q:
     return Q(pk__in=Enrolment.objects.filter(enrolment_active(period)).values("study_id"))
 
 
-def studies_with_active_sites(period: Period, **filters) -> Q:
+def studies_with_active_sites(period: Period, **filters: Any) -> Q:
     return Q(pk__in=StudySite.objects.filter(site_active(period), **filters).values("study_id"))
