@@ -1,5 +1,7 @@
 """Study finder pages. They read through the same filter set and selectors as the public API."""
 
+from typing import cast
+
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -116,7 +118,7 @@ class FinderForm(forms.Form):
         label = "label_en" if lang == "en" else "label_nb"
         self.fields["hrcs"].queryset = HealthCategory.objects.order_by(label)
         # The 357 options from plain rows: no model instance per option, on every page.
-        municipality = self.fields["municipality"]
+        municipality = cast(MunicipalityChoiceField, self.fields["municipality"])
         rows = municipality.queryset.values_list("code", "name", "county_name")
         municipality.widget.choices = [
             ("", municipality.empty_label),
