@@ -33,6 +33,8 @@ LANGUAGES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 PAGE_SIZE = 20
 # "30. november 2026", "30 November 2026" (month names from the active language).
 DATE_FORMATS = {"nb": "j. F Y", "nn": "j. F Y", "en": "j F Y"}
+# The municipalities a search can be near (those with a position), by name.
+LOCATED_MUNICIPALITIES = Municipality.objects.filter(latitude__isnull=False).order_by("name")
 RADIUS_CHOICES = [(10, "10 km"), (25, "25 km"), (50, "50 km"), (100, "100 km"), (250, "250 km")]
 
 
@@ -77,7 +79,7 @@ class FinderForm(forms.Form):
     age = forms.IntegerField(label=_("Alder (år)"), required=False, min_value=0, max_value=130)
     municipality = MunicipalityChoiceField(
         label=_("Nær kommune"),
-        queryset=Municipality.objects.filter(latitude__isnull=False).order_by("name"),
+        queryset=LOCATED_MUNICIPALITIES,
         to_field_name="code",
         required=False,
         empty_label=_("Hvor som helst"),
@@ -119,7 +121,7 @@ class FinderForm(forms.Form):
         self.fields["hrcs"].queryset = HealthCategory.objects.order_by(label)
         # The 357 options from plain rows: no model instance per option, on every page.
         municipality = cast(MunicipalityChoiceField, self.fields["municipality"])
-        rows = municipality.queryset.values_list("code", "name", "county_name")
+        rows = LOCATED_MUNICIPALITIES.values_list("code", "name", "county_name")
         municipality.widget.choices = [
             ("", municipality.empty_label),
             *((code, municipality_label(name, county)) for code, name, county in rows),
