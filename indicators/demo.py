@@ -23,7 +23,7 @@ from .models import Indicator, ReportedDenominator, ReportedFigure
 from .services import indicator_catalogue_sync, reported_denominator_record
 
 # Population on 1 January (SSB table 07459); the other figures are demo values.
-MANUAL_FIGURES = {
+MANUAL_FIGURES: dict[str, list[tuple[int, int | float]]] = {
     "population": [(2025, 5_594_340), (2026, 5_620_000)],
     "dmp-case-days-phase-1-2": [(2025, 38)],
     "dmp-guidance-sessions": [(2025, 64)],
