@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -202,8 +202,14 @@ class ReportedDenominatorAdmin(ScopedAdmin):
     fields = DENOMINATOR_FIELDS
     form = ReportedDenominatorForm
 
-    def save_model(self, request, obj, form, change):
-        data = {f: form.cleaned_data.get(f) for f in DENOMINATOR_FIELDS}
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: ReportedDenominator,
+        form: forms.ModelForm,
+        change: bool,
+    ) -> None:
+        data: dict[str, Any] = {f: form.cleaned_data.get(f) for f in DENOMINATOR_FIELDS}
         obj.pk = services.reported_denominator_record(**data, user=request.user).pk
 
 
