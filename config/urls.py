@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -35,7 +35,7 @@ API_ENDPOINTS = {
     "fhir": "fhir:metadata",
 }
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", ApiRootView.as_view(endpoints=API_ENDPOINTS), name="root"),
     path(
         "studies/export.csv",

@@ -1,17 +1,23 @@
 """Demo participation: synthetic test persons (Skatteetaten Tenor, month + 80) only.
 
 Consent forms for a few open demo studies, consents through every channel, enrolments, one
-withdrawal and one reservation. Idempotent: running it again adds nothing.
+withdrawal and one reservation; and random synthetic activity at every active study site for the
+indicators (``demo_activity_participation_load``, run by the indicators' demo). Idempotent: running
+it again adds nothing.
 """
 
 import datetime as dt
+import random
+import secrets
 
 from django.db import transaction
 from django.utils import timezone
 
+from sites.history import bulk_create_with_history
+from sites.models import Municipality
 from trials.models import Study, StudySite
 
-from .models import ConsentForm, Participant
+from .models import ConsentForm, Enrolment, Participant
 from .selectors import consent_is_active
 from .services import (
     consent_give,
@@ -99,3 +105,52 @@ def demo_participation_load() -> dict[str, int]:
     reserved = participant_register(national_id="24836395774", birth_year=1963, sex="female")
     reservation_register(participant=reserved, scope="all", registered_at=timezone.now())
     return created
+
+
+def demo_activity_participation_load(
+    *, rng: random.Random, today: dt.date, max_per_site: int
+) -> int:
+    """Random synthetic participants (random pseudonyms, no national identity numbers) enrolled at
+    every active study site, so the indicators have activity to count; only while there are no
+    enrolments. Returns how many were enrolled."""
+    if Enrolment.objects.exists():
+        return 0
+    municipalities = list(Municipality.objects.values_list("pk", flat=True))
+    participants, plan = [], []
+    sites = StudySite.objects.filter(activated_on__isnull=False, activated_on__lte=today)
+    for site in sites.only("pk", "study_id", "activated_on", "closed_on"):
+        end = min(site.closed_on or today, today)
+        span = max((end - site.activated_on).days, 1)
+        for _ in range(rng.randint(0, max_per_site)):
+            participants.append(
+                Participant(
+                    pseudonym=secrets.token_hex(32),
+                    birth_year=rng.randint(1930, 2020),
+                    sex=rng.choice(["female", "male", "female", "male", "unknown"]),
+                    home_municipality_id=rng.choice(municipalities) if municipalities else None,
+                )
+            )
+            included = site.activated_on + dt.timedelta(days=rng.randint(0, span))
+            ended = None
+            if rng.random() < 0.3:
+                ended = min(included + dt.timedelta(days=rng.randint(30, 400)), today)
+            plan.append((site, included, ended))
+    # With a "created" history row each, so a later correction shows old → new values.
+    bulk_create_with_history(participants, user=None, reason="Demodata", batch_size=2000)
+    bulk_create_with_history(
+        [
+            Enrolment(
+                participant=p,
+                study_id=site.study_id,
+                site=site,
+                included_on=included,
+                ended_on=ended,
+                status="completed" if ended else "included",
+            )
+            for p, (site, included, ended) in zip(participants, plan, strict=True)
+        ],
+        user=None,
+        reason="Demodata",
+        batch_size=2000,
+    )
+    return len(participants)

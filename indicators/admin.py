@@ -1,8 +1,11 @@
 """Indicator definitions, manually reported figures, snapshots, report runs and the dashboards."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -164,6 +167,27 @@ class ReportedFigureAdmin(ScopedAdmin):
 
 
 SCOPE_CHECK_FIELDS = ["kind", "value", "source", "region", "organisation", "municipality"]
+DENOMINATOR_FIELDS = (
+    "kind",
+    "year",
+    "region",
+    "organisation",
+    "municipality",
+    "value",
+    "source",
+    "note",
+)
+
+
+class ReportedDenominatorForm(forms.ModelForm):
+    """Checks the figure and its scope with the service, so the errors show on the form."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors:
+            scope: dict[str, Any] = {k: data.get(k) for k in SCOPE_CHECK_FIELDS}
+            services.reported_denominator_check(**scope)
+        return data
 
 
 @admin.register(ReportedDenominator)
@@ -175,25 +199,18 @@ class ReportedDenominatorAdmin(ScopedAdmin):
     list_select_related = ["entered_by"]
     search_fields = ["scope_key", "source"]
     autocomplete_fields = ["municipality"]
-    fields = ["kind", "year", "region", "organisation", "municipality", "value", "source", "note"]
+    fields = DENOMINATOR_FIELDS
+    form = ReportedDenominatorForm
 
-    def save_model(self, request, obj, form, change):
-        data = {f: form.cleaned_data.get(f) for f in self.fields}
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: ReportedDenominator,
+        form: forms.ModelForm,
+        change: bool,
+    ) -> None:
+        data: dict[str, Any] = {f: form.cleaned_data.get(f) for f in DENOMINATOR_FIELDS}
         obj.pk = services.reported_denominator_record(**data, user=request.user).pk
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        base = super().get_form(request, obj, change, **kwargs)
-
-        class CheckedForm(base):
-            def clean(self):
-                data = super().clean()
-                if not self.errors:
-                    services.reported_denominator_check(
-                        **{k: data.get(k) for k in SCOPE_CHECK_FIELDS}
-                    )
-                return data
-
-        return CheckedForm
 
 
 @admin.register(IndicatorSnapshot)

@@ -4,9 +4,16 @@ Both run inside the database: PostgreSQL has ``percentile_cont`` and date subtra
 ``MEDIAN`` aggregate is registered on every new connection (see ``apps.py``).
 """
 
+from __future__ import annotations
+
 import statistics
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Aggregate, FloatField, Func
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 
 class Median(Aggregate):
@@ -14,7 +21,9 @@ class Median(Aggregate):
     name = "Median"
     output_field = FloatField()
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> _AsSqlType:
         return self.as_sql(
             compiler,
             connection,
@@ -29,15 +38,30 @@ class DaysBetween(Func):
     output_field = FloatField()
     arity = 2
 
-    def __init__(self, end, start, **extra):
+    def __init__(self, end: Any, start: Any, **extra: Any) -> None:
         super().__init__(end, start, **extra)
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> _AsSqlType:
         return super().as_sql(
-            compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context
+            compiler,
+            connection,
+            function=function,
+            template=template or "(%(expressions)s)",
+            arg_joiner=arg_joiner or " - ",
+            **extra_context,
         )
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> _AsSqlType:
         return super().as_sql(
             compiler,
             connection,
@@ -51,14 +75,16 @@ class _SqliteMedian:
     def __init__(self) -> None:
         self.values: list[float] = []
 
-    def step(self, value) -> None:
+    def step(self, value: float | None) -> None:
         if value is not None:
             self.values.append(value)
 
-    def finalize(self):
+    def finalize(self) -> float | None:
         return statistics.median(self.values) if self.values else None
 
 
-def register_sqlite_functions(sender, connection, **kwargs) -> None:
+def register_sqlite_functions(
+    sender: object, connection: BaseDatabaseWrapper, **kwargs: Any
+) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_aggregate("MEDIAN", 1, _SqliteMedian)

@@ -1,4 +1,5 @@
-"""Synthetic participation and capacity figures so the demo's indicators and reports have content.
+"""Capacity figures, reported denominators and manual figures so the demo's indicators and reports
+have content, beside the synthetic participation that ``consents.demo`` loads for them.
 
 Idempotent: enrolments are only created when there are none, capacity and manual figures only where
 missing. Everything is synthetic (random pseudonyms, no national identity numbers).
@@ -8,22 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import secrets
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from consents.models import Enrolment, Participant
-from sites.history import bulk_create_with_history
-from sites.models import Municipality, Organisation, OrganisationCapacity
-from trials.models import StudySite
+from consents.demo import demo_activity_participation_load
+from sites.models import Organisation, OrganisationCapacity
 
 from .models import Indicator, ReportedDenominator, ReportedFigure
 from .services import indicator_catalogue_sync, reported_denominator_record
 
 # Population on 1 January (SSB table 07459); the other figures are demo values.
-MANUAL_FIGURES = {
+MANUAL_FIGURES: dict[str, list[tuple[int, int | float]]] = {
     "population": [(2025, 5_594_340), (2026, 5_620_000)],
     "dmp-case-days-phase-1-2": [(2025, 38)],
     "dmp-guidance-sessions": [(2025, 64)],
@@ -64,46 +62,8 @@ def demo_activity_load(*, seed: int = 2025, max_per_site: int = 40) -> dict[str,
     rng = random.Random(seed)
     today = timezone.localdate()
     created = {"participants": 0, "enrolments": 0, "capacity": 0, "figures": 0}
-    if not Enrolment.objects.exists():
-        municipalities = list(Municipality.objects.values_list("pk", flat=True))
-        participants, plan = [], []
-        sites = StudySite.objects.filter(activated_on__isnull=False, activated_on__lte=today)
-        for site in sites.only("pk", "study_id", "activated_on", "closed_on"):
-            end = min(site.closed_on or today, today)
-            span = max((end - site.activated_on).days, 1)
-            for _ in range(rng.randint(0, max_per_site)):
-                participants.append(
-                    Participant(
-                        pseudonym=secrets.token_hex(32),
-                        birth_year=rng.randint(1930, 2020),
-                        sex=rng.choice(["female", "male", "female", "male", "unknown"]),
-                        home_municipality_id=rng.choice(municipalities) if municipalities else None,
-                    )
-                )
-                included = site.activated_on + dt.timedelta(days=rng.randint(0, span))
-                ended = None
-                if rng.random() < 0.3:
-                    ended = min(included + dt.timedelta(days=rng.randint(30, 400)), today)
-                plan.append((site, included, ended))
-        # With a "created" history row each, so a later correction shows old → new values.
-        bulk_create_with_history(participants, user=None, reason="Demodata", batch_size=2000)
-        bulk_create_with_history(
-            [
-                Enrolment(
-                    participant=p,
-                    study_id=site.study_id,
-                    site=site,
-                    included_on=included,
-                    ended_on=ended,
-                    status="completed" if ended else "included",
-                )
-                for p, (site, included, ended) in zip(participants, plan, strict=True)
-            ],
-            user=None,
-            reason="Demodata",
-            batch_size=2000,
-        )
-        created["participants"] = created["enrolments"] = len(participants)
+    enrolled = demo_activity_participation_load(rng=rng, today=today, max_per_site=max_per_site)
+    created["participants"] = created["enrolments"] = enrolled
 
     organisations = Organisation.objects.filter(
         kind__in=[Organisation.Kind.HF, Organisation.Kind.PRIVATE_NONPROFIT]

@@ -162,7 +162,9 @@ def _hidden_for(code: str, years: list[int]) -> set[CellKey]:
     return hidden
 
 
-def snapshot_masked(snapshot: IndicatorSnapshot | None, hidden: set[int]):
+def snapshot_masked(
+    snapshot: IndicatorSnapshot | None, hidden: set[int]
+) -> IndicatorSnapshot | None:
     """The snapshot as a report may show it: a hidden one keeps its id (for tracing) and loses its
     value, numerator and denominator, and says it is ``suppressed``."""
     if snapshot is None or snapshot.pk not in hidden:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
@@ -107,7 +110,7 @@ class IndicatorLine:
         return bool(self.snapshot and self.snapshot.provisional)
 
     @property
-    def target(self):
+    def target(self) -> Decimal | None:
         """The annual target: a value, or the baseline year's value × a factor ("doubled")."""
         indicator = self.indicator
         if indicator.target_factor is not None:
@@ -117,11 +120,11 @@ class IndicatorLine:
         return indicator.target_value
 
     @property
-    def value(self):
+    def value(self) -> Decimal | None:
         return self.snapshot.value if self.snapshot else None
 
     @property
-    def change(self):
+    def change(self) -> Decimal | None:
         if self.snapshot is None or self.previous is None:
             return None
         if self.snapshot.value is None or self.previous.value is None:
@@ -131,12 +134,14 @@ class IndicatorLine:
     @property
     def on_track(self) -> bool | None:
         """Against the annual target; a month is never judged against it."""
-        target = self.target
-        if target is None or self.value is None or self.snapshot.period_kind == "month":
+        target, snapshot = self.target, self.snapshot
+        if target is None or snapshot is None or snapshot.value is None:
+            return None
+        if snapshot.period_kind == "month":
             return None
         if self.indicator.direction == Indicator.Direction.LOWER:
-            return self.value <= target
-        return self.value >= target
+            return snapshot.value <= target
+        return snapshot.value >= target
 
 
 def indicator_lines(
@@ -175,7 +180,9 @@ def indicator_lines(
             "warnings",
         )
     )
-    by_key, national, baseline = {}, {}, {}
+    by_key: dict[tuple[int, dt.date], IndicatorSnapshot] = {}
+    national: dict[tuple[int, dt.date], IndicatorSnapshot] = {}
+    baseline: dict[tuple[int, str, int | None], IndicatorSnapshot] = {}
     for s in snapshots:
         if s.period_kind == "year":
             baseline[(s.indicator_id, s.scope_key, s.period_start.year)] = s
@@ -226,9 +233,17 @@ def _float(snapshot: IndicatorSnapshot | None) -> float | None:
     return float(snapshot.value)
 
 
+class LeagueRow(TypedDict):
+    """One organisation (or health trust) of the league table, with its value per key indicator."""
+
+    organisation: Organisation
+    values: dict[int, IndicatorSnapshot]
+    cells: list[IndicatorSnapshot | None]  # in the order of the indicators
+
+
 def league_table(
     *, period: Period, region: Region | None = None, level: str = "organisation"
-) -> tuple[list, list[Indicator]]:
+) -> tuple[list[LeagueRow], list[Indicator]]:
     """Organisations (``level="organisation"``) or health trusts with their hospitals rolled up
     (``level="trust"``) side by side on the key indicators: two queries."""
     key_codes = [d.code for d in CATALOGUE.values() if d.key]
@@ -244,12 +259,14 @@ def league_table(
     )
     if region is not None:
         snapshots = snapshots.filter(organisation__region=region)
-    rows: dict[int, dict] = {}
+    rows: dict[int, LeagueRow] = {}
     for snap in snapshots.select_related("organisation").only(
         "pk", "indicator_id", "value", "organisation__name", "organisation__short_name"
     ):
+        if snap.organisation is None:  # an organisation or trust scope always names one
+            continue
         row = rows.setdefault(
-            snap.organisation_id, {"organisation": snap.organisation, "values": {}}
+            snap.organisation.pk, {"organisation": snap.organisation, "values": {}, "cells": []}
         )
         row["values"][snap.indicator_id] = snap
     table = []

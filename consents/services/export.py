@@ -22,7 +22,6 @@ reserved has no file left, not last month's). ``participation_export_reconcile``
 the export would contain now and compares it with the batches and the files on disk.
 """
 
-import calendar
 import datetime as dt
 import fcntl
 import hashlib
@@ -37,8 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from sites.periods import Period
 
 from ..models import ExportBatch
 from ..selectors import enrolment_exportable
@@ -64,20 +66,16 @@ SIDECAR = ".sha256"
 
 
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """``"2026-10"`` → (2026-10-01, 2026-10-31)."""
+    """``"2026-10"`` → (2026-10-01, 2026-10-31); a ``ValueError`` for anything but a month."""
     try:
-        year, month = (int(p) for p in period.split("-"))
-        first = dt.date(year, month, 1)
-    except ValueError as exc:
-        raise ValueError(f"Period must look like 2026-10, not {period!r}.") from exc
-    if period != f"{first:%Y-%m}":
-        raise ValueError(f"Period must look like 2026-10, not {period!r}.")
-    return first, first.replace(day=calendar.monthrange(year, month)[1])
+        month = Period.parse_month(period)
+    except ValidationError as exc:
+        raise ValueError(" ".join(exc.messages)) from exc
+    return month.start, month.last_day
 
 
 def previous_period(today: dt.date) -> str:
-    last = today.replace(day=1) - dt.timedelta(days=1)
-    return f"{last:%Y-%m}"
+    return str(Period.month_of(today).previous())
 
 
 def export_file_name(*, period: str, orgnr: str | None, organisation_id: int) -> str:

@@ -155,7 +155,8 @@ def _public_scope(params) -> tuple[Scope, str]:
 
 class DataQualityFlagSerializer(drf_serializers.Serializer):
     code = drf_serializers.CharField()
-    label = drf_serializers.CharField()
+    # A declared field, gathered by the serializer's metaclass; the stubs read it as Field.label.
+    label = drf_serializers.CharField()  # type: ignore[assignment]
     count = drf_serializers.IntegerField(help_text="Antall studier med flagget.")
 
 
@@ -197,7 +198,7 @@ class PublicIndicatorViewSet(PublicReadOnlyViewSet):
         disclosure-controlled (see README, "Disclosure control")."""
         indicator = get_object_or_404(Indicator, code=code)
         page = self.paginate_queryset(indicator_values(indicator, request.query_params))
-        data = [vars(value) for value in public_values(page)]
+        data = [vars(value) for value in public_values(page or [])]
         return self.get_paginated_response(data)
 
     @extend_schema(parameters=VALUE_PARAMETERS[1:4], responses=DataQualitySerializer)

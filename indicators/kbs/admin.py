@@ -1,6 +1,11 @@
 """The KBS report in the back office: periods (the administrator), decisions and figures (project
 managers), local numbers (local project managers), and the candidates page where it all starts."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +27,11 @@ from .access import kbs_is_admin
 from .models import KbsChange, KbsProject, KbsReportFile, KbsSiteNumber, ReportingPeriod
 from .notifications import kbs_notice_text
 from .services.figures import kbs_figures_check, kbs_site_number_check
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+    from django_stubs_ext import StrOrPromise
 
 REASON_HELP = _("Påkrevd når tallet avviker fra det som er registrert i systemet.")
 
@@ -143,7 +153,13 @@ class ReportingPeriodAdmin(ScopedAdmin):
         }
         return super().change_view(request, object_id, form_url, context)
 
-    def _each(self, request, queryset, service, done: str) -> None:
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[ReportingPeriod],
+        service: Callable[..., object],
+        done: StrOrPromise,
+    ) -> None:
         changed = 0
         for period in queryset:
             try:
@@ -183,7 +199,7 @@ class KbsSiteNumberInline(ScopedInline, admin.TabularInline):
     """The local numbers, read-only here: each site reports its own (see the local list)."""
 
     model = KbsSiteNumber
-    fields = ["site", "recruitment_number", "reported_by", "reported_at"]
+    fields = ("site", "recruitment_number", "reported_by", "reported_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -213,8 +229,9 @@ class KbsFiguresForm(forms.ModelForm):
         model = KbsProject
         fields = ["recruitment_number", "first_recruitment_on", "last_recruitment_on"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         try:
@@ -405,8 +422,9 @@ class KbsSiteNumberForm(forms.ModelForm):
         model = KbsSiteNumber
         fields = ["recruitment_number"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         try:

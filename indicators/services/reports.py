@@ -161,7 +161,9 @@ def report_context(*, period: Period, scope: selectors.Scope) -> dict:
     }
 
 
-def _apply_disclosure_control(lines: list[selectors.IndicatorLine], league: list[dict]) -> None:
+def _apply_disclosure_control(
+    lines: list[selectors.IndicatorLine], league: list[selectors.LeagueRow]
+) -> None:
     """A report leaves the back office: it shows no value the public API would hide."""
     shown = [line.snapshot for line in lines] + [line.previous for line in lines]
     hidden = hidden_snapshot_ids([*shown, *(cell for row in league for cell in row["cells"])])
@@ -201,7 +203,7 @@ def report_build(*, period: Period, scope: selectors.Scope) -> BuiltReport:
 def _batch_key(run: ReportRun) -> str:
     """The same for every run of one scope's monthly batch: the first run of that scope and
     period names it (its id and creation time, so a batch made again later is another batch)."""
-    first_pk, created_at = (
+    first = (
         ReportRun.objects.filter(
             kind=run.kind, period_start=run.period_start, scope_key=run.scope_key
         )
@@ -209,6 +211,7 @@ def _batch_key(run: ReportRun) -> str:
         .values_list("pk", "created_at")
         .first()
     )
+    first_pk, created_at = first or (run.pk, run.created_at)  # the run is one of its batch
     return f"monthly-report:{run.scope_key}:{run.period_start}:{first_pk}:{created_at.isoformat()}"
 
 
@@ -251,6 +254,8 @@ def _period_and_scope(run: ReportRun) -> tuple[Period, selectors.Scope]:
     period = Period.month(run.period_start.year, run.period_start.month)
     if run.scope_key == "national":
         return period, selectors.NATIONAL_SCOPE
+    if run.region is None:
+        raise ValueError(f"The report run {run.pk} for {run.scope_key} names no region.")
     return period, selectors.scope_for_region(run.region)
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from ..catalogue import CATALOGUE, NATIONAL, Definition, Row
+from ..catalogue.base import Coverage
 from ..coverage import coverage_warnings, jump_warning
 from ..models import Indicator, IndicatorSnapshot, ReportedFigure
 from ..periods import YTD, Period, annual_periods
@@ -59,6 +62,16 @@ def indicator_catalogue_sync() -> dict[str, Indicator]:
     return existing
 
 
+SnapshotKey = tuple[int, str, str, str]
+"""Indicator id, scope key, breakdown and breakdown value: one value of a period."""
+
+Previous = tuple[Coverage, Decimal | None]
+"""The coverage and value of the period compared with."""
+
+Figures = dict[str, tuple[Decimal, dt.date]]
+"""The latest reported figure per indicator code, with the start of its period."""
+
+
 @dataclass
 class ComputeResult:
     period: Period
@@ -66,7 +79,7 @@ class ComputeResult:
     indicators: int
 
 
-def _manual_rows(definition: Definition, period: Period, figures: dict) -> list[Row]:
+def _manual_rows(definition: Definition, period: Period, figures: Figures) -> list[Row]:
     """The latest figure reported up to the period, with the year it was reported for; a year is
     given only its own figure, never an earlier year's."""
     figure = figures.get(definition.code)
@@ -79,7 +92,7 @@ def _manual_rows(definition: Definition, period: Period, figures: dict) -> list[
     return [Row(NATIONAL, NATIONAL, None, None, "", "", value, None, None, coverage)]
 
 
-def _rows(definition: Definition, period: Period, figures: dict) -> list[Row]:
+def _rows(definition: Definition, period: Period, figures: Figures) -> list[Row]:
     if definition.method == Indicator.Method.MANUAL:
         return _manual_rows(definition, period, figures)
     if definition.annual_only and not period.is_annual:
@@ -87,7 +100,7 @@ def _rows(definition: Definition, period: Period, figures: dict) -> list[Row]:
     return definition.compute(period) if definition.compute else []
 
 
-def _previous_coverage(ids: list[int], period: Period) -> dict:
+def _previous_coverage(ids: list[int], period: Period) -> dict[SnapshotKey, Previous]:
     """The coverage and value of the period compared with, keyed like ``_key`` (totals only)."""
     before = period.previous()
     snapshots = snapshot_current().filter(
@@ -95,13 +108,18 @@ def _previous_coverage(ids: list[int], period: Period) -> dict:
     )
     if before.kind == YTD:  # only last year's same months, not a later year to date
         snapshots = snapshots.filter(period_end=before.last_day)
-    snapshots = snapshots.values_list(
+    rows = snapshots.values_list(
         "indicator_id", "scope_key", "breakdown", "breakdown_value", "coverage", "value"
     )
-    return {tuple(s[:4]): (s[4], s[5]) for s in snapshots}
+    return {
+        (indicator_id, scope, breakdown, breakdown_value): (coverage, value)
+        for indicator_id, scope, breakdown, breakdown_value, coverage, value in rows
+    }
 
 
-def _warnings(definition: Definition, row: Row, previous: tuple | None, period: Period) -> list:
+def _warnings(
+    definition: Definition, row: Row, previous: Previous | None, period: Period
+) -> list[str]:
     coverage, value = previous or (None, None)
     warnings = coverage_warnings(row.coverage, coverage, period)
     if definition.unit not in ("%", "dager", "skår") and not row.breakdown:
@@ -109,7 +127,7 @@ def _warnings(definition: Definition, row: Row, previous: tuple | None, period: 
     return warnings
 
 
-def _key(indicator_id: int, row) -> tuple:
+def _key(indicator_id: int, row: Row | IndicatorSnapshot) -> SnapshotKey:
     return (indicator_id, row.scope_key, row.breakdown, row.breakdown_value)
 
 
@@ -126,7 +144,7 @@ def snapshots_compute(*, period: Period, codes: list[str] | None = None) -> Comp
     ids = [indicators[d.code].pk for d in wanted]
     list(Indicator.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
 
-    figures = {
+    figures: Figures = {
         code: (value, start)
         for code, value, start in ReportedFigure.objects.filter(period_start__lt=period.end)
         .order_by("indicator__code", "period_start")

@@ -471,7 +471,8 @@ class PublicEndpointMixin:
 class PublicReadOnlyViewSet(PublicEndpointMixin, viewsets.ReadOnlyModelViewSet):
     """Anonymous, throttled, JSON only. Subclasses supply a queryset from a ``public`` selector."""
 
-    pagination_class = PublicPagination
+    # Page numbers or the harvesting cursor; a short list may use page numbers only.
+    pagination_class: type[pagination.BasePagination] | None = PublicPagination
 
 
 class PublicAPIView(PublicEndpointMixin, generics.GenericAPIView):

@@ -46,8 +46,11 @@ def test_month_boundaries():
     assert period_bounds("2026-10") == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     assert period_bounds("2028-02") == (dt.date(2028, 2, 1), dt.date(2028, 2, 29))
     assert previous_period(dt.date(2027, 1, 5)) == "2026-12"
-    with pytest.raises(ValueError):
+    # The same month rules and the same message as the indicators' periods.
+    with pytest.raises(ValueError, match="Ugyldig måned «okt-2026»: bruk ÅÅÅÅ-MM"):
         period_bounds("okt-2026")
+    with pytest.raises(ValueError, match="Ugyldig måned"):
+        period_bounds("2026")
 
 
 def test_it_writes_one_file_per_organisation_and_the_same_bytes_again(enrolled, tmp_path):

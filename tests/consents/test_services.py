@@ -188,3 +188,18 @@ def test_the_demo_participation_loads_twice_without_changes(reference_data):
     assert first["enrolments"] > 0
     count = Enrolment.objects.count()
     assert demo_participation_load()["enrolments"] == 0 and Enrolment.objects.count() == count
+
+
+def test_the_demo_activity_for_the_indicators_is_loaded_once(reference_data):
+    import random
+
+    from consents.demo import demo_activity_participation_load
+    from trials.demo import demo_portfolio_load
+
+    demo_portfolio_load(count=20)
+    today = timezone.localdate()
+    enrolled = demo_activity_participation_load(rng=random.Random(1), today=today, max_per_site=3)
+    assert enrolled == Enrolment.objects.count() > 0
+    assert not Enrolment.objects.filter(included_on__gt=today).exists()
+    again = demo_activity_participation_load(rng=random.Random(1), today=today, max_per_site=3)
+    assert again == 0 and Enrolment.objects.count() == enrolled

@@ -11,14 +11,14 @@ from trials.models import Study
 
 from .. import selectors
 from ..models import KbsChange, KbsProject, KbsSiteNumber, ReportingPeriod
-from .guards import require_manager, require_open
+from .guards import acting_user, require_manager, require_open
 from .periods import reporting_period_get_or_create
 
 Decision = KbsProject.Decision
 REVOKED_TASK = "kbs.tasks.send_kbs_revoked_alert"
 
 
-def _log(project: KbsProject, *, user: User, old: str, new: str, reason: str) -> None:
+def _log(project: KbsProject, *, user: User | None, old: str, new: str, reason: str) -> None:
     KbsChange.objects.create(
         period=project.period,
         study=project.study,
@@ -26,7 +26,7 @@ def _log(project: KbsProject, *, user: User, old: str, new: str, reason: str) ->
         old=old,
         new=new,
         reason=reason,
-        changed_by=user if getattr(user, "pk", None) else None,
+        changed_by=acting_user(user),
         changed_at=timezone.now(),
     )
 
@@ -52,7 +52,11 @@ def kbs_mark(*, study: Study, year: int, decision: str, user: User, reason: str 
             % {"year": year}
         )
     project = KbsProject(
-        period=period, study=study, decision=decision, decided_by=user, decided_at=timezone.now()
+        period=period,
+        study=study,
+        decision=decision,
+        decided_by=acting_user(user),
+        decided_at=timezone.now(),
     )
     registered = None
     if decision == Decision.REPORTABLE:

@@ -14,7 +14,7 @@ from sites.access import User
 
 from .. import selectors
 from ..models import KbsChange, KbsProject, KbsSiteNumber
-from .guards import require_local_manager, require_manager, require_open
+from .guards import acting_user, require_local_manager, require_manager, require_open
 
 Field = KbsChange.Field
 
@@ -139,7 +139,7 @@ def kbs_project_report(
             old=_text(old),
             new=_text(value),
             reason=reason.strip(),
-            changed_by=user,
+            changed_by=acting_user(user),
             changed_at=now,
         )
         for name, reg, old, value in rows
@@ -147,7 +147,7 @@ def kbs_project_report(
     project.recruitment_number = recruitment_number
     project.first_recruitment_on = first_recruitment_on
     project.last_recruitment_on = last_recruitment_on
-    project.confirmed_by, project.confirmed_at = user, now
+    project.confirmed_by, project.confirmed_at = acting_user(user), now
     project.version += 1
     project.full_clean()
     project.save()
@@ -195,11 +195,11 @@ def kbs_site_number_report(
         old=_text(site_number.recruitment_number),
         new=_text(recruitment_number),
         reason=reason.strip(),
-        changed_by=user,
+        changed_by=acting_user(user),
         changed_at=now,
     )
     site_number.recruitment_number = recruitment_number
-    site_number.reported_by, site_number.reported_at = user, now
+    site_number.reported_by, site_number.reported_at = acting_user(user), now
     site_number.full_clean()
     site_number.save()
     return site_number

@@ -1,5 +1,6 @@
 """Refusals shared by the KBS services: who may act, and whether the period still takes reports."""
 
+from django.contrib.auth.models import User as AccountUser
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -8,6 +9,11 @@ from trials.models import Study, StudySite
 
 from ..access import kbs_is_admin, sites_led_by, studies_managed_by
 from ..models import ReportingPeriod
+
+
+def acting_user(user: User | None) -> AccountUser | None:
+    """The signed-in user a change is recorded against; none for an anonymous or a system run."""
+    return user if isinstance(user, AccountUser) else None
 
 
 def require_admin(user: User) -> None:

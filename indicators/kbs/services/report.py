@@ -5,6 +5,7 @@ when the period is finalised — the file that is delivered to NVA and feeds the
 """
 
 import csv
+import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass
@@ -51,14 +52,19 @@ class KbsReport:
         return f"kbs-rapport-{self.period.year}"
 
 
-def _rows(period: ReportingPeriod) -> tuple[list[list], list[list]]:
+Line = list[str | int | dt.date | None]
+"""One line of the report: text, numbers and dates, empty where nothing is known."""
+
+
+def _rows(period: ReportingPeriod) -> tuple[list[Line], list[Line]]:
     projects = (
         KbsProject.objects.filter(period=period, decision=KbsProject.Decision.REPORTABLE)
         .select_related("study__responsible_organisation")
         .prefetch_related("site_numbers__site__organisation")
         .order_by("study__public_id")
     )
-    rows, site_rows = [], []
+    rows: list[Line] = []
+    site_rows: list[Line] = []
     for project in projects:
         study = project.study
         rows.append(
@@ -82,7 +88,7 @@ def _rows(period: ReportingPeriod) -> tuple[list[list], list[list]]:
     return rows, site_rows
 
 
-def _csv(rows: list[list]) -> bytes:
+def _csv(rows: list[Line]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -91,7 +97,7 @@ def _csv(rows: list[list]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel reads the æøå right
 
 
-def _xlsx(rows: list[list], site_rows: list[list], *, year: int) -> bytes:
+def _xlsx(rows: list[Line], site_rows: list[Line], *, year: int) -> bytes:
     workbook = Workbook()
     for sheet, header, lines in (
         (workbook.active, COLUMNS, rows),
