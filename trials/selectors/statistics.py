@@ -10,8 +10,8 @@ from django.db.models import Count, QuerySet
 
 from sites.models import Organisation, Region
 
-from .models import HealthCategory, Study, StudySite
-from .selectors import study_open_site_exists, study_public_queryset
+from ..models import HealthCategory, Study, StudySite
+from . import study_open_site_exists, study_public_queryset
 
 SUPPRESSION_THRESHOLD = 5
 
