@@ -10,7 +10,7 @@ An empty value (``?updated_since=``) depends on the kind of filter:
   follow django-filter: empty is "any", like the empty first option of a select in a form.
 
 The choices and places take several values separated by commas (``status=open,closed``): a study
-matching any of them is found. A parameter given twice is refused (``sites.api.base``), so no value
+matching any of them is found. A parameter given twice is refused (``sites.api.endpoints``), so no value
 is ever silently dropped.
 
 A time must also be one the database can store and compare: from 1900 to 2100 (a year 1 or 9999
@@ -27,7 +27,7 @@ from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from sites.api.base import NamedFiltersFilterSet
+from sites.api.filters import NamedFiltersFilterSet
 from sites.models import Municipality, Organisation, Region
 from sites.selectors import STABLE_ID_PREFIX, organisation_public_id_q
 

@@ -12,7 +12,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from sites.api.base import PublicPageNumberPagination, PublicReadOnlyViewSet
+from sites.api.endpoints import PublicReadOnlyViewSet
+from sites.api.pagination import PublicPageNumberPagination
 from sites.models import Organisation, Region
 from sites.selectors import organisation_public_id, organisation_public_id_q
 

@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from sites.api.base import PublicAPIView, PublicReadOnlyViewSet
+from sites.api.endpoints import PublicAPIView, PublicReadOnlyViewSet
 from sites.spreadsheet import csv_value
 
 from .. import search, selectors

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from sites.api.base import BoundedCountPaginator
 from sites.models import Municipality, Region
 from sites.operations.response_cache import public_response_cache
+from sites.pagination import BoundedCountPaginator
 
 from .. import search, selectors
 from ..api.filters import PublicStudyFilter
