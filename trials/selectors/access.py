@@ -28,13 +28,13 @@ from ..models import (
     Study,
     StudySite,
 )
-from . import study_visible_to, studysite_visible_to
 from .industry import (
     agreement_visible_to,
     feasibility_request_visible_to,
     feasibility_response_visible_to,
     industry_organisation_filter,
 )
+from .studies import study_visible_to, studysite_visible_to
 
 
 def study_changeable_by(user: User) -> QuerySet[Study]:

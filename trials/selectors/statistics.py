@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet
 from sites.models import Organisation, Region
 
 from ..models import HealthCategory, Study, StudySite
-from . import study_open_site_exists, study_public_queryset
+from .studies import study_open_site_exists, study_public_queryset
 
 SUPPRESSION_THRESHOLD = 5
 
