@@ -7,12 +7,17 @@ or misspelt parameter is a 400, never silently ignored), the response language, 
 module beside this one (pagination, throttling, filters, caching, language, renderers, schema).
 """
 
-from django.http import Http404
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from rest_framework import generics, permissions, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .caching import (
@@ -31,8 +36,14 @@ from .renderers import FastJSONRenderer
 from .schema import PublicAutoSchema
 from .throttling import PublicAnonThrottle, PublicThrottled
 
+if TYPE_CHECKING:
+    # What the mixin is mixed into, so its overrides and ``super()`` calls are checked.
+    _EndpointBase = generics.GenericAPIView[Any]
+else:
+    _EndpointBase = object
 
-class PublicEndpointMixin:
+
+class PublicEndpointMixin(_EndpointBase):
     """What every public endpoint shares; see the module docstring.
 
     Set ``change_stamp`` to a function returning ``(last_modified, token)`` to answer conditional
@@ -42,7 +53,7 @@ class PublicEndpointMixin:
     """
 
     schema = PublicAutoSchema()
-    authentication_classes: list = []
+    authentication_classes = []
     permission_classes = [permissions.AllowAny]
     throttle_classes = [PublicAnonThrottle]
     filter_backends = [PublicFilterBackend]
@@ -66,7 +77,7 @@ class PublicEndpointMixin:
             allowed |= set(filterset_class.base_filters)
         return allowed
 
-    def check_query_params(self, request) -> None:
+    def check_query_params(self, request: Request) -> None:
         """Unknown and repeated parameters are a 400: a value is never silently dropped."""
         allowed_params = self.allowed_query_params()
         errors: dict[str, list[str]] = {}
@@ -91,7 +102,7 @@ class PublicEndpointMixin:
         if errors:
             raise ValidationError(errors)
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # ``lang=`` chooses the language of everything the endpoint says, errors included.
         lang = request.GET.get("lang")
         if lang in PUBLIC_LANGUAGES:
@@ -99,13 +110,13 @@ class PublicEndpointMixin:
                 return super().dispatch(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 
-    def throttled(self, request, wait):
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
         raise PublicThrottled(wait)
 
-    def get_serializer_context(self):
+    def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "lang": public_language(self.request)}
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         self.check_query_params(request)
         self._validators: Validators | None = None
@@ -117,7 +128,7 @@ class PublicEndpointMixin:
             if request_not_modified(request, self._validators):
                 raise NotModified
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, NotModified):
             return Response(status=304)
         if isinstance(exc, Http404):
@@ -126,7 +137,9 @@ class PublicEndpointMixin:
             exc = NotFound(gettext("Ikke funnet."))
         return super().handle_exception(exc)
 
-    def finalize_response(self, request, response, *args, **kwargs):
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
             validators = getattr(self, "_validators", None)
@@ -141,7 +154,7 @@ class PublicEndpointMixin:
 class PublicReadOnlyViewSet(PublicEndpointMixin, viewsets.ReadOnlyModelViewSet):
     """Anonymous, throttled, JSON only. Subclasses supply a queryset from a ``public`` selector."""
 
-    pagination_class = PublicPagination
+    pagination_class: type[BasePagination] | None = PublicPagination
 
 
 class PublicAPIView(PublicEndpointMixin, generics.GenericAPIView):

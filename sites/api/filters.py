@@ -1,5 +1,7 @@
 """Filtering of public lists: only the filters a request names are built and applied."""
 
+from typing import Any
+
 import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 
@@ -27,6 +29,7 @@ class NamedFiltersFilterSet(django_filters.FilterSet):
     nothing), so leaving them out changes no result. For filters read from one parameter each.
     """
 
+    base_filters: dict[str, Any]  # set by the FilterSet metaclass
     _form_classes: dict[tuple[str, ...], type]
     FORM_CLASSES_KEPT = 256  # combinations of named filters, per filterset class
 

@@ -2,24 +2,28 @@
 harvesting."""
 
 import base64
+from typing import Any
 from urllib.parse import parse_qs
 
 from django.core.paginator import InvalidPage
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from sites.pagination import BoundedCountPaginator
 
 
 class PublicPageNumberPagination(pagination.PageNumberPagination):
-    django_paginator_class = BoundedCountPaginator
+    django_paginator_class: type[BoundedCountPaginator] = BoundedCountPaginator
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
 
-    def get_page_size(self, request):
+    def get_page_size(self, request: Request) -> int | None:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
             raise ValidationError(
@@ -32,26 +36,28 @@ class PublicPageNumberPagination(pagination.PageNumberPagination):
             )
         return super().get_page_size(request)
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
+    ) -> list[Any]:
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= 100_000):
             raise ValidationError({"page": [gettext("Må være et positivt heltall.")]})
         self.request = request
         wanted = int(raw) if raw else 1
-        paginator = self.django_paginator_class(
-            queryset, self.get_page_size(request), wanted_page=wanted
+        self.bounded = self.django_paginator_class(
+            queryset, self.get_page_size(request) or self.page_size, wanted_page=wanted
         )
         try:
-            self.page = paginator.page(wanted)
+            self.page = self.bounded.page(wanted)
         except InvalidPage as exc:
             raise NotFound(gettext("Side %(page)d finnes ikke.") % {"page": wanted}) from exc
         return list(self.page)
 
-    def get_paginated_response(self, data):
+    def get_paginated_response(self, data: Any) -> Response:
         return Response(
             {
-                "count": self.page.paginator.count,
-                "count_exact": self.page.paginator.count_exact,
+                "count": self.bounded.count,
+                "count_exact": self.bounded.count_exact,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,

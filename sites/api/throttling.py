@@ -3,6 +3,7 @@ and ``Retry-After`` in the language of the request."""
 
 import math
 
+from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
 from rest_framework import throttling
 from rest_framework.exceptions import Throttled
@@ -31,6 +32,13 @@ class PublicAnonThrottle(ClientAddressThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_plain_request(self, request: HttpRequest) -> bool:
+        """The same limit for a plain Django view (FHIR, a cached answer), which has neither a DRF
+        request nor a view: the key reads only the client's address."""
+        # DRF's stubs ask for a DRF Request and a view; SimpleRateThrottle passes both on to
+        # get_cache_key alone, which here reads the address of any request.
+        return self.allow_request(request, None)  # type: ignore[arg-type]
 
 
 class PublicThrottled(Throttled):

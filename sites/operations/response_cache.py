@@ -90,7 +90,7 @@ def request_key(request: HttpRequest, token: str) -> str:
     """The cache key of a GET: path, sorted parameters, language, host, Accept, stamp."""
     params = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
     parts = [
-        request.scheme,
+        request.scheme or "",
         request.get_host(),
         request.path,
         repr(params),
@@ -102,7 +102,7 @@ def request_key(request: HttpRequest, token: str) -> str:
 
 
 def _throttled(request: HttpRequest) -> bool:
-    return not PublicAnonThrottle().allow_request(request, None)
+    return not PublicAnonThrottle().allow_plain_request(request)
 
 
 def _from_entry(entry: tuple[int, list[tuple[str, str]], bytes]) -> HttpResponse:
