@@ -77,7 +77,7 @@ def study_quality_flag_q(flag: str, *, today: dt.date | None = None) -> Q:
     if flag == QualityFlag.UNREVIEWED_SUMMARY:
         return Q(is_published=True, lay_nb_reviewed_at__isnull=True)
     if flag == QualityFlag.OPEN_WITHOUT_SITE:
-        return Q(status=Study.Status.OPEN) & ~study_open_site_exists()
+        return Q(status=Study.Status.OPEN) & Q(~study_open_site_exists())
     if flag == QualityFlag.OVER_TARGET:
         return Q(target_enrolment__isnull=False, enrolled__gt=F("target_enrolment"))
     raise ValueError(flag)
@@ -86,7 +86,9 @@ def study_quality_flag_q(flag: str, *, today: dt.date | None = None) -> Q:
 def study_with_flags(queryset: QuerySet[Study], *, today: dt.date | None = None) -> QuerySet[Study]:
     """Annotate ``enrolled``, ``open_sites`` and one boolean ``flag_<name>`` per quality flag."""
     queryset = queryset.annotate(
-        enrolled=study_enrolled_count(), open_sites=study_open_site_count()
+        # The plugin takes Study.enrolled (declared for public pages) for a field; it is this count.
+        enrolled=study_enrolled_count(),  # type: ignore[no-redef]
+        open_sites=study_open_site_count(),
     )
     conditions = {flag: study_quality_flag_q(flag, today=today) for flag in QualityFlag.values}
     # Per row, reuse the correlated count: a NOT EXISTS in the select list makes PostgreSQL hash

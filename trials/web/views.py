@@ -1,5 +1,7 @@
 """Study finder pages. They read through the same filter set and selectors as the public API."""
 
+from typing import cast
+
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -75,7 +77,7 @@ class FinderForm(forms.Form):
         empty_label=_("Hvor som helst"),
     )
     radius_km = forms.TypedChoiceField(
-        label=_("Avstand"), choices=RADIUS_CHOICES, coerce=int, required=False, initial=50, empty_value=50,
+        label=_("Avstand"), choices=RADIUS_CHOICES, coerce=int, required=False, initial=50, empty_value=50,  # type: ignore[arg-type]  # any value may stand for empty; the stubs say str
     )  # fmt: skip
     sex = forms.ChoiceField(
         label=_("Kan delta som"),
@@ -103,7 +105,8 @@ class FinderForm(forms.Form):
     def __init__(self, *args, lang: str = "nb", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         label = "label_en" if lang == "en" else "label_nb"
-        self.fields["hrcs"].queryset = HealthCategory.objects.order_by(label)
+        hrcs = cast(HealthCategoryChoiceField, self.fields["hrcs"])
+        hrcs.queryset = HealthCategory.objects.order_by(label)
 
     def filter_data(self) -> dict[str, str]:
         data = self.cleaned_data
