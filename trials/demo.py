@@ -6,6 +6,7 @@ Every demo study carries a sponsor protocol code ``DEMO-NNNN``; loading again sk
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +15,8 @@ from sites.history import save_with_history
 from sites.models import Municipality, Organisation, Region
 
 from .models import HealthCategory, ResearchActivity, Sponsor, Study, StudySite
+
+_T = TypeVar("_T")
 
 DEMO_STUDY_COUNT = 240
 
@@ -422,7 +425,7 @@ class DemoResult:
     organisations_created: int = 0
 
 
-def _pick(rng: random.Random, weighted: list) -> object:
+def _pick(rng: random.Random, weighted: list[tuple[_T, int]]) -> _T:
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights=weights, k=1)[0]
 
@@ -735,7 +738,7 @@ def demo_portfolio_load(*, count: int = DEMO_STUDY_COUNT, seed: int = 2025) -> D
         study.sponsor_protocol_code = code
         study.research_activity = rng.choice(activities)
         study.responsible_organisation = site_orgs[0]
-        target = study.target_enrolment
+        target = study.target_enrolment or 0  # every demo study has a target
         save_with_history(study, user=None, reason="Demodata")
         study.hrcs_categories.set([categories[hrcs_code]])
         for i, org in enumerate(site_orgs):

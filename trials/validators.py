@@ -1,9 +1,13 @@
 """Format checks for study identifiers, each with a message a coordinator understands."""
 
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 # REK: the portal's numeric references (e.g. 123456) and the older "2019/1234" form.
 REK_RE = re.compile(r"^(\d{4,7}|(19|20)\d{2}/\d{1,6})$")
@@ -13,7 +17,7 @@ NCT_RE = re.compile(r"^NCT\d{8}$")
 ISRCTN_RE = re.compile(r"^ISRCTN\d{8}$")
 
 
-def _check(pattern: re.Pattern[str], value: str, message: str, code: str) -> None:
+def _check(pattern: re.Pattern[str], value: str, message: "str | StrPromise", code: str) -> None:
     if not pattern.match(value):
         raise ValidationError(message, code=code, params={"value": value})
 

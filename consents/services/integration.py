@@ -41,7 +41,21 @@ def integration_client_authenticate(*, token: str) -> IntegrationClient | None:
     return client
 
 
-def request_fingerprint(data) -> str:
+FINGERPRINT_KEY_PURPOSE = b"integration-request-fingerprint"
+
+
+def fingerprint_key() -> bytes:
+    """The key of request fingerprints, derived from PSEUDONYM_KEY for this purpose alone.
+
+    A fingerprint is then never the pseudonym of the same text: a stored fingerprint of a body
+    that is a national identity number cannot be matched against the participants' pseudonyms.
+    """
+    return hmac.new(
+        settings.PSEUDONYM_KEY.encode(), FINGERPRINT_KEY_PURPOSE, hashlib.sha256
+    ).digest()
+
+
+def request_fingerprint(data: object) -> str:
     """Keyed hash of a request body: compares bodies without keeping what is in them."""
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
-    return hmac.new(settings.PSEUDONYM_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(fingerprint_key(), canonical.encode(), hashlib.sha256).hexdigest()

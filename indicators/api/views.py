@@ -19,7 +19,9 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from sites.api.base import FastJSONRenderer, PublicPageNumberPagination, PublicReadOnlyViewSet
+from sites.api.endpoints import PublicReadOnlyViewSet
+from sites.api.pagination import PublicPageNumberPagination
+from sites.api.renderers import FastJSONRenderer
 from sites.models import Organisation, Region
 from sites.spreadsheet import csv_row
 

@@ -3,7 +3,7 @@
 import codecs
 
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser, get_encoding
+from rest_framework.parsers import JSONParser, get_encoding  # type: ignore[attr-defined]  # in DRF, not in its stubs
 from rest_framework.utils import json
 
 
@@ -51,7 +51,7 @@ class SafeJSONParser(JSONParser):
         encoding = get_encoding(parser_context or {})
         try:
             data = json.load(
-                codecs.getreader(encoding)(stream),
+                codecs.getreader(encoding)(stream),  # type: ignore[arg-type]  # stubs: IO[str], json reads .read() only
                 parse_constant=json.strict_constant if self.strict else None,
                 object_pairs_hook=_refuse_duplicate_keys,
             )

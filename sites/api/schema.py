@@ -69,7 +69,7 @@ REQUEST_HEADERS = [
 
 
 class PublicAutoSchema(AutoSchema):
-    """drf-spectacular's schema plus the errors and headers of ``sites.api.base``."""
+    """drf-spectacular's schema plus the errors and headers of ``sites.api.endpoints``."""
 
     def get_override_parameters(self):
         return [*super().get_override_parameters(), *REQUEST_HEADERS]

@@ -10,7 +10,8 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from .base import PUBLIC_LANGUAGES, PublicAPIView
+from .endpoints import PublicAPIView
+from .language import PUBLIC_LANGUAGES
 
 
 class ApiRootView(PublicAPIView):

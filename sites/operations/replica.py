@@ -25,7 +25,7 @@ _public_read: ContextVar[bool] = ContextVar("public_read", default=False)
 
 def public_view(view_func) -> bool:
     """A view of the public side: a public API class, or a view marked cacheable for the public."""
-    from sites.api.base import PublicEndpointMixin
+    from sites.api.endpoints import PublicEndpointMixin
 
     cls = getattr(view_func, "cls", None)
     if cls is not None:

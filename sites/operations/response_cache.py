@@ -20,7 +20,6 @@ bulk write elsewhere waits out those seconds.
 """
 
 import hashlib
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -30,9 +29,9 @@ from django.utils import translation
 from django.utils.cache import cc_delim_re
 from django.utils.http import parse_http_date_safe
 
-from sites.api.base import PublicAnonThrottle, request_not_modified
+from sites.api.caching import Stamp, request_not_modified
+from sites.api.throttling import PublicAnonThrottle
 
-Stamp = Callable[[], tuple[datetime | None, str]]
 KEY_PREFIX = "public-response:"
 STAMP_PREFIX = "public-stamp:"
 _REQUEST_KEY = "_public_response_cache_key"
@@ -91,7 +90,7 @@ def request_key(request: HttpRequest, token: str) -> str:
     """The cache key of a GET: path, sorted parameters, language, host, Accept, stamp."""
     params = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
     parts = [
-        request.scheme,
+        request.scheme or "",
         request.get_host(),
         request.path,
         repr(params),
@@ -103,7 +102,7 @@ def request_key(request: HttpRequest, token: str) -> str:
 
 
 def _throttled(request: HttpRequest) -> bool:
-    return not PublicAnonThrottle().allow_request(request, None)
+    return not PublicAnonThrottle().allow_plain_request(request)
 
 
 def _from_entry(entry: tuple[int, list[tuple[str, str]], bytes]) -> HttpResponse:

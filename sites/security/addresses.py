@@ -3,7 +3,7 @@
 With nothing in front (0) it is ``REMOTE_ADDR``: an ``X-Forwarded-For`` sent by the client is
 ignored. With *n* proxies, each appends the address it received the request from to
 ``X-Forwarded-For``, so the client is the *n*-th entry from the right; whatever the client wrote
-to the left of it is ignored. The rate limits (``sites.api.base``), the sign-in lockout
+to the left of it is ignored. The rate limits (``sites.api.throttling``), the sign-in lockout
 (django-axes, ``AXES_CLIENT_IP_CALLABLE``) and the security log all ask :func:`client_address`.
 """
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.serializer_helpers import ReturnDict
 
-from sites.api.base import FastJSONRenderer
+from sites.api.renderers import FastJSONRenderer
 
 
 def test_output_is_byte_for_byte_drfs():

@@ -9,7 +9,7 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.researchstudy import ResearchStudy
 
-from sites.api.base import PublicAnonThrottle
+from sites.api.throttling import PublicAnonThrottle
 from tests.factories import SponsorFactory, StudySiteFactory, hf
 from trials.models import Study
 

@@ -119,7 +119,7 @@ def test_sort_and_an_exact_total(studies):
 
 
 def test_the_total_is_exact_beyond_the_old_cap(reference_data, monkeypatch):
-    from sites.api.base import BoundedCountPaginator
+    from sites.pagination import BoundedCountPaginator
 
     monkeypatch.setattr(BoundedCountPaginator, "count_limit", 3)
     for _ in range(5):
@@ -293,7 +293,7 @@ def test_total_none_skips_the_count_and_paging_still_works(reference_data):
 
 
 def test_fhir_429_is_in_the_language_asked_for(reference_data, monkeypatch):
-    from sites.api.base import PublicAnonThrottle
+    from sites.api.throttling import PublicAnonThrottle
 
     monkeypatch.setattr(PublicAnonThrottle, "THROTTLE_RATES", {"anon": "1/min"})
     Client().get("/fhir/metadata")

@@ -82,3 +82,14 @@ def test_a_stale_save_is_refused_and_writes_nothing(reference_data):
         study_save(study=second, user=None, expected_version=1, loaded_status=S.OPEN, reason="b")
     study.refresh_from_db()
     assert study.scientific_title == "Første" and study.version == 2
+
+
+def test_a_new_study_in_the_admin_form_is_checked_as_starting_from_draft(reference_data):
+    from trials.admin.forms import StudyAdminForm
+
+    opened = StudyAdminForm(data={"status": Study.Status.OPEN}, instance=Study())
+    assert not opened.is_valid()
+    assert "«Utkast»" in opened.errors["status"][0]
+    draft = StudyAdminForm(data={"status": Study.Status.DRAFT}, instance=Study())
+    draft.is_valid()
+    assert "status" not in draft.errors

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from sites.api.base import PublicAnonThrottle
+from sites.api.throttling import PublicAnonThrottle
 from sites.models import Organisation
 from tests.factories import StudyFactory, StudySiteFactory, hf
 from trials.models import Study, StudySite

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import parse_http_date
 from rest_framework.test import APIClient
 
-from sites.api.base import PublicAnonThrottle
+from sites.api.throttling import PublicAnonThrottle
 from tests.factories import StudySiteFactory, hf
 from trials.models import Study, StudySite
 
@@ -45,7 +45,7 @@ def test_pages_are_numbered_for_people_with_a_count(client, many):
 
 
 def test_count_is_bounded_on_huge_results(client, many, monkeypatch):
-    from sites.api.base import BoundedCountPaginator
+    from sites.pagination import BoundedCountPaginator
 
     monkeypatch.setattr(BoundedCountPaginator, "count_limit", 20)
     body = client.get("/api/v1/studies/").json()

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from sites.api.base import PublicAnonThrottle
+from sites.api.throttling import PublicAnonThrottle
 from sites.models import Organisation
 from tests.factories import StudySiteFactory, hf
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
-from sites.api.base import PublicAnonThrottle
+from sites.api.throttling import PublicAnonThrottle
 from sites.operations.response_cache import public_response_cache
 from tests.factories import StudySiteFactory
 from trials import search

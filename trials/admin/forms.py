@@ -57,7 +57,7 @@ class StudyAdminForm(VersionedFormMixin, forms.ModelForm):
         if "status" in cleaned:
             problems = study_transition_problems(
                 study=candidate,
-                from_status=self.loaded_status,
+                from_status=self.loaded_status or Study.Status.DRAFT,  # a new study starts a draft
                 to_status=cleaned["status"],
                 open_sites=None,
                 reason=cleaned.get("change_reason") or "",

@@ -1,6 +1,8 @@
 """What registry imports leave for a person: sites to confirm, identities to decide, and status
 changes to confirm. Every decision goes through ``trials.services.imports.reviews``."""
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -182,10 +184,12 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, folders: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["folder"].choices = [("", "–"), *((f, f) for f in folders)]
+        folder = cast(forms.ChoiceField, self.fields["folder"])
+        folder.choices = [("", "–"), *((f, f) for f in folders)]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("file")) == bool(data.get("folder")):
             raise ValidationError(_("Velg enten en fil eller en mappe."))
         return data

@@ -122,15 +122,16 @@ class QualityFlagFilter(admin.SimpleListFilter):
         return selectors.QualityFlag.choices
 
     def queryset(self, request, queryset):
-        if self.value() not in selectors.QualityFlag.values:
+        flag = self.value()
+        if flag is None or flag not in selectors.QualityFlag.values:
             return queryset
-        return queryset.filter(selectors.study_quality_flag_q(self.value()))
+        return queryset.filter(selectors.study_quality_flag_q(flag))
 
 
 # --- participating sites, edited inline ----------------------------------------------------------
 
 
-SITE_FIELDS = [
+SITE_FIELDS = (
     "organisation",
     "status",
     "activated_on",
@@ -143,7 +144,7 @@ SITE_FIELDS = [
     "recruitment",
     "is_satellite",
     "is_decentralised",
-]
+)
 
 
 class SiteRecruitmentColumn:
@@ -495,7 +496,7 @@ class StudyAdmin(ScopedAdmin):
 
     @admin.display(description=_("gjennomgang av sammendrag"))
     def review_status(self, study: Study) -> str:
-        rows = []
+        rows: list[tuple[str | Promise, str | Promise]] = []
         for code, label in LANGUAGES:
             at = getattr(study, f"lay_{code}_reviewed_at")
             by = getattr(study, f"lay_{code}_reviewed_by", None)

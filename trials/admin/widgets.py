@@ -1,11 +1,15 @@
 """Admin widgets and paginators that keep the number of queries constant on big pages."""
 
+from typing import Any
+
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.paginator import Paginator
-from django.utils.formats import number_format
+from django.core.paginator import Page
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from sites.pagination import BoundedCountPaginator
 
 
 class LabelledAutocompleteSelect(AutocompleteSelect):
@@ -24,68 +28,63 @@ class LabelledAutocompleteSelect(AutocompleteSelect):
         if not self.is_required:
             options.append(self.create_option(name, "", "", False, 0))
         for key in sorted(selected):
-            options.append(self.create_option(name, key, self.labels[key], selected, len(options)))
+            options.append(self.create_option(name, key, self.labels[key], True, len(options)))
         return [(None, options, 0)]
 
 
-class CappedCountPaginator(Paginator):
-    """Counts at most ``cap`` + 1 rows, so a list over 100 000 studies never runs a full COUNT."""
-
-    cap = 10_000
+class ChangeListPaginator(BoundedCountPaginator):
+    """The bounded count for an admin change list: ``count`` is the raw count, one past the limit
+    when more rows exist, which is how Django's change list knows there is more than a page."""
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
-
-    @property
-    def count_exact(self) -> bool:
-        return self.count <= self.cap
-
-    @property
-    def count_label(self) -> str:
-        if self.count_exact:
-            return str(self.count)
-        return _("over %(cap)s") % {"cap": number_format(self.cap, force_grouping=True)}
+        return self.raw_count
 
 
-class LookaheadPaginator(Paginator):
+class CappedCountPaginator(ChangeListPaginator):
+    """Counts at most 10 000 rows, so a list over 100 000 studies never runs a full COUNT."""
+
+    count_limit = 10_000
+
+
+class LookaheadPaginator(ChangeListPaginator):
     """No COUNT at all: the page query fetches one row more than a page to know if more follow.
 
     For scoped lists (a coordinator's region): the scope is an ``OR EXISTS`` over study sites, and
     any COUNT over it makes PostgreSQL hash every site of the region first, whatever the LIMIT;
-    the page itself is an index walk that stops after ``per_page`` + 1 rows. ``count`` is exact
-    when this page is the last one, otherwise a lower bound (``count_exact`` is False) and the
-    list offers the next page.
+    the page itself is an index walk that stops after ``per_page`` + 1 rows. The limit of the
+    count is the end of this page: ``count`` is exact when this page is the last one, otherwise a
+    lower bound (``count_exact`` is False) and the list offers the next page.
     """
 
-    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, page=1):
+    more_than = _("flere enn %(n)s")
+
+    def __init__(
+        self,
+        object_list: QuerySet[Any],
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        *,
+        page: int | str = 1,
+    ) -> None:
         super().__init__(object_list, per_page, 0, allow_empty_first_page)
         self.page_number = max(int(page), 1)
+        self.count_limit = self.page_number * self.per_page
 
     @cached_property
-    def window(self) -> list:
+    def window(self) -> list[Any]:
         offset = (self.page_number - 1) * self.per_page
         return list(self.object_list[offset : offset + self.per_page + 1])
 
     @cached_property
-    def count(self) -> int:
+    def raw_count(self) -> int:
         return (self.page_number - 1) * self.per_page + len(self.window)
 
-    @property
-    def count_exact(self) -> bool:
-        return len(self.window) <= self.per_page
-
-    @property
-    def count_label(self) -> str:
-        if self.count_exact:
-            return str(self.count)
-        shown = (self.page_number - 1) * self.per_page + self.per_page
-        return _("flere enn %(n)s") % {"n": number_format(shown, force_grouping=True)}
-
-    def page(self, number):
+    def page(self, number: int | str) -> Page[Any]:
         number = self.validate_number(number)
         if number == self.page_number:
-            return self._get_page(self.window[: self.per_page], number, self)
+            return Page(self.window[: self.per_page], number, self)
         return super().page(number)
 
 

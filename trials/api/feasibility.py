@@ -14,7 +14,7 @@ from rest_framework import permissions, renderers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sites.api.base import ClientAddressThrottle
+from sites.api.throttling import ClientAddressThrottle
 from sites.models import Organisation, Region
 
 from ..models import FeasibilityRequest, HealthCategory, Study

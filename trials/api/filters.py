@@ -10,7 +10,7 @@ An empty value (``?updated_since=``) depends on the kind of filter:
   follow django-filter: empty is "any", like the empty first option of a select in a form.
 
 The choices and places take several values separated by commas (``status=open,closed``): a study
-matching any of them is found. A parameter given twice is refused (``sites.api.base``), so no value
+matching any of them is found. A parameter given twice is refused (``sites.api.endpoints``), so no value
 is ever silently dropped.
 
 A time must also be one the database can store and compare: from 1900 to 2100 (a year 1 or 9999
@@ -18,6 +18,7 @@ with an offset overflowed into a 500).
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
@@ -27,7 +28,7 @@ from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from sites.api.base import NamedFiltersFilterSet
+from sites.api.filters import NamedFiltersFilterSet
 from sites.models import Municipality, Organisation, Region
 from sites.selectors import STABLE_ID_PREFIX, organisation_public_id_q
 
@@ -64,12 +65,19 @@ class StrictBooleanFilter(django_filters.TypedChoiceFilter):
 EMPTY_VALUE = gettext_lazy("Tom verdi: oppgi en verdi, eller utelat parameteren.")
 
 
-class GivenValueMixin:
+if TYPE_CHECKING:
+    # What the mixin is mixed into, so its ``super().clean`` is checked.
+    _FormFieldBase = forms.Field
+else:
+    _FormFieldBase = object
+
+
+class GivenValueMixin(_FormFieldBase):
     """A form field that refuses an empty value given as such (``?age=``): the field only exists
     when the request names the parameter (``NamedFiltersFilterSet``), and an absent one arrives as
     ``None``, not as an empty text."""
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
             raise ValidationError(EMPTY_VALUE, code="empty")
         return super().clean(value)
@@ -303,7 +311,7 @@ class PublicStudyFilter(NamedFiltersFilterSet):
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search.study_filter_text(queryset=queryset, q=value) if value else queryset
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+    def filter_queryset(self, queryset: QuerySet) -> "QuerySet | search.NearestStudies":
         data = self.form.cleaned_data
         queryset = self.filter_sites(super().filter_queryset(queryset), data)
         near = data.get("near")

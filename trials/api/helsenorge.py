@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from sites.api.base import PublicAPIView
+from sites.api.endpoints import PublicAPIView
 
 from .. import search
 from ..helsenorge import STATUS_ONGOING, STATUS_OPEN

@@ -4,19 +4,25 @@ These live in ``trials`` rather than ``sites`` because counting studies is trial
 ``sites`` imports none of the other apps.
 """
 
+from typing import Any
+
 import django_filters
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 
-from sites.api.base import PublicPageNumberPagination, PublicReadOnlyViewSet
+from sites.api.endpoints import PublicReadOnlyViewSet
+from sites.api.pagination import PublicPageNumberPagination
 from sites.models import Organisation, Region
 from sites.selectors import organisation_public_id, organisation_public_id_q
 
-from .. import search, statistics
+from .. import search
+from ..selectors import statistics
 from ..selectors.capability import organisation_capability_profile
 from .capability import PublicCapabilityProfileSerializer
 
@@ -69,13 +75,13 @@ class PublicOrganisationDetailSerializer(PublicOrganisationSerializer):
         return PublicCapabilityProfileSerializer(self.context["capability"]).data
 
 
-class _CountsInContextMixin:
+class _CountsInContextViewSet(PublicReadOnlyViewSet):
     """Counts for the rows on the page in one grouped query, so the query count stays constant."""
 
-    def _counts(self, rows) -> dict[int, int]:
+    def _counts(self, rows: list[Any]) -> dict[int, int]:
         raise NotImplementedError
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
@@ -83,13 +89,13 @@ class _CountsInContextMixin:
         data = self.get_serializer_class()(rows, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
         context = {**self.get_serializer_context(), "open_counts": self._counts([obj])}
         return Response(self.get_serializer_class()(obj, context=context).data)
 
 
-class PublicRegionViewSet(_CountsInContextMixin, PublicReadOnlyViewSet):
+class PublicRegionViewSet(_CountsInContextViewSet):
     """The four regional health authorities (RHF)."""
 
     serializer_class = PublicRegionSerializer
@@ -98,10 +104,10 @@ class PublicRegionViewSet(_CountsInContextMixin, PublicReadOnlyViewSet):
     lookup_value_regex = "[a-z-]+"
     change_stamp = staticmethod(search.public_change_stamp)
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Region]:
         return Region.objects.order_by("name")
 
-    def _counts(self, rows):
+    def _counts(self, rows: list[Any]) -> dict[int, int]:
         return statistics.open_study_counts_by_region()
 
 
@@ -117,7 +123,7 @@ class PublicOrganisationFilter(django_filters.FilterSet):
 
 
 @extend_schema(description="Organisasjoner i helsetjenesten, med antall studier åpne der.")
-class PublicOrganisationViewSet(_CountsInContextMixin, PublicReadOnlyViewSet):
+class PublicOrganisationViewSet(_CountsInContextViewSet):
     """Organisations in the health service (and partners), with open-study counts; the detail
     adds the organisation's capability profile for a year."""
 
@@ -129,16 +135,16 @@ class PublicOrganisationViewSet(_CountsInContextMixin, PublicReadOnlyViewSet):
     lookup_value_regex = "[0-9]{9}|org-[0-9]+"
     change_stamp = staticmethod(search.public_capability_change_stamp)
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Organisation]:
         return statistics.organisation_public_queryset().order_by("name", "id")
 
-    def get_object(self):
+    def get_object(self) -> Organisation:
         found = self.get_queryset().filter(organisation_public_id_q([self.kwargs["id"]])).first()
         if found is None:
             raise Http404
         return found
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if self.action == "retrieve":
             return PublicOrganisationDetailSerializer
         return PublicOrganisationSerializer
@@ -147,7 +153,7 @@ class PublicOrganisationViewSet(_CountsInContextMixin, PublicReadOnlyViewSet):
         allowed = super().allowed_query_params()
         return allowed | {"year"} if self.action == "retrieve" else allowed
 
-    def _counts(self, rows):
+    def _counts(self, rows: list[Any]) -> dict[int, int]:
         return statistics.open_study_counts_by_organisation(
             organisation_ids=[row.pk for row in rows]
         )
@@ -172,7 +178,7 @@ class PublicOrganisationViewSet(_CountsInContextMixin, PublicReadOnlyViewSet):
             )
         ]
     )
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         organisation = self.get_object()
         counts = self._counts([organisation])
         profile = organisation_capability_profile(

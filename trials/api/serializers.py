@@ -71,7 +71,7 @@ class PublicHealthCategorySerializer(serializers.Serializer):
     """Documents a ``selectors.public.PublicHealthCategory``."""
 
     code = serializers.CharField()
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]  # a declared field (DRF moves it off the class), not Field.label
 
     def get_label(self, category: PublicHealthCategory) -> str:
         return category.label(_lang(self))
@@ -203,7 +203,7 @@ def public_study_dict(study: Study, *, lang: str = "nb") -> dict:
             "criteria": study.eligibility_criteria,
         },
         "sponsor": {
-            "name": study.sponsor.name if study.sponsor_id else None,
+            "name": study.sponsor.name if study.sponsor is not None else None,
             "type": study.sponsor_type,
         },
         "decentralised": study.decentralised,

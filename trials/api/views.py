@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
@@ -14,11 +16,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from sites.api.base import PublicAPIView, PublicReadOnlyViewSet
+from sites.api.endpoints import PublicAPIView, PublicReadOnlyViewSet
 from sites.spreadsheet import csv_value
 
-from .. import search, selectors, statistics
-from ..models import HealthCategory
+from .. import search, selectors
+from ..models import HealthCategory, Study
+from ..selectors import statistics
 from .filters import ORDERINGS, BoundedIsoDateTimeField, PublicStudyFilter
 from .serializers import PublicStudySerializer, public_study_dict
 
@@ -134,7 +137,7 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
     def list(self, request, *args, **kwargs):
         lang = self.get_serializer_context()["lang"]
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        page = selectors.study_attach_public(page)
+        page = selectors.study_attach_public(page or [])
         return self.get_paginated_response([public_study_dict(s, lang=lang) for s in page])
 
     def retrieve(self, request, *args, **kwargs):
@@ -161,7 +164,7 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
         yield from self._export_chunk(chunk, lang)
 
     @staticmethod
-    def _export_chunk(studies: list, lang: str):
+    def _export_chunk(studies: Iterable[Study], lang: str) -> Iterator[dict[str, Any]]:
         for study in selectors.study_attach_public(studies):
             yield public_study_dict(study, lang=lang)
 
@@ -228,7 +231,7 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
 
 class PublicHealthCategoryOutput(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field (DRF moves it off the class), not Field.label
     label_en = serializers.CharField()
     open_studies = serializers.IntegerField()
 
@@ -277,13 +280,13 @@ class _RegionCount(serializers.Serializer):
 
 class _HrcsCount(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field (DRF moves it off the class), not Field.label
     open_studies = serializers.IntegerField()
 
 
 class _CategoryCount(serializers.Serializer):
     category = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field (DRF moves it off the class), not Field.label
     open_studies = serializers.IntegerField()
 
 

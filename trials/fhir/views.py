@@ -16,13 +16,8 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from sites.api.base import (
-    PublicAnonThrottle,
-    PublicThrottled,
-    conditional_validators,
-    request_not_modified,
-    set_validators,
-)
+from sites.api.caching import conditional_validators, request_not_modified, set_validators
+from sites.api.throttling import PublicAnonThrottle, PublicThrottled
 from sites.operations.response_cache import public_response_cache
 
 from .. import search, selectors

@@ -1,6 +1,7 @@
 """Studies and the organisations where they run (study sites)."""
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -23,6 +24,9 @@ from ..validators import (
 )
 from .hrcs import HealthCategory, ResearchActivity
 from .search import PostgresOnlyGinIndex, StudySearchDocument, StudySearchText, open_first
+
+if TYPE_CHECKING:
+    from ..selectors.public import PublicHealthCategory, PublicSite
 
 _PUBLIC_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 
@@ -113,6 +117,12 @@ DATE_ORDER = (
 
 
 class Study(models.Model):
+    if TYPE_CHECKING:
+        # Set on a page of public studies by trials.selectors.public.study_attach_public.
+        public_sites: list[PublicSite]
+        public_hrcs: list[PublicHealthCategory]
+        enrolled: int
+
     class Category(models.TextChoices):
         KBS = "kbs", _("Klinisk behandlingsstudie")
         OTHER_INTERVENTIONAL = "other_interventional", _("Annen intervensjonsstudie")

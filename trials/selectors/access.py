@@ -5,6 +5,8 @@ its responsible organisation) in their region, changes only the study-level fiel
 their region leads, and changes only the site rows in their region.
 """
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from sites.access import AccessRule, User, access_register
@@ -28,13 +30,13 @@ from ..models import (
     Study,
     StudySite,
 )
-from . import study_visible_to, studysite_visible_to
 from .industry import (
     agreement_visible_to,
     feasibility_request_visible_to,
     feasibility_response_visible_to,
     industry_organisation_filter,
 )
+from .studies import study_visible_to, studysite_visible_to
 
 
 def study_changeable_by(user: User) -> QuerySet[Study]:
@@ -97,18 +99,7 @@ def register_access_rules() -> None:
     access_register(SponsorContact, AccessRule("national", editors="national"))
     # What an import leaves for review follows its study: seen with it, decided by who leads it.
     for model in (SiteMatch, IdentityReview, StatusProposal):
-        access_register(
-            model,
-            AccessRule(
-                "scoped",
-                visible=lambda user, m=model: m.objects.filter(
-                    study__in=study_visible_to(user=user).values("pk")
-                ),
-                changeable=lambda user, m=model: m.objects.filter(
-                    study__in=study_changeable_by(user).values("pk")
-                ),
-            ),
-        )
+        access_register(model, _follows_its_study(model))
     # Remembered site names are one register for the whole country, kept nationally.
     access_register(OrganisationAlias, AccessRule("shared", editors="national"))
     # Imports are started and read by the national roles (national administrator, NorTrials).
@@ -117,3 +108,15 @@ def register_access_rules() -> None:
     access_register(Sponsor, AccessRule("shared", editors="scope"))
     access_register(HealthCategory, AccessRule("shared", editors="national"))
     access_register(ResearchActivity, AccessRule("shared", editors="national"))
+
+
+def _follows_its_study(model: type[SiteMatch | IdentityReview | StatusProposal]) -> AccessRule:
+    """Rows seen with their study and changed by those who may change it."""
+
+    def visible(user: User) -> QuerySet[Any]:
+        return model.objects.filter(study__in=study_visible_to(user=user).values("pk"))
+
+    def changeable(user: User) -> QuerySet[Any]:
+        return model.objects.filter(study__in=study_changeable_by(user).values("pk"))
+
+    return AccessRule("scoped", visible=visible, changeable=changeable)

@@ -19,7 +19,7 @@ from sites.selectors import organisation_health_trust
 
 from ..helsenorge import HELSENORGE_STATUS, helsenorge_category, helsenorge_trust_name
 from ..models import Study, StudyDiagnosis, StudySite
-from . import study_public_queryset
+from .studies import study_public_queryset
 
 FEED_CHUNK = 500
 FEED_FIELDS = (

@@ -2,7 +2,9 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db.models import Field
 from django.utils.translation import gettext_lazy as _
 
 from sites.history_display import history_value
@@ -24,11 +26,19 @@ class SiteChange:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, old, new)
 
 
-def _display(name: str, value) -> str:
-    return str(history_value(StudySite._meta.get_field(name), value))
+def _site_field(name: str) -> Field:
+    """A concrete field of a site: the history records and compares only those."""
+    site_field = StudySite._meta.get_field(name)
+    if not isinstance(site_field, Field):
+        raise LookupError(name)
+    return site_field
 
 
-def studysite_history_for_study(*, study_id: int) -> list[SiteChange]:
+def _display(name: str, value: Any) -> str:
+    return str(history_value(_site_field(name), value))
+
+
+def studysite_history_for_study(*, study_id: int | str) -> list[SiteChange]:
     """Every change to the study's sites (also removed ones), newest first, in two queries."""
     records = list(
         StudySite.history.filter(study_id=study_id)
@@ -55,7 +65,7 @@ def studysite_history_for_study(*, study_id: int) -> list[SiteChange]:
                         _display(change.field, change.old),
                         _display(change.field, change.new),
                     )
-                label = str(StudySite._meta.get_field(change.field).verbose_name)
+                label = str(_site_field(change.field).verbose_name)
                 changes.append((label, old, new))
         previous[record.id] = record
         if record.history_type == "~" and not changes:

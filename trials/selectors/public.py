@@ -10,7 +10,7 @@ enrolled, one query each. The API, FHIR and the study finder all read what
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection
 
@@ -130,7 +130,9 @@ def study_attach_public(studies: Iterable[Study]) -> list[Study]:
         place = places[org_id]
         public_id = organisation_public_id(pk=org_id, orgnr=place[1])
         # SQLite gives the flag as 0/1.
-        sites[study_id].append(PublicSite(*place, status, bool(decentralised), *site, public_id))
+        sites[study_id].append(
+            PublicSite._make([*place, status, bool(decentralised), *site, public_id])
+        )
     hrcs: dict[int, list[PublicHealthCategory]] = defaultdict(list)
     for study_id, *category in _rows(_HRCS_SQL, ids):
         hrcs[study_id].append(PublicHealthCategory(*category))
@@ -184,11 +186,12 @@ def _enrolled_sql() -> str:
     )
 
 
-def _rows(sql: str, ids: list[int], *params) -> list[tuple]:
+def _rows(sql: str, ids: list[int], *params: Any) -> list[tuple[Any, ...]]:
     """Run ``sql`` with ``{ids}`` standing for membership in ``ids``: one array parameter on
     PostgreSQL (the same statement whatever the page size), placeholders elsewhere."""
     if not ids:
         return []
+    ids_params: list[Any]
     if connection.vendor == "postgresql":
         sql, ids_params = sql.format(ids="= ANY(%s)"), [ids]
     else:

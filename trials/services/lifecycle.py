@@ -239,3 +239,36 @@ def study_bulk_apply(
         else:
             result.changed += 1
     return result
+
+
+@transaction.atomic
+def study_close_expired_recruitment(*, today: dt.date, user: AbstractBaseUser | None = None) -> int:
+    """Close for inclusion every open study and site whose planned recruitment end has passed.
+
+    Returns the number of studies closed. Each change is kept in the history with a reason, and
+    moves ``updated_at`` (so the public ETag changes and cached clients see the studies closed).
+    """
+    reason = _("Planlagt slutt på rekruttering er passert (nattlig jobb).")
+    studies = list(
+        Study.objects.select_for_update().filter(
+            status=Study.Status.OPEN, planned_recruitment_end_on__lt=today
+        )
+    )
+    if not studies:
+        return 0
+    for study in studies:
+        study.status = Study.Status.CLOSED
+        study.actual_recruitment_end_on = (
+            study.actual_recruitment_end_on or study.planned_recruitment_end_on
+        )
+    bulk_update_with_history(
+        studies, ["status", "actual_recruitment_end_on"], user=user, reason=reason
+    )
+    sites = list(StudySite.objects.filter(study__in=studies, status=StudySite.Status.OPEN))
+    for site in sites:
+        site.status = StudySite.Status.CLOSED
+        site.closed_on = (
+            today if site.activated_on is None or site.activated_on <= today else site.activated_on
+        )
+    bulk_update_with_history(sites, ["status", "closed_on"], user=user, reason=reason)
+    return len(studies)

@@ -35,8 +35,8 @@ class StaleStudyError(StaleObjectError):
         )
 
 
-def study_reason_required(*, loaded_status: str) -> bool:
-    """A change to a study that is approved or later must say why."""
+def study_reason_required(*, loaded_status: str | None) -> bool:
+    """A change to a study that is approved or later must say why (a new study has no status)."""
     return loaded_status in APPROVED_OR_LATER
 
 

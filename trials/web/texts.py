@@ -1,19 +1,22 @@
 """What the study pages say about a study in words: its state, its phase and kind, its registries."""
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Study
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 
 class StatusInWords(NamedTuple):
-    headline: str
-    explanation: str
+    headline: "str | StrPromise"
+    explanation: "str | StrPromise"
     css: str  # status-open or status-closed
 
 
-_STATUS = {
+_STATUS: "dict[str, tuple[StrPromise, StrPromise]]" = {
     Study.Status.APPROVED: (
         _("Ikke startet ennå"),
         _("Studien er godkjent, men har ikke begynt å ta inn deltakere."),
@@ -61,7 +64,7 @@ def status_in_words(study: Study, *, recruiting: bool) -> StatusInWords:
     return StatusInWords(headline, explanation, "status-closed")
 
 
-PHASE_EXPLAINED = {
+PHASE_EXPLAINED: "dict[str, StrPromise]" = {
     Study.Phase.EARLY_1: _("Tidlig fase 1: et nytt legemiddel prøves for første gang i svært små doser."),
     Study.Phase.PHASE_1: _("Fase 1: et nytt legemiddel prøves på et lite antall personer for å finne en trygg dose."),
     Study.Phase.PHASE_1_2: _("Fase 1/2: trygg dose og første tegn på virkning undersøkes i samme studie."),
@@ -71,7 +74,7 @@ PHASE_EXPLAINED = {
     Study.Phase.PHASE_4: _("Fase 4: et legemiddel som allerede er i bruk, undersøkes videre."),
 }  # fmt: skip
 
-CATEGORY_EXPLAINED = {
+CATEGORY_EXPLAINED: "dict[str, StrPromise]" = {
     Study.Category.KBS: _("En klinisk behandlingsstudie prøver ut en behandling for å finne ut om den virker bedre enn den vi har."),
     Study.Category.OTHER_INTERVENTIONAL: _("En intervensjonsstudie prøver ut et tiltak, for eksempel trening, kosthold eller en ny måte å følge opp pasienter på."),
     Study.Category.OBSERVATIONAL: _("En observasjonsstudie følger deltakerne uten å endre behandlingen de får."),

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from sites.api.base import BoundedCountPaginator
 from sites.models import Municipality, Region
 from sites.operations.response_cache import public_response_cache
+from sites.pagination import BoundedCountPaginator
 
 from .. import search, selectors
 from ..api.filters import PublicStudyFilter
@@ -86,7 +86,7 @@ class FinderForm(forms.Form):
         widget=QuickSelect,
     )
     radius_km = forms.TypedChoiceField(
-        label=_("Avstand"), choices=RADIUS_CHOICES, coerce=int, required=False, initial=50, empty_value=50,
+        label=_("Avstand"), choices=RADIUS_CHOICES, coerce=int, required=False, initial=50, empty_value=50,  # type: ignore[arg-type]  # any value may stand for empty; the stubs say str
         widget=QuickSelect,
     )  # fmt: skip
     sex = forms.ChoiceField(
@@ -118,7 +118,8 @@ class FinderForm(forms.Form):
     def __init__(self, *args, lang: str = "nb", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         label = "label_en" if lang == "en" else "label_nb"
-        self.fields["hrcs"].queryset = HealthCategory.objects.order_by(label)
+        hrcs = cast(HealthCategoryChoiceField, self.fields["hrcs"])
+        hrcs.queryset = HealthCategory.objects.order_by(label)
         # The 357 options from plain rows: no model instance per option, on every page.
         municipality = cast(MunicipalityChoiceField, self.fields["municipality"])
         rows = LOCATED_MUNICIPALITIES.values_list("code", "name", "county_name")

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
-from sites.api.base import PublicAnonThrottle
+from sites.api.throttling import PublicAnonThrottle
 from sites.security.addresses import client_address
 from sites.security.security_log import client_address as security_log_address
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from sites.api.base import PublicAPIView
+from sites.api.endpoints import PublicAPIView
 
 from .. import selectors
 

@@ -10,8 +10,8 @@ from django.db.models import Count, QuerySet
 
 from sites.models import Organisation, Region
 
-from .models import HealthCategory, Study, StudySite
-from .selectors import study_open_site_exists, study_public_queryset
+from ..models import HealthCategory, Study, StudySite
+from .studies import study_open_site_exists, study_public_queryset
 
 SUPPRESSION_THRESHOLD = 5
 
@@ -56,9 +56,8 @@ def open_study_counts_by_hrcs() -> dict[int, int]:
         through.objects.filter(study__in=_open_public_studies().values("pk"))
         .values("healthcategory")
         .annotate(n=Count("study", distinct=True))
-        .values_list("healthcategory", "n")
     )
-    return dict(rows)
+    return {row["healthcategory"]: row["n"] for row in rows}
 
 
 def open_study_counts_by_category() -> dict[str, int]:

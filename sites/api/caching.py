@@ -1,0 +1,56 @@
+"""HTTP caching of public responses: ``ETag``/``Last-Modified`` from a change stamp, answered
+with 304 when the client's copy is current."""
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+CACHE_CONTROL = "public, max-age=60"
+
+# A change stamp: ``(last_modified, token)`` of what the public sees.
+Stamp = Callable[[], tuple[datetime | None, str]]
+
+
+Validators = tuple[str, datetime | None]
+
+
+def conditional_validators(request, *, stamp: Stamp, lang: str) -> Validators:
+    """``(ETag, Last-Modified)`` of a public response: the change stamp, the URL and language."""
+    last_modified, token = stamp()
+    raw = f"{token}|{request.get_full_path()}|{lang}"
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"', last_modified
+
+
+def _opaque_tag(tag: str) -> str:
+    """An entity tag without its weakness mark and quotes: ``W/"x"`` and ``"x"`` are both ``x``."""
+    return tag.removeprefix("W/").strip('"')
+
+
+def request_not_modified(request, validators: Validators) -> bool:
+    """The client's copy is current (``If-None-Match`` wins over ``If-Modified-Since``).
+
+    ``If-None-Match`` uses the weak comparison (RFC 9110, 13.1.2): a proxy or a client that
+    compressed the body hands back ``W/"…"``, and that copy is as current as ``"…"``.
+    """
+    etag, last_modified = validators
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = parse_etags(if_none_match)
+        return "*" in tags or _opaque_tag(etag) in {_opaque_tag(tag) for tag in tags}
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return (
+        since is not None and last_modified is not None and int(last_modified.timestamp()) <= since
+    )
+
+
+def set_validators(response, validators: Validators) -> None:
+    etag, last_modified = validators
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+
+
+class NotModified(Exception):
+    """Raised before any work is done when the client's copy is current; answered with 304."""

@@ -1,0 +1,61 @@
+"""The public rate limit: per client address as the trusted proxies saw it, answered with 429
+and ``Retry-After`` in the language of the request."""
+
+import math
+
+from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
+from rest_framework import throttling
+from rest_framework.exceptions import Throttled
+
+from sites.security.addresses import client_address
+
+
+class ClientAddressThrottle(throttling.AnonRateThrottle):
+    """Anonymous rate limit keyed on the client's address as the trusted proxies saw it.
+
+    DRF's own reading takes a client's ``X-Forwarded-For`` at its word when no proxy count is set,
+    so a made-up header would start a fresh budget; ``client_address`` ignores what the client
+    wrote and takes the entry the proxies added (``TRUSTED_PROXY_COUNT``).
+    """
+
+    def get_ident(self, request) -> str:
+        return client_address(request=request) or ""
+
+
+class PublicAnonThrottle(ClientAddressThrottle):
+    """Per-address rate limit for the public; DRF answers 429 with ``Retry-After``.
+
+    Public endpoints sign in nobody, so everyone is limited by address (also a back-office user
+    with a session, on the plain Django views such as FHIR that share this limit).
+    """
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_plain_request(self, request: HttpRequest) -> bool:
+        """The same limit for a plain Django view (FHIR, a cached answer), which has neither a DRF
+        request nor a view: the key reads only the client's address."""
+        # DRF's stubs ask for a DRF Request and a view; SimpleRateThrottle passes both on to
+        # get_cache_key alone, which here reads the address of any request.
+        return self.allow_request(request, None)  # type: ignore[arg-type]
+
+
+class PublicThrottled(Throttled):
+    """429 in the language of the request, whole: DRF's own adds an English sentence to the
+    Norwegian one."""
+
+    def __init__(self, wait: float | None) -> None:
+        super().__init__(detail=throttled_message(wait))
+        self.wait = None if wait is None else math.ceil(wait)
+
+
+def throttled_message(wait: float | None) -> str:
+    message = gettext("For mange forespørsler.")
+    if wait is None:
+        return message
+    seconds = max(1, math.ceil(wait))
+    again = ngettext(
+        "Prøv igjen om %(seconds)d sekund.", "Prøv igjen om %(seconds)d sekunder.", seconds
+    )
+    return f"{message} {again % {'seconds': seconds}}"
