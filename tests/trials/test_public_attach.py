@@ -1,0 +1,51 @@
+"""What the public reads about a page of studies besides their columns (sites, their
+organisations, HRCS categories, the number enrolled) is read in one round trip on PostgreSQL."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from consents.models import Enrolment, Participant
+from tests.factories import StudyFactory, StudySiteFactory, hf
+from trials import selectors
+from trials.models import Study
+
+pytestmark = pytest.mark.django_db
+
+
+def _enrol(study: Study, n: int) -> None:
+    site = study.sites.first()
+    for i in range(n):
+        participant = Participant.objects.create(pseudonym=f"{study.public_id}-{i:04d}")
+        Enrolment.objects.create(
+            participant=participant, study=study, site=site, included_on=study.opened_on
+        )
+
+
+@pytest.fixture
+def page(reference_data) -> list[Study]:
+    heart = StudyFactory(lay_title_nb="Hjerte", hrcs=["03", "06"])
+    lungs = StudyFactory(lay_title_nb="Lunge", hrcs=["12"])
+    empty = StudyFactory(lay_title_nb="Uten steder")
+    for study, places in ((heart, ("Stavanger", "Bergen")), (lungs, ("Nord-Norge",))):
+        for place in places:
+            StudySiteFactory(study=study, organisation=hf(place))
+    _enrol(heart, 6)
+    return list(selectors.study_public_list().filter(pk__in=[heart.pk, lungs.pk, empty.pk]))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one round trip on PostgreSQL")
+def test_a_page_reaches_postgresql_once_for_its_sites_categories_and_enrolments(page):
+    with CaptureQueriesContext(connection) as ctx:
+        attached = {study.lay_title_nb: study for study in selectors.study_attach_public(page)}
+    assert len(ctx.captured_queries) == 1
+    heart, lungs, empty = attached["Hjerte"], attached["Lunge"], attached["Uten steder"]
+    assert [site.organisation_name for site in heart.public_sites] == sorted(
+        [hf("Stavanger").name, hf("Bergen").name]
+    )
+    assert {site.region_code for site in heart.public_sites} == {"helse-vest"}
+    assert [site.region_code for site in lungs.public_sites] == ["helse-nord"]
+    assert [category.code for category in heart.public_hrcs] == ["03", "06"]
+    assert [category.code for category in lungs.public_hrcs] == ["12"]
+    assert (heart.enrolled, lungs.enrolled, empty.enrolled) == (6, 0, 0)
+    assert (empty.public_sites, empty.public_hrcs) == ([], [])
