@@ -135,7 +135,7 @@ def study_attach_public(studies: Iterable[Study]) -> list[Study]:
     hrcs: dict[int, list[PublicHealthCategory]] = defaultdict(list)
     for study_id, *category in hrcs_rows:
         hrcs[study_id].append(PublicHealthCategory._make(category))
-    enrolled = dict(enrolled_rows)
+    enrolled: dict[int, int] = dict(enrolled_rows)
     for study in studies:
         study.public_sites = sorted(sites.get(study.pk, ()), key=_by_organisation_name)
         study.public_hrcs = hrcs.get(study.pk, [])
