@@ -34,7 +34,8 @@ from django.db.models.functions import Cast
 from consents.models import ConsentEvent, Enrolment
 from sites.models import Organisation, OrganisationCapacity
 from sites.selectors import organisation_health_trust
-from trials.models import Agreement, FeasibilityRequest, Milestone, Study, StudySite
+from trials.industry.models import Agreement, FeasibilityRequest, Milestone
+from trials.models import Study, StudySite
 
 from . import denominators
 from .aggregates import DaysBetween, Median

@@ -17,8 +17,8 @@ from sites.models import Organisation, Region
 from sites.selectors import organisation_public_id, organisation_public_id_q
 
 from .. import search, statistics
-from ..selectors.capability import organisation_capability_profile
-from .capability import PublicCapabilityProfileSerializer
+from ..industry.api.capability import PublicCapabilityProfileSerializer
+from ..industry.selectors.capability import organisation_capability_profile
 
 FIRST_CAPABILITY_YEAR = 2000
 

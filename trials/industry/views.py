@@ -17,9 +17,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from trials.web.views import DATE_FORMATS, LANGUAGES, _language, _language_links
+
 from .models import FeasibilityRequest, FeasibilityResponse
 from .services.feasibility import feasibility_outcome_report
-from .web.views import DATE_FORMATS, LANGUAGES, _language, _language_links
 
 # English first: most sponsors asking are international.
 SPONSOR_LANGUAGES = {code: LANGUAGES[code] for code in ("en", "nb")}
@@ -116,7 +117,7 @@ def _outcome_page(request: HttpRequest, token: str, lang: str) -> HttpResponse:
                 done = True
     return render(
         request,
-        "trials/feasibility_outcome.html",
+        "industry/feasibility_outcome.html",
         {
             "feasibility": feasibility,
             "form": form,
