@@ -212,7 +212,7 @@ def _history_id(obj: Model) -> int | None:
     if history is None:
         return None
     return (
-        history.filter(pk=obj.pk)
+        history.filter(id=obj.pk)  # the row's own id: a history row's pk is its history_id
         .order_by("-history_id")
         .values_list("history_id", flat=True)
         .first()
