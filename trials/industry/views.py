@@ -5,7 +5,7 @@ The page is in the public site's design, in English (international sponsors) or 
 with ``?lang=`` like the study finder.
 """
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,6 +21,9 @@ from trials.web.views import DATE_FORMATS, LANGUAGES, _language, _language_links
 
 from .models import FeasibilityRequest, FeasibilityResponse
 from .services.feasibility import feasibility_outcome_report
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 # English first: most sponsors asking are international.
 SPONSOR_LANGUAGES = {code: LANGUAGES[code] for code in ("en", "nb")}
@@ -57,7 +60,7 @@ class OutcomeForm(forms.Form):
                 self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
 
 
-ANSWER_WORDS = {
+ANSWER_WORDS: dict[str, "StrPromise"] = {
     FeasibilityResponse.Answer.YES: _("ja"),
     FeasibilityResponse.Answer.MAYBE: _("kanskje"),
 }
