@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "sites",
     "trials",
+    "trials.industry",
     "consents",
     "indicators.kbs",  # reads studies and enrolments; the indicators read its final reports
     "indicators",

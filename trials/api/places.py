@@ -22,9 +22,9 @@ from sites.models import Organisation, Region
 from sites.selectors import organisation_public_id, organisation_public_id_q
 
 from .. import search
+from ..industry.api.capability import PublicCapabilityProfileSerializer
+from ..industry.selectors.capability import organisation_capability_profile
 from ..selectors import statistics
-from ..selectors.capability import organisation_capability_profile
-from .capability import PublicCapabilityProfileSerializer
 
 FIRST_CAPABILITY_YEAR = 2000
 

@@ -107,7 +107,7 @@ def send_routed(*, request: FeasibilityRequest, responses: list[FeasibilityRespo
             if not to:
                 continue
             link = _admin_url(
-                reverse("admin:trials_feasibilityresponse_change", args=[response.pk])
+                reverse("admin:industry_feasibilityresponse_change", args=[response.pk])
             )
             body = "\n".join(
                 [
@@ -135,7 +135,7 @@ def send_reminder(*, response: FeasibilityResponse, today: dt.date) -> None:
     if not to:
         return
     left = working_days_between(today, request.deadline)
-    link = _admin_url(reverse("admin:trials_feasibilityresponse_change", args=[response.pk]))
+    link = _admin_url(reverse("admin:industry_feasibilityresponse_change", args=[response.pk]))
     when = "i dag" if left == 0 else f"om {left} virkedag" + ("er" if left > 1 else "")
     EmailMessage(
         subject=f"Påminnelse: mulighetsstudie {request.public_id} har svarfrist {when}",

@@ -16,8 +16,9 @@ from rest_framework.views import APIView
 
 from sites.api.throttling import ClientAddressThrottle
 from sites.models import Organisation, Region
+from trials.models import HealthCategory, Study
 
-from ..models import FeasibilityRequest, HealthCategory, Study
+from ..models import FeasibilityRequest
 from ..services.feasibility import feasibility_request_create
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ The page is in the public site's design, in English (international sponsors) or 
 with ``?lang=`` like the study finder.
 """
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,9 +17,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from trials.web.views import DATE_FORMATS, LANGUAGES, _language, _language_links
+
 from .models import FeasibilityRequest, FeasibilityResponse
 from .services.feasibility import feasibility_outcome_report
-from .web.views import DATE_FORMATS, LANGUAGES, _language, _language_links
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 # English first: most sponsors asking are international.
 SPONSOR_LANGUAGES = {code: LANGUAGES[code] for code in ("en", "nb")}
@@ -56,7 +60,7 @@ class OutcomeForm(forms.Form):
                 self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
 
 
-ANSWER_WORDS = {
+ANSWER_WORDS: dict[str, "StrPromise"] = {
     FeasibilityResponse.Answer.YES: _("ja"),
     FeasibilityResponse.Answer.MAYBE: _("kanskje"),
 }
@@ -116,7 +120,7 @@ def _outcome_page(request: HttpRequest, token: str, lang: str) -> HttpResponse:
                 done = True
     return render(
         request,
-        "trials/feasibility_outcome.html",
+        "industry/feasibility_outcome.html",
         {
             "feasibility": feasibility,
             "form": form,

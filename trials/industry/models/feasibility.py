@@ -7,9 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sites.models import Organisation, Region
-
-from .hrcs import HealthCategory
-from .studies import Sponsor, Study
+from trials.models import HealthCategory, Sponsor, Study
 
 
 def generate_outcome_token() -> str:
@@ -111,6 +109,7 @@ class FeasibilityRequest(models.Model):
     )
 
     class Meta:
+        db_table = "trials_feasibilityrequest"  # kept from before industry was an app of its own
         verbose_name = _("mulighetsstudie")
         verbose_name_plural = _("mulighetsstudier")
         ordering = ["-received_at"]
@@ -166,6 +165,7 @@ class FeasibilityResponse(models.Model):
     released_at = models.DateTimeField(_("frigitt"), null=True, blank=True)
 
     class Meta:
+        db_table = "trials_feasibilityresponse"
         verbose_name = _("svar på mulighetsstudie")
         verbose_name_plural = _("svar på mulighetsstudier")
         ordering = ["request_id", "organisation__name"]
@@ -204,6 +204,7 @@ class FeasibilityInterestProfile(models.Model):
     is_active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
+        db_table = "trials_feasibilityinterestprofile"
         verbose_name = _("interesseprofil")
         verbose_name_plural = _("interesseprofiler")
         ordering = ["organisation__name"]

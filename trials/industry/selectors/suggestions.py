@@ -38,8 +38,9 @@ from django.utils.translation import ngettext
 
 from sites.models import Organisation, OrganisationCapacity
 from sites.selectors import HEALTH_TRUST_KINDS, organisation_health_trust
+from trials.models import Study, StudySite
 
-from ..models import FeasibilityInterestProfile, FeasibilityRequest, Study, StudySite
+from ..models import FeasibilityInterestProfile, FeasibilityRequest
 
 WEIGHTS = {"patient_base": 40, "past_enrolments": 20, "recruitment": 25, "speed": 15}
 SPEED_HORIZON_DAYS = 365

@@ -2,14 +2,23 @@
 
 NorTrials and national administrators see everything; a regional coordinator sees rows whose
 organisation is in their region; research support staff see their own organisation (and the
-hospitals under it); everyone else sees nothing.
+hospitals under it); everyone else sees nothing. ``register_access_rules`` registers these rules
+in ``sites.access`` at start-up.
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from sites.access import AccessRule, access_register
 from sites.selectors import organisation_scope_q, user_is_national
 
-from ..models import Agreement, FeasibilityRequest, FeasibilityResponse
+from ..models import (
+    Agreement,
+    FeasibilityInterestProfile,
+    FeasibilityRequest,
+    FeasibilityResponse,
+    Milestone,
+    SponsorContact,
+)
 
 
 def industry_sees_all(user) -> bool:
@@ -42,3 +51,33 @@ def feasibility_response_visible_to(user) -> QuerySet[FeasibilityResponse]:
 
 def agreement_visible_to(user) -> QuerySet[Agreement]:
     return Agreement.objects.filter(industry_organisation_filter(user))
+
+
+def register_access_rules() -> None:
+    access_register(Agreement, AccessRule("scoped", visible=agreement_visible_to))
+    access_register(
+        Milestone,
+        AccessRule(
+            "scoped",
+            visible=lambda user: Milestone.objects.filter(
+                industry_organisation_filter(user, prefix="agreement__organisation")
+            ),
+        ),
+    )
+    access_register(
+        FeasibilityRequest,
+        AccessRule("scoped", visible=feasibility_request_visible_to, editors="national"),
+    )
+    access_register(
+        FeasibilityResponse, AccessRule("scoped", visible=feasibility_response_visible_to)
+    )
+    access_register(
+        FeasibilityInterestProfile,
+        AccessRule(
+            "scoped",
+            visible=lambda user: FeasibilityInterestProfile.objects.filter(
+                industry_organisation_filter(user)
+            ),
+        ),
+    )
+    access_register(SponsorContact, AccessRule("national", editors="national"))

@@ -11,16 +11,14 @@ from django.utils import timezone
 from sites.models import Organisation, OrganisationCapacity, UserScope
 from sites.roles import user_scope_assign
 from sites.services import DEMO_PASSWORD
+from trials.models import HealthCategory, Sponsor, Study
 
 from .models import (
     Agreement,
     FeasibilityInterestProfile,
     FeasibilityRequest,
     FeasibilityResponse,
-    HealthCategory,
     Milestone,
-    Sponsor,
-    Study,
 )
 from .workdays import add_working_days
 

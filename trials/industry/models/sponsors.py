@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .studies import Sponsor
+from trials.models import Sponsor
 
 
 class SponsorContact(models.Model):
@@ -16,6 +16,7 @@ class SponsorContact(models.Model):
     role = models.CharField(_("rolle"), max_length=120, blank=True)
 
     class Meta:
+        db_table = "trials_sponsorcontact"  # kept from before industry was an app of its own
         verbose_name = _("kontaktperson hos sponsor")
         verbose_name_plural = _("kontaktpersoner hos sponsor")
         ordering = ["sponsor_id", "name"]

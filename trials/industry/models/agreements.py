@@ -8,8 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from sites.history import AuditedManager
 from sites.models import Organisation
-
-from .studies import Sponsor, Study
+from trials.models import Sponsor, Study
 
 
 class Agreement(models.Model):
@@ -83,11 +82,16 @@ class Agreement(models.Model):
     updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
     version = models.PositiveIntegerField(_("versjon"), default=1, db_default=1, editable=False)
 
-    history = HistoricalRecords(verbose_name=_("historikk for avtale"), excluded_fields=["version"])
+    history = HistoricalRecords(
+        verbose_name=_("historikk for avtale"),
+        excluded_fields=["version"],
+        table_name="trials_historicalagreement",
+    )
     objects = AuditedManager()
     definite_name = _("avtalen")
 
     class Meta:
+        db_table = "trials_agreement"  # kept from before industry was an app of its own
         base_manager_name = "objects"
         verbose_name = _("avtale")
         verbose_name_plural = _("avtaler")
@@ -192,12 +196,15 @@ class Milestone(models.Model):
     version = models.PositiveIntegerField(_("versjon"), default=1, db_default=1, editable=False)
 
     history = HistoricalRecords(
-        verbose_name=_("historikk for milepæl"), excluded_fields=["version"]
+        verbose_name=_("historikk for milepæl"),
+        excluded_fields=["version"],
+        table_name="trials_historicalmilestone",
     )
     objects = AuditedManager()
     definite_name = _("milepælen")
 
     class Meta:
+        db_table = "trials_milestone"
         base_manager_name = "objects"
         verbose_name = _("milepæl")
         verbose_name_plural = _("milepæler")

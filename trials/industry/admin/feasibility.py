@@ -16,13 +16,13 @@ from django.utils.translation import ngettext
 
 from sites.operations.services import task_enqueue
 from sites.scoped_admin import ScopedAdmin, ScopedInline
+from trials.models import Study
 
 from ..models import (
     FeasibilityInterestProfile,
     FeasibilityRequest,
     FeasibilityResponse,
     SponsorContact,
-    Study,
 )
 from ..selectors.suggestions import feasibility_site_suggestions
 from ..services import feasibility as services

@@ -11,8 +11,7 @@ import statistics
 from django.db.models import Count, Min
 
 from sites.models import Organisation, OrganisationCapacity
-
-from ..models import StudySite
+from trials.models import StudySite
 
 CAPACITY_FIELDS = [
     "has_research_support_unit",

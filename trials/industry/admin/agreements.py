@@ -164,7 +164,7 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(Agreement)
 class AgreementAdmin(ScopedAdmin):
     form = AgreementForm
-    change_list_template = "admin/trials/agreement/change_list.html"
+    change_list_template = "admin/industry/agreement/change_list.html"
     list_display = [
         "__str__",
         "study",
@@ -272,7 +272,7 @@ class AgreementAdmin(ScopedAdmin):
     def amends_link(self, obj: Agreement):
         if obj.amends_id is None:
             return "–"
-        url = reverse("admin:trials_agreement_change", args=[obj.amends_id])
+        url = reverse("admin:industry_agreement_change", args=[obj.amends_id])
         return format_html('<a href="{}">#{}</a>', url, obj.amends_id)
 
     @admin.display(description=_("tilleggsavtaler"))
@@ -282,7 +282,7 @@ class AgreementAdmin(ScopedAdmin):
         rows = [
             format_html(
                 '<a href="{}">{} {} ({})</a>',
-                reverse("admin:trials_agreement_change", args=[a.pk]),
+                reverse("admin:industry_agreement_change", args=[a.pk]),
                 _("Tilleggsavtale"),
                 a.amendment_number,
                 a.get_status_display(),

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from trials.workdays import add_working_days, is_working_day, working_days_between
+from trials.industry.workdays import add_working_days, is_working_day, working_days_between
 
 
 @pytest.mark.parametrize(

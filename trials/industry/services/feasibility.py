@@ -1,9 +1,9 @@
 """Feasibility requests (NorTrials "one way in"): intake, routing, answers, reminders, the compiled
 answer to the sponsor, and the sponsor's outcome and rating.
 
-Deadlines count Norwegian working days (``trials.workdays``). E-mails are sent by the tasks in
-``trials.tasks`` after the transaction commits; the functions here that send claim their rows
-with a conditional update first, so a task that runs twice sends once.
+Deadlines count Norwegian working days (``trials.industry.workdays``). E-mails are sent by the
+tasks in ``trials.industry.tasks`` after the transaction commits; the functions here that send
+claim their rows with a conditional update first, so a task that runs twice sends once.
 """
 
 import datetime as dt
@@ -18,13 +18,12 @@ from django.utils.translation import gettext as _
 from sites.history import save_with_history
 from sites.models import Organisation, Region
 from sites.operations.services import task_enqueue
+from trials.models import HealthCategory, Sponsor
 
 from ..models import (
     FeasibilityInterestProfile,
     FeasibilityRequest,
     FeasibilityResponse,
-    HealthCategory,
-    Sponsor,
     SponsorContact,
 )
 from ..workdays import add_working_days, is_working_day, working_days_between

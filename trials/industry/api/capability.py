@@ -1,8 +1,8 @@
 """The public site capability profile, for the organisation detail of the public API.
 
 Filled from ``organisation_capability_profile(organisation=…, year=…)`` in
-``trials.selectors.capability``; shown in ``/api/v1/organisations/<orgnr>/``. Counts of staff and
-patients under 5 are suppressed (null).
+``trials.industry.selectors.capability``; shown in ``/api/v1/organisations/<orgnr>/``. Counts of
+staff and patients under 5 are suppressed (null).
 """
 
 from drf_spectacular.utils import extend_schema_field
