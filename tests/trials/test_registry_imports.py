@@ -25,6 +25,7 @@ from trials.services.imports.reviews import (
     statusproposal_decide,
 )
 from trials.services.imports.sitematch import OrganisationMatcher
+from trials.services.imports.unassigned import UNASSIGNED_NAME
 
 SHARED = Path("/work/shared/data")
 DATA = SHARED / "clinical_trials"
@@ -92,10 +93,73 @@ def test_ctis_csv_imports_the_norwegian_trials_and_leaves_the_rest(reference_dat
     assert {s.responsible_organisation.name for s in studies} == {
         "Helse Bergen HF",
         "Oslo universitetssykehus HF",
+        UNASSIGNED_NAME,
     }
-    assert studies.count() == 5
+    assert studies.count() == 8
     skipped = dict(report.skipped)
     assert skipped["2024-513193-22-00"] == "studien har ikke studiesteder i Norge"
+
+
+FOREIGN_CTIS = {
+    "2023-506543-41-00": "F. Hoffmann-La Roche AG",
+    "2023-507906-15-00": "Novartis Pharma AG",
+    "2024-514495-41-00": "Genzyme Corp.",
+}
+
+
+def test_ctis_trials_in_norway_with_a_foreign_sponsor_wait_for_a_coordinator(
+    reference_data, coordinator_vest
+):
+    """CTIS names Norway but no Norwegian site for the three industry trials: they become
+    studies (never skipped) with the sponsor recorded, counted in the report, and each waits in
+    the site review with the health trusts to choose from."""
+    report = import_paths(paths=[CTIS_CSV])
+    assert dict(report.awaiting_assignment) == FOREIGN_CTIS
+    assert not any(ident in FOREIGN_CTIS for ident, _why in report.skipped)
+    assert "3 venter på ansvarlig organisasjon" in report.summary()
+    roche = Study.objects.get(eu_ct_number="2023-506543-41-00")
+    assert roche.sponsor.name == "F. Hoffmann-La Roche AG"
+    assert roche.sponsor.kind == "industry" and roche.sponsor_type == Study.SponsorType.INDUSTRY
+    match = SiteMatch.objects.get(study=roche)
+    assert match.outcome == SiteMatch.Outcome.REVIEW
+    bergen = match.candidates.get(name="Helse Bergen HF")
+    sitematch_confirm(match=match, organisation=bergen, user=coordinator_vest)
+    roche.refresh_from_db()
+    assert roche.responsible_organisation == bergen
+    assert list(roche.sites.values_list("organisation__name", flat=True)) == ["Helse Bergen HF"]
+    assert not OrganisationAlias.objects.exists()  # "Norway, no site" is no name to remember
+    again = import_paths(paths=[CTIS_CSV])
+    assert again.created == again.updated == 0 and not again.awaiting_assignment
+    roche.refresh_from_db()
+    assert roche.responsible_organisation == bergen
+
+
+def _ctis_json_in_norway() -> dict:
+    record = json.loads((DATA / "ctrdata_demo" / "ctis" / "2023-505613-24-00.json").read_text())
+    part = record["authorizedApplication"]["authorizedPartsII"][0]
+    part["mscInfo"] = {"mscName": "Norway", "countryName": "Norway"}
+    part["trialSites"] = part["trialSites"][:2]
+    for site, (name, city) in zip(
+        part["trialSites"],
+        [("Haukeland University Hospital", "Bergen"), ("Research Site", "Tromsø")],
+        strict=True,
+    ):
+        site["organisationAddressInfo"]["organisation"]["name"] = name
+        site["organisationAddressInfo"]["address"]["city"] = city
+    record["trialCountries"] = ["Poland:4", "Norway:2"]
+    return record
+
+
+def test_a_ctis_json_trial_in_norway_is_led_from_its_norwegian_sites(reference_data, tmp_path):
+    path = tmp_path / "ctis.json"
+    path.write_text(json.dumps(_ctis_json_in_norway()), encoding="utf-8")
+    report = import_paths(paths=[path])
+    assert report.created == 1 and not report.awaiting_assignment
+    study = Study.objects.get(eu_ct_number="2023-505613-24-00")
+    assert study.sponsor.name == "Merck Sharp & Dohme LLC"
+    assert study.responsible_organisation.name == "Helse Bergen HF"
+    assert (report.sites_matched, report.sites_review) == (1, 1)  # Tromsø: a generic site
+    assert import_paths(paths=[path]).unchanged == 1
 
 
 def test_helsenorge_listings_import_as_studies_with_their_health_trusts(reference_data):
