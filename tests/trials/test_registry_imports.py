@@ -40,6 +40,8 @@ AACT_NORWAY = (
     / "aact_ctgov_extract"
     / "clintrialsnord_CTgov_full-2023-11-09_NORWAY_lead.csv"
 )
+AACT_SAMPLE = AACT_NORWAY.parent / "clintrialsnord_CTgov_sample-2023-11-09.csv"
+AACT_CROSSREG = AACT_NORWAY.parent / "nordic_all-randomorder-2023-11-09.csv"
 RAW_PARSER_TEXT = ("Expecting value", "Unexpected UTF-8 BOM", "KeyError", "Traceback", "line 1 col")
 
 pytestmark = [
@@ -176,6 +178,26 @@ def test_helsenorge_listings_import_as_studies_with_their_health_trusts(referenc
     }
 
 
+@pytest.mark.parametrize(
+    ("listing", "category"),
+    [
+        ("88138", Study.Category.KBS),  # ibrutinib against standard chemotherapy
+        ("88135", Study.Category.KBS),  # embolisation "kan behandles": a treatment tried out
+        ("88303", Study.Category.OBSERVATIONAL),  # interviews
+        ("88301", Study.Category.OBSERVATIONAL),  # follow-up questionnaires
+        ("88321", Study.Category.IMPLEMENTATION),  # improving pain treatment after surgery
+        ("88313", Study.Category.OTHER_INTERVENTIONAL),  # a new surgical instrument
+        ("234071", Study.Category.OTHER_INTERVENTIONAL),  # "test": nothing said
+    ],
+)
+def test_helsenorge_listings_get_the_study_category_their_text_describes(
+    reference_data, listing, category
+):
+    import_paths(paths=[HELSENORGE])
+    study = RegistryRecord.objects.get(registry="helsenorge", registry_id=listing).study
+    assert study.category == category
+
+
 def test_the_aact_extract_imports_the_norwegian_led_trials(reference_data):
     report = import_paths(paths=[AACT_NORWAY])
     assert not report.errors
@@ -187,6 +209,45 @@ def test_the_aact_extract_imports_the_norwegian_led_trials(reference_data):
     # Two registrations (a trial and its follow-up) share one EudraCT number: a person decides.
     review = IdentityReview.objects.get(kind=IdentityReview.Kind.IDENTIFIER_CONFLICT)
     assert {review.registry_id, review.study.nct_id} == {"NCT02903251", "NCT03339024"}
+
+
+JOINED_TRIALS = ["NCT02323412", "NCT03209830", "NCT03314792", "NCT01849926", "NCT02282540"]
+
+
+def _aact_tables(folder: Path) -> Path:
+    """The extract's three kinds of table, cut down to five Norwegian-led trials (and one
+    cross-registration row of a trial the studies table does not hold)."""
+    import csv
+
+    folder.mkdir()
+    kept = {*JOINED_TRIALS, "NCT02410213"}
+    for name in (AACT_NORWAY.name, AACT_SAMPLE.name, AACT_CROSSREG.name):
+        with (AACT_NORWAY.parent / name).open(encoding="utf-8") as source:
+            reader = csv.DictReader(source)
+            with (folder / name).open("w", encoding="utf-8", newline="") as target:
+                writer = csv.DictWriter(target, fieldnames=reader.fieldnames or [])
+                writer.writeheader()
+                writer.writerows(row for row in reader if row["nct_id"] in kept)
+    return folder
+
+
+def test_the_aact_tables_are_joined_into_one_trial_each(reference_data, tmp_path):
+    folder = _aact_tables(tmp_path / "aact")
+    report = import_paths(paths=[folder])
+    assert report.created == 5 and not report.errors and not report.skipped
+    labels = {name: label for name, label, _count in report.files}
+    assert "slått sammen med" in labels[AACT_CROSSREG.name]
+    assert "slått sammen med" in labels[AACT_SAMPLE.name]
+    modic = Study.objects.get(nct_id="NCT02323412")
+    # The EudraCT number and protocol code are only in the cross-registration table.
+    assert modic.eudract_number == "2013-004505-14" and modic.sponsor_protocol_code == "Modic02"
+    for study in Study.objects.all():
+        assert study.sites.exists() and study.sponsor is not None, study.nct_id
+        assert study.registry_start_on and study.actual_recruitment_end_on, study.nct_id
+    history = Study.history.count()
+    again = import_paths(paths=[folder])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
+    assert Study.history.count() == history
 
 
 def test_broken_files_get_a_norwegian_message_not_parser_text(reference_data, tmp_path):
