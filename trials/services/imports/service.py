@@ -246,7 +246,7 @@ def _not_norwegian(record: StudyRecord, lead, readings, ctx: ImportContext) -> b
     """Nothing ties the record to Norway: no lead, no site, no default, no known identifier."""
     known_site = any(r.organisation or r.candidates for _site, r in readings)
     return (
-        record.in_norway is not True
+        not record.has_norwegian_site
         and lead is None
         and not known_site
         and ctx.default_organisation is None
@@ -271,7 +271,7 @@ def _write(record, ctx: ImportContext, link, lead, readings, print_: str) -> Stu
 
 def _create(record, lead, readings, ctx: ImportContext, print_: str) -> Study | None:
     responsible = _responsible([r for _s, r in readings], lead, ctx)
-    waiting = responsible is None and record.in_norway is True
+    waiting = responsible is None and record.has_norwegian_site
     if waiting:
         responsible = unassigned_organisation()
     if responsible is None:

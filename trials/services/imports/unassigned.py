@@ -1,7 +1,9 @@
-"""A trial in Norway whose registry names no Norwegian organisation (an EU CTIS trial run by a
-foreign sponsor, whose record lists Norway but no site): it becomes a study all the same, led for
-now by a placeholder organisation, with a site to assign waiting under *stedsgjenkjenninger*.
-Choosing the organisation there makes it the study's site and its responsible organisation."""
+"""A trial in Norway of which we can tell no Norwegian organisation: an EU CTIS trial run by a
+foreign sponsor (its record lists Norway but no site), or a ClinicalTrials.gov trial whose only
+Norwegian sites are strings no organisation answers to ("Many Locations"). It becomes a study all
+the same, led for now by a placeholder organisation, with a site to assign waiting under
+*stedsgjenkjenninger*. Choosing the organisation there makes it the study's site and its
+responsible organisation."""
 
 from typing import TYPE_CHECKING
 
