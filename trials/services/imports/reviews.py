@@ -69,7 +69,7 @@ def sitematch_confirm(
     match.outcome = SiteMatch.Outcome.CONFIRMED
     match.method = SiteMatch.Method.CORRECTION
     match.confidence = 100
-    match.decided_by = decided_by
+    match.decided_by_id = decided_by.pk if decided_by is not None else None
     match.decided_at = timezone.now()
     match.save()
     studysite_ensure(
