@@ -353,6 +353,29 @@ def test_ctis_and_clinicaltrials_gov_records_of_one_trial_become_one_study(refer
     assert "2024-510630-40-00" in dict(report.identity_reviews)
 
 
+def test_a_foreign_sponsors_ctis_trial_is_held_beside_its_clinicaltrials_gov_study(
+    reference_data, coordinator_vest
+):
+    """No Norwegian organisation to compare within: the sponsor's studies with a similar title
+    are offered to a person; the trial is neither merged silently nor duplicated."""
+    import_paths(paths=[CSV_NORWAY])
+    report = import_paths(paths=[CTIS_CSV])
+    held = dict(report.identity_reviews)
+    assert held["2023-507906-15-00"].startswith("trolig samme studie")  # Novartis, ofatumumab
+    review = IdentityReview.objects.get(registry_id="2023-507906-15-00")
+    assert review.study.nct_id == "NCT03650114"
+    assert review.kind == IdentityReview.Kind.POSSIBLE_SAME
+    assert not Study.objects.filter(eu_ct_number="2023-507906-15-00").exists()
+    assert IdentityReview.objects.get(registry_id="2023-506543-41-00").study.nct_id == (
+        "NCT03599245"  # Roche's extension study of its P-trials
+    )
+    identityreview_decide(review=review, same_study=True, user=coordinator_vest)
+    import_paths(paths=[CTIS_CSV])
+    ofatumumab = Study.objects.get(nct_id="NCT03650114")
+    assert ofatumumab.eu_ct_number == "2023-507906-15-00"
+    assert ofatumumab.responsible_organisation.name != UNASSIGNED_NAME
+
+
 def test_linking_a_reviewed_record_adds_its_identifier_and_sticks(reference_data, coordinator_vest):
     import_paths(paths=[CSV_NORWAY])
     import_paths(paths=[CTIS_CSV])
