@@ -453,6 +453,9 @@ def test_every_file_imports_with_a_report_and_twice_changes_nothing(reference_da
     skipped_files = dict(first.files_skipped)
     assert "ctrdata_demo/LICENSE.md" in skipped_files
     assert "aact_spec/covid_search.xml" in " ".join(skipped_files)
+    # A trial in Norway is never skipped for want of a Norwegian organisation: it waits for one.
+    waiting = dict(first.awaiting_assignment)
+    assert waiting["2024-514495-41-00"] == "Genzyme Corp." and waiting["NCT00544037"] == "Bayer"
     history = Study.history.count()
     second = import_paths(paths=[DATA])
     _no_raw_errors(second)
