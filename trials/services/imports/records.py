@@ -72,6 +72,13 @@ class StudyRecord:
     health_categories: list[str] = field(default_factory=list)
     diagnoses: list[str] = field(default_factory=list)  # SNOMED CT concept ids
 
+    @property
+    def has_norwegian_site(self) -> bool:
+        """The registry says the trial is in Norway, or names a site there."""
+        if self.in_norway is not None:
+            return self.in_norway
+        return self.sites_in_norway and any(site.text for site in self.sites)
+
 
 @dataclass(frozen=True)
 class RecordError:

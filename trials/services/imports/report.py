@@ -19,6 +19,8 @@ class ImportReport:
     review_locations: list[tuple[str, str]] = field(default_factory=list)
     status_proposals: list[tuple[str, str]] = field(default_factory=list)  # (id, what)
     identity_reviews: list[tuple[str, str]] = field(default_factory=list)
+    # (id, sponsor): in Norway, no Norwegian organisation named; a coordinator assigns one
+    awaiting_assignment: list[tuple[str, str]] = field(default_factory=list)
     files: list[tuple[str, str, int]] = field(default_factory=list)  # (file, format, records)
     files_skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) not records
 
@@ -30,9 +32,11 @@ class ImportReport:
         return asdict(self)
 
     def summary(self) -> str:
+        waiting = len(self.awaiting_assignment)
         return (
             f"{self.created} nye, {self.updated} oppdatert, {self.unchanged} uendret, "
             f"{len(self.skipped)} hoppet over, {len(self.errors)} med feil"
+            f"{f', {waiting} venter på ansvarlig organisasjon' if waiting else ''}"
             f"{f', {len(self.files_skipped)} filer uten studier' if self.files_skipped else ''}. "
             "Studiesteder: "
             f"{self.sites_matched} gjenkjent, {self.sites_review} til vurdering, "
@@ -57,6 +61,10 @@ class ImportReport:
         ]
         lines += [
             f"Identitet til vurdering, {ident}: {what}" for ident, what in self.identity_reviews
+        ]
+        lines += [
+            f"Venter på ansvarlig organisasjon, {ident} (sponsor {sponsor or 'ukjent'})"
+            for ident, sponsor in self.awaiting_assignment
         ]
         lines += [f"Studiested til vurdering i {i}: {s}" for i, s in self.review_locations[:limit]]
         lines += [f"Ukjent norsk sted i {i}: {s}" for i, s in self.unmatched_locations[:limit]]

@@ -22,6 +22,7 @@ from ...models import (
 from ...validators import IDENTIFIER_FIELDS
 from .sitematch import normalise_name
 from .sites import site_status, studysite_ensure
+from .unassigned import UNASSIGNED_PREFIX, responsible_assign
 
 S = Study.Status
 
@@ -53,17 +54,22 @@ def sitematch_confirm(
     """The site is this organisation: the study gets the site, and the name is remembered so the
     next import reads it the same way."""
     match = SiteMatch.objects.select_for_update().get(pk=match.pk)
-    key = normalise_name(match.registry_text)
-    alias = OrganisationAlias.objects.filter(key=key).first() or OrganisationAlias(key=key)
-    alias.text = match.registry_text
-    alias.organisation = organisation
-    alias.created_by = user if user is not None and user.is_authenticated else None
-    alias.save()
+    decided_by = user if user is not None and user.is_authenticated else None
+    if match.registry_text.startswith(UNASSIGNED_PREFIX):
+        # Not a site name to remember: the trial's Norwegian site, chosen for this study only.
+        responsible_assign(study=match.study, organisation=organisation, user=decided_by)
+    else:
+        key = normalise_name(match.registry_text)
+        alias = OrganisationAlias.objects.filter(key=key).first() or OrganisationAlias(key=key)
+        alias.text = match.registry_text
+        alias.organisation = organisation
+        alias.created_by = decided_by
+        alias.save()
     match.organisation = organisation
     match.outcome = SiteMatch.Outcome.CONFIRMED
     match.method = SiteMatch.Method.CORRECTION
     match.confidence = 100
-    match.decided_by = alias.created_by
+    match.decided_by_id = decided_by.pk if decided_by is not None else None
     match.decided_at = timezone.now()
     match.save()
     studysite_ensure(
