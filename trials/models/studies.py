@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +23,7 @@ from ..validators import (
     validate_rek,
 )
 from .hrcs import HealthCategory, ResearchActivity
+from .interventions import InterventionType
 from .search import PostgresOnlyGinIndex, StudySearchDocument, StudySearchText, open_first
 
 _PUBLIC_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -113,6 +115,8 @@ DATE_ORDER = (
 
 
 class Study(models.Model):
+    InterventionType = InterventionType  # the list ``intervention_types`` holds values of
+
     class Category(models.TextChoices):
         KBS = "kbs", _("Klinisk behandlingsstudie")
         OTHER_INTERVENTIONAL = "other_interventional", _("Annen intervensjonsstudie")
@@ -507,5 +511,6 @@ class StudySite(models.Model):
         ]
 
     def __str__(self) -> str:
-        # Shown above each row of the site inline and in logs: words, not "1 @ 8".
-        return f"Studiested {self.pk}" if self.pk else "Nytt studiested"
+        # Shown above each row of the site inline, in the enrolment list and in logs: where the
+        # study runs (the study is the page or the column beside it).
+        return self.organisation.name if self.organisation_id else gettext("Nytt studiested")
