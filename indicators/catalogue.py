@@ -32,7 +32,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
 from consents.models import ConsentEvent, Enrolment
-from sites.models import Organisation, OrganisationCapacity
+from sites.models import Organisation, OrganisationCapacity, Profession
 from sites.selectors import organisation_health_trust
 from trials.models import Agreement, FeasibilityRequest, Milestone, Study, StudySite
 
@@ -61,7 +61,7 @@ SPECIALIST_KINDS = [
     Organisation.Kind.PRIVATE_NONPROFIT,
     Organisation.Kind.SUPPORT,
 ]
-PROFESSIONS = ["lege", "sykepleier", "psykolog", "fysioterapeut", "farmasoyt", "tannlege"]
+PROFESSIONS = Profession.values  # the rows of the capacity form's PhD table
 
 
 def scope_key(level: str, region_id: int | None = None, organisation_id: int | None = None) -> str:

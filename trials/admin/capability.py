@@ -7,12 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from sites.models import OrganisationCapacity
 from sites.scoped_admin import ScopedAdmin
+from sites.services import organisation_capacity_save
 
 from ..selectors.capability import organisation_capability_profile
+from .capacity_form import OrganisationCapacityForm
 
 
 @admin.register(OrganisationCapacity)
 class OrganisationCapacityAdmin(ScopedAdmin):
+    form = OrganisationCapacityForm
     list_display = [
         "organisation",
         "year",
@@ -32,6 +35,14 @@ class OrganisationCapacityAdmin(ScopedAdmin):
     autocomplete_fields = ["organisation"]
     readonly_fields = ["portfolio_figures"]
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        organisation_capacity_save(
+            capacity=obj,
+            user=request.user,
+            reason=self.change_reason(form),
+            expected_version=form.cleaned_data.get("expected_version") if change else None,
+        )
 
     @admin.display(description=_("fra porteføljen"))
     def portfolio_figures(self, obj: OrganisationCapacity):

@@ -531,11 +531,10 @@ class StudyAdmin(ScopedAdmin):
         if not hasattr(study, "enrolled"):
             return "–"
         shown = selectors.enrolment_display(study.enrolled, study.target_enrolment)
-        if not hasattr(study, "open_sites"):
+        open_sites = getattr(study, "open_sites", None)
+        if open_sites is None:
             return shown
-        sites = ngettext("%(n)s åpent sted", "%(n)s åpne steder", study.open_sites) % {
-            "n": study.open_sites
-        }
+        sites = ngettext("%(n)s åpent sted", "%(n)s åpne steder", open_sites) % {"n": open_sites}
         return format_html('{}<br><span class="quiet">{}</span>', shown, sites)
 
     @admin.display(description=_("flagg"))
