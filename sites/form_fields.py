@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 Rows = Sequence[tuple[str, Any]]  # (key, label)
@@ -102,3 +103,16 @@ class CountsField(forms.Field):
             return self.prepare_value(initial) != self.to_python(data)
         except ValidationError:
             return True
+
+
+def counts_display(counts: Any, rows: Rows) -> str:
+    """The figures in words for a read-only page: "Lege: 120, Psykolog: 9" (listed order)."""
+    stored = counts if isinstance(counts, Mapping) else {}
+    labels = dict(rows)
+    keys = [k for k, _label in rows if k in stored] + [k for k in stored if k not in labels]
+    return (
+        ", ".join(
+            f"{labels.get(k, k)}: {number_format(stored[k], force_grouping=True)}" for k in keys
+        )
+        or "–"
+    )

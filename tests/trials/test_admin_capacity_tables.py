@@ -130,3 +130,20 @@ def test_the_service_refuses_an_hrcs_code_outside_the_classification(reference_d
         organisation_capacity_save(capacity=capacity, user=None, reason="")
     assert "«22» er ikke en HRCS helsekategori (kodene 01–21)." in str(refused.value)
     assert not OrganisationCapacity.objects.exists()
+
+
+def test_figures_shown_read_only_are_words_and_numbers(client, capacity, helse_vest):
+    from django.contrib.auth import get_user_model
+
+    from sites.models import UserScope
+    from sites.roles import user_scope_assign
+
+    observer = get_user_model().objects.create_user(
+        "observator", password="x-12345678", is_staff=True
+    )
+    user_scope_assign(user=observer, role=UserScope.Role.OBSERVER, region=helse_vest)
+    client.force_login(observer)
+    page = client.get(_url(capacity)).text
+    assert "Lege: 100, Sykepleier: 10" in page
+    assert "02 Kreft: 5" in page  # 5 400, grouped as the page's language writes it
+    assert "{&quot;lege&quot;" not in page

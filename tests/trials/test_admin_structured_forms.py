@@ -88,6 +88,23 @@ def test_stored_spellings_show_ticked_and_an_unknown_type_is_shown_not_dropped(
     assert study.intervention_types == ["dietary_supplement"]
 
 
+def test_a_study_shown_read_only_names_its_intervention_types(client, reference_data, helse_vest):
+    from django.contrib.auth import get_user_model
+
+    from sites.models import UserScope
+    from sites.roles import user_scope_assign
+
+    study = StudyFactory(intervention_types=["drug", "dietary supplement"])
+    observer = get_user_model().objects.create_user(
+        "observator", password="x-12345678", is_staff=True
+    )
+    user_scope_assign(user=observer, role=UserScope.Role.OBSERVER, region=helse_vest)
+    client.force_login(observer)
+    page = client.get(_change_url(study)).text
+    assert "Legemiddel, Kosttilskudd" in page
+    assert "dietary supplement" not in page
+
+
 CLASSIC_XML = Path("/work/shared/data/clinical_trials/ctgov_classic_xml/aact_spec/NCT01534533.xml")
 
 

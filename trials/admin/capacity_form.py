@@ -3,7 +3,7 @@ tables of numbers (one row each), stored as the JSON objects the indicators and 
 profile read."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -17,7 +17,8 @@ from ..models import HealthCategory
 TABLES = ("phd_by_profession", "patients_by_hrcs")
 
 
-def _hrcs_rows() -> list[tuple[str, str]]:
+def hrcs_rows() -> list[tuple[str, str]]:
+    """The HRCS health categories as table rows: code and name ("02 Kreft")."""
     return [(c.code, f"{c.code} {c.label_nb}") for c in HealthCategory.objects.order_by("code")]
 
 
@@ -30,13 +31,12 @@ class OrganisationCapacityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         rows: dict[str, Sequence[tuple[str, Any]]] = {
             "phd_by_profession": Profession.choices,
-            "patients_by_hrcs": _hrcs_rows(),
+            "patients_by_hrcs": hrcs_rows(),
         }
         for name in TABLES:
             if name not in self.fields:
                 continue
-            model_field = OrganisationCapacity._meta.get_field(name)
-            assert isinstance(model_field, models.Field)
+            model_field = cast(models.Field, OrganisationCapacity._meta.get_field(name))
             table = CountsField(
                 rows=rows[name],
                 label=capfirst(model_field.verbose_name),

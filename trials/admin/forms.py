@@ -35,7 +35,7 @@ class InterventionTypesField(forms.MultipleChoiceField):
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", _("intervensjonstyper"))
+        kwargs.setdefault("label", _("Intervensjonstyper"))
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", _("Kryss av for alt studien prøver ut."))
         super().__init__(choices=InterventionType.choices, **kwargs)
@@ -66,6 +66,15 @@ class InterventionTypesField(forms.MultipleChoiceField):
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         return self.prepare_value(initial) != self.prepare_value(data)
+
+
+def intervention_types_display(values: Iterable[object] | None) -> str:
+    """The types as words in the list's order ("Legemiddel, Kosttilskudd"), for a study shown
+    read-only; a type not in the list by its stored name."""
+    stored = intervention_types_normalise(values)
+    words = [str(label) for value, label in InterventionType.choices if value in stored]
+    words += [v for v in stored if v not in InterventionType.values]
+    return ", ".join(words) or "–"
 
 
 class StudyAdminForm(VersionedFormMixin, forms.ModelForm):

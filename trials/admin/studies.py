@@ -25,7 +25,7 @@ from .. import selectors, services
 from ..models import HealthCategory, ResearchActivity, Sponsor, Study, StudySite
 from ..selectors.history import studysite_history_for_study
 from .exports import export_csv, export_xlsx
-from .forms import LANGUAGES, StudyAdminForm, StudySiteFormSet
+from .forms import LANGUAGES, StudyAdminForm, StudySiteFormSet, intervention_types_display
 from .widgets import (
     CappedCountPaginator,
     CountLabelChangeList,
@@ -352,6 +352,7 @@ class StudyAdmin(ScopedAdmin):
         "care_levels",
         "recruitment",
         "review_status",
+        "interventions",
     ]
     inlines = [StudySiteInline, OtherStudySitesInline, ResultsReportInline]
     show_full_result_count = False
@@ -452,6 +453,28 @@ class StudyAdmin(ScopedAdmin):
 
     def scoped_queryset(self, request):
         return selectors.study_admin_list(super().scoped_queryset(request))
+
+    def get_fieldsets(self, request, obj=None):
+        """Shown read-only, the intervention types are words, not the stored list."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **opts,
+                    "fields": [
+                        "interventions" if f == "intervention_types" else f for f in opts["fields"]
+                    ],
+                },
+            )
+            for name, opts in fieldsets
+        ]
+
+    @admin.display(description=_("intervensjonstyper"))
+    def interventions(self, study: Study) -> str:
+        return intervention_types_display(study.intervention_types)
 
     object_history_template = "admin/trials/study/object_history.html"
 
