@@ -5,14 +5,18 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from sites.models import OrganisationCapacity
+from sites.form_fields import counts_display
+from sites.models import OrganisationCapacity, Profession
 from sites.scoped_admin import ScopedAdmin
+from sites.services import organisation_capacity_save
 
 from ..selectors.capability import organisation_capability_profile
+from .capacity_form import TABLES, OrganisationCapacityForm, hrcs_rows
 
 
 @admin.register(OrganisationCapacity)
 class OrganisationCapacityAdmin(ScopedAdmin):
+    form = OrganisationCapacityForm
     list_display = [
         "organisation",
         "year",
@@ -30,8 +34,34 @@ class OrganisationCapacityAdmin(ScopedAdmin):
     ]
     search_fields = ["organisation__name", "organisation__orgnr"]
     autocomplete_fields = ["organisation"]
-    readonly_fields = ["portfolio_figures"]
+    readonly_fields = ["portfolio_figures", "phd_display", "hrcs_display"]
     show_full_result_count = False
+    READ_ONLY_TABLES = dict(zip(TABLES, ["phd_display", "hrcs_display"], strict=True))
+
+    def get_fields(self, request, obj=None):
+        """Shown read-only, the tables are figures in words, not the stored JSON."""
+        fields = [
+            f for f in super().get_fields(request, obj) if f not in self.READ_ONLY_TABLES.values()
+        ]
+        if obj is None or self.has_change_permission(request, obj):
+            return fields
+        return [self.READ_ONLY_TABLES.get(f, f) for f in fields]
+
+    @admin.display(description=_("ansatte med doktorgrad per helseprofesjon"))
+    def phd_display(self, obj: OrganisationCapacity) -> str:
+        return counts_display(obj.phd_by_profession, Profession.choices)
+
+    @admin.display(description=_("pasienter behandlet per HRCS helsekategori"))
+    def hrcs_display(self, obj: OrganisationCapacity) -> str:
+        return counts_display(obj.patients_by_hrcs, hrcs_rows())
+
+    def save_model(self, request, obj, form, change):
+        organisation_capacity_save(
+            capacity=obj,
+            user=request.user,
+            reason=self.change_reason(form),
+            expected_version=form.cleaned_data.get("expected_version") if change else None,
+        )
 
     @admin.display(description=_("fra porteføljen"))
     def portfolio_figures(self, obj: OrganisationCapacity):

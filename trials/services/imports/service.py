@@ -29,6 +29,7 @@ from ...models import (
     StatusProposal,
     Study,
 )
+from ...models.interventions import intervention_types_normalise
 from ...models.studies import DATE_ORDER
 from ...validators import validate_snomed_ct_concept
 from ..diagnoses import study_diagnoses_set
@@ -80,7 +81,7 @@ def study_values(record: StudyRecord) -> dict[str, Any]:
         "lay_summary_nb": record.lay_summary_nb,
         "category": record.category,
         "phase": record.phase,
-        "intervention_types": record.intervention_types,
+        "intervention_types": intervention_types_normalise(record.intervention_types),
         "conditions": record.conditions,
         "min_age": record.min_age,
         "max_age": record.max_age,
