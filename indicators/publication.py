@@ -1,9 +1,12 @@
 """Selectors for what leaves the back office: public names of scopes and the disclosure-controlled
 values of the public API, its CSV download and the monthly reports.
 
-Every published value passes through ``public_values`` (or ``hidden_snapshot_ids`` for a report),
-which applies ``disclosure.suppression_pattern`` to all the indicator's values of the calendar
-years involved, whatever page or filter was asked for: a page must hide what the whole table hides.
+Every published value passes through ``public_values`` (or ``hidden_snapshot_ids`` for a report).
+The pattern (``disclosure.suppression_pattern`` over all the indicator's values of a calendar year,
+whatever page or filter is asked for: a page must hide what the whole table hides) is worked out
+once, when a period is computed, and stored on the snapshots (``IndicatorSnapshot.suppressed``, see
+``services.snapshots_disclosure_store``); a request only reads it. A snapshot not yet decided
+(``suppressed`` empty: computed before the pattern was stored) is controlled on request as before.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ def snapshot_public() -> QuerySet[IndicatorSnapshot]:
             "computed_at",
             "period_end",
             "provisional",
+            "suppressed",
         )
     )
 
@@ -173,17 +177,37 @@ def snapshot_masked(snapshot: IndicatorSnapshot | None, hidden: set[int]):
     return masked
 
 
+def disclosure_decisions(*, indicator: Indicator, year: int) -> dict[int, bool]:
+    """Every snapshot of ``indicator`` in ``year`` (each version) → may the public not see it?
+
+    The pattern of the year's current values; an older version shares its cell's decision. Three
+    queries (four for a growth indicator).
+    """
+    hidden = {key for _id, key in hidden_cells(indicator=indicator, years=[year])}
+    rows = IndicatorSnapshot.objects.filter(
+        indicator=indicator,
+        period_start__gte=dt.date(year, 1, 1),
+        period_start__lt=dt.date(year + 1, 1, 1),
+    ).values_list("pk", "period_kind", "period_start", "scope_key", "breakdown", "breakdown_value")
+    return {pk: tuple(key) in hidden for pk, *key in rows}
+
+
 def hidden_snapshot_ids(snapshots: Iterable[IndicatorSnapshot | None]) -> set[int]:
-    """Of these snapshots (of any indicators and periods), the ids the public may not see."""
-    wanted = [s for s in snapshots if s is not None]
+    """Of these snapshots (of any indicators and periods), the ids the public may not see: the
+    decision stored when the period was computed, worked out here only for undecided snapshots."""
+    given = [s for s in snapshots if s is not None]
+    hidden = {s.pk for s in given if s.suppressed}
+    wanted = [s for s in given if s.suppressed is None]
+    if not wanted:
+        return hidden
     years: dict[int, set[int]] = defaultdict(set)
     for snap in wanted:
         years[snap.indicator_id].add(snap.period_start.year)
     indicators = Indicator.objects.only("pk", "code", "counts_people").in_bulk(list(years))
-    hidden: set[tuple[int, CellKey]] = set()
+    cells: set[tuple[int, CellKey]] = set()
     for indicator_id, indicator_years in years.items():
-        hidden |= hidden_cells(indicator=indicators[indicator_id], years=indicator_years)
-    return {s.pk for s in wanted if (s.indicator_id, cell_key(s)) in hidden}
+        cells |= hidden_cells(indicator=indicators[indicator_id], years=indicator_years)
+    return hidden | {s.pk for s in wanted if (s.indicator_id, cell_key(s)) in cells}
 
 
 @dataclass(frozen=True)
