@@ -210,6 +210,24 @@ def hidden_snapshot_ids(snapshots: Iterable[IndicatorSnapshot | None]) -> set[in
     return hidden | {s.pk for s in wanted if (s.indicator_id, cell_key(s)) in cells}
 
 
+def counts_hidden(total: IndicatorSnapshot | None, counts: dict[str, int]) -> set[str]:
+    """Of counts of people per item (the studies of a report) that add up to a published total
+    (``total``, as the report shows it), the items to hide: the same rule as every other table —
+    1–4 people, and a second item wherever one hidden item could be worked out from the total."""
+    group: CellKey = ("report", dt.date.min, "items", "", "")
+    table = Table()
+    if total is not None:
+        table.add(
+            group,
+            numerator=total.numerator if total.numerator is not None else total.value,
+            denominator=None,
+            published=not getattr(total, "suppressed", False),
+        )
+    for name, n in counts.items():
+        table.add((*group[:3], "item", name), numerator=Decimal(n), denominator=None)
+    return {key[4] for key in suppression_pattern(table) if key[3] == "item"}
+
+
 @dataclass(frozen=True)
 class PublicValue:
     """One published value; a suppressed one has no value, numerator or denominator."""
