@@ -246,7 +246,13 @@ def league_table(
         snapshots = snapshots.filter(organisation__region=region)
     rows: dict[int, dict] = {}
     for snap in snapshots.select_related("organisation").only(
-        "pk", "indicator_id", "value", "organisation__name", "organisation__short_name"
+        "pk",
+        "indicator_id",
+        "value",
+        "warnings",
+        "suppressed",
+        "organisation__name",
+        "organisation__short_name",
     ):
         row = rows.setdefault(
             snap.organisation_id, {"organisation": snap.organisation, "values": {}}
@@ -256,9 +262,15 @@ def league_table(
     for row in rows.values():
         row["cells"] = [row["values"].get(i.pk) for i in indicators]
         table.append(row)
-    first = indicators[0].pk if indicators else None
+    # Health trusts are ranked by the rate per 100 000 inhabitants of their catchment area, not by
+    # raw counts that follow their size; organisations (no population) by the first key figure.
+    rank = RANK_BY_RATE if level == "trust" else key_codes[0] if key_codes else None
+    first = next((i.pk for i in indicators if i.code == rank), None)
     table.sort(key=lambda r: -(float(r["values"][first].value or 0) if first in r["values"] else 0))
     return table, indicators
+
+
+RANK_BY_RATE = "participants-per-100k"
 
 
 def scope_study_filter(scope: Scope, path: str = "sites__organisation") -> Q:
