@@ -1,5 +1,7 @@
 """Study finder pages. They read through the same filter set and selectors as the public API."""
 
+from typing import cast
+
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -25,19 +27,25 @@ from .texts import (
     registry_links,
     status_in_words,
 )
+from .widgets import QuickSelect
 
 LANGUAGES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 PAGE_SIZE = 20
 # "30. november 2026", "30 November 2026" (month names from the active language).
 DATE_FORMATS = {"nb": "j. F Y", "nn": "j. F Y", "en": "j F Y"}
+# The municipalities a search can be near (those with a position), by name.
+LOCATED_MUNICIPALITIES = Municipality.objects.filter(latitude__isnull=False).order_by("name")
 RADIUS_CHOICES = [(10, "10 km"), (25, "25 km"), (50, "50 km"), (100, "100 km"), (250, "250 km")]
 
 
-class MunicipalityChoiceField(forms.ModelChoiceField):
+def municipality_label(name: str, county_name: str) -> str:
     """A municipality by its name, so typing "Bergen" in the list finds it (no number first)."""
+    return f"{name} ({county_name})"
 
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Municipality) -> str:
-        return f"{obj.name} ({obj.county_name})"
+        return municipality_label(obj.name, obj.county_name)
 
 
 class HealthCategoryChoiceField(forms.ModelChoiceField):
@@ -58,6 +66,7 @@ class FinderForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("Alle regioner"),
+        widget=QuickSelect,
     )
     hrcs = HealthCategoryChoiceField(
         label=_("Sykdomsområde"),
@@ -65,32 +74,38 @@ class FinderForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("Alle sykdomsområder"),
+        widget=QuickSelect,
     )
     age = forms.IntegerField(label=_("Alder (år)"), required=False, min_value=0, max_value=130)
     municipality = MunicipalityChoiceField(
         label=_("Nær kommune"),
-        queryset=Municipality.objects.filter(latitude__isnull=False).order_by("name"),
+        queryset=LOCATED_MUNICIPALITIES,
         to_field_name="code",
         required=False,
         empty_label=_("Hvor som helst"),
+        widget=QuickSelect,
     )
     radius_km = forms.TypedChoiceField(
         label=_("Avstand"), choices=RADIUS_CHOICES, coerce=int, required=False, initial=50, empty_value=50,
+        widget=QuickSelect,
     )  # fmt: skip
     sex = forms.ChoiceField(
         label=_("Kan delta som"),
         choices=[("", _("Kvinne eller mann")), ("female", _("Kvinne")), ("male", _("Mann"))],
+        widget=QuickSelect,
         required=False,
     )
     phase = forms.ChoiceField(
         label=_("Fase"),
         choices=[("", _("Alle faser"))]
         + [c for c in Study.Phase.choices if c[0] != Study.Phase.NOT_APPLICABLE],
+        widget=QuickSelect,
         required=False,
     )
     category = forms.ChoiceField(
         label=_("Type studie"),
         choices=[("", _("Alle typer"))] + list(Study.Category.choices),
+        widget=QuickSelect,
         required=False,
     )
     healthy_volunteers = forms.BooleanField(
@@ -104,6 +119,13 @@ class FinderForm(forms.Form):
         super().__init__(*args, **kwargs)
         label = "label_en" if lang == "en" else "label_nb"
         self.fields["hrcs"].queryset = HealthCategory.objects.order_by(label)
+        # The 357 options from plain rows: no model instance per option, on every page.
+        municipality = cast(MunicipalityChoiceField, self.fields["municipality"])
+        rows = LOCATED_MUNICIPALITIES.values_list("code", "name", "county_name")
+        municipality.widget.choices = [
+            ("", municipality.empty_label),
+            *((code, municipality_label(name, county)) for code, name, county in rows),
+        ]
 
     def filter_data(self) -> dict[str, str]:
         data = self.cleaned_data

@@ -1,0 +1,145 @@
+"""Focus area 2, research integrated in care: activity and the capacity figures organisations report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Aggregate, Count, IntegerField, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+
+from consents.models import Enrolment
+from sites.models import OrganisationCapacity
+
+from ..periods import Period
+from .base import FOCUS_INTEGRATED, Definition, Row, ScopePaths, count
+from .scopes import (
+    ENROLMENT_SCOPE,
+    by_scope,
+    care_level,
+    enrolment_active,
+    scope_results,
+    scope_row,
+    studies_with_active_enrolments,
+)
+
+PROFESSIONS = ["lege", "sykepleier", "psykolog", "fysioterapeut", "farmasoyt", "tannlege"]
+
+
+def enrolment_activity(period: Period) -> list[Row]:
+    return by_scope(
+        Enrolment.objects.filter(enrolment_active(period)),
+        **ENROLMENT_SCOPE,
+        aggregates={"n": Count("pk")},
+        to_value=lambda r: count(r["n"]),
+        breakdowns={"care_level": care_level("site__organisation__kind")},
+    )
+
+
+def _capacity(period: Period) -> QuerySet[OrganisationCapacity]:
+    return OrganisationCapacity.objects.filter(year=period.start.year)
+
+
+CAPACITY_SCOPE: ScopePaths = {
+    "region": "organisation__region_id",
+    "organisation": "organisation_id",
+}
+
+
+def _capacity_sum(period: Period, field_name: str) -> list[Row]:
+    """The sum of one capacity figure, with how many organisations reported it."""
+    return by_scope(
+        _capacity(period).filter(**{f"{field_name}__isnull": False}),
+        **CAPACITY_SCOPE,
+        aggregates={"total": Sum(field_name), "reporting": Count("organisation", distinct=True)},
+        to_value=lambda r: (*count(r["total"]), {"reporting": r["reporting"]}),
+    )
+
+
+def research_person_years(period: Period) -> list[Row]:
+    return _capacity_sum(period, "research_person_years")
+
+
+def phd_coverage(period: Period) -> list[Row]:
+    """Employees with a PhD, in total and per health profession (from the capacity figures)."""
+    per_profession: dict[str, Aggregate] = {
+        p: Sum(Cast(KT(f"phd_by_profession__{p}"), IntegerField())) for p in PROFESSIONS
+    }
+    per_profession["reporting"] = Count("organisation", distinct=True)
+    # One query per scope level holds every profession; spread it into total and breakdown rows.
+    rows = []
+    for scope, _, _, result in scope_results(
+        _capacity(period).exclude(phd_by_profession={}),
+        **CAPACITY_SCOPE,
+        aggregates=per_profession,
+    ):
+        figures = {p: result[p] or 0 for p in PROFESSIONS}
+        coverage = {"reporting": result["reporting"]}
+        rows.append(scope_row(scope, "", "", count(sum(figures.values())), coverage))
+        rows.extend(scope_row(scope, "profession", p, count(n)) for p, n in figures.items())
+    return rows
+
+
+def shared_positions(period: Period) -> list[Row]:
+    return _capacity_sum(period, "shared_research_clinic_positions")
+
+
+def shared_university_positions(period: Period) -> list[Row]:
+    return _capacity_sum(period, "shared_university_positions")
+
+
+DEFINITIONS: list[Definition] = [
+    Definition(
+        "enrolment-activity",
+        "Aktivitet knyttet til kliniske studier (løpende inklusjoner)",
+        "Activity linked to clinical studies (running enrolments)",
+        FOCUS_INTEGRATED,
+        "inklusjoner",
+        breakdowns=("care_level",),
+        counts_people=True,
+        compute=enrolment_activity,
+        studies=studies_with_active_enrolments,
+    ),
+    Definition(
+        "phd-coverage",
+        "Ansatte med doktorgrad per helseprofesjon",
+        "Staff with a PhD per health profession",
+        FOCUS_INTEGRATED,
+        "personer",
+        breakdowns=("profession",),
+        compute=phd_coverage,
+        source="Kapasitetstall per organisasjon og år",
+    ),
+    Definition(
+        "shared-positions",
+        "Delte stillinger forskning/klinikk",
+        "Shared research/clinical positions",
+        FOCUS_INTEGRATED,
+        "stillinger",
+        compute=shared_positions,
+        source="Kapasitetstall per organisasjon og år",
+    ),
+    Definition(
+        "shared-university-positions",
+        "Delte stillinger mellom universiteter og kommuner",
+        "Positions shared between universities and municipalities",
+        FOCUS_INTEGRATED,
+        "stillinger",
+        compute=shared_university_positions,
+        source="Kapasitetstall per organisasjon og år",
+    ),
+    Definition(
+        "research-person-years",
+        "Forskningsårsverk (mål: doblet innen 2036)",
+        "Research person-years (goal: doubled by 2036)",
+        FOCUS_INTEGRATED,
+        "årsverk",
+        target_year=2036,
+        baseline_year=2025,
+        target_factor=Decimal(2),
+        target_note="Doblet innen 2036 fra 2025 (planens første år)",
+        compute=research_person_years,
+        source="Kapasitetstall per organisasjon og år",
+        key=True,
+    ),
+]
