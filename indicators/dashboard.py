@@ -13,7 +13,9 @@ from django.db.models.functions import Coalesce
 from sites.models import Organisation, Region
 from trials.models import Study
 
-from .catalogue import CATALOGUE, enrolment_active, first_enrolment_on, within
+from .catalogue import CATALOGUE, enrolment_active
+from .catalogue.patients import first_enrolment_on
+from .catalogue.scopes import within
 from .periods import Period
 from .selectors import (
     NATIONAL_SCOPE,

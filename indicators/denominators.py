@@ -5,6 +5,7 @@ catchment area of their health trust). A fixed number of queries whatever the nu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, Sum
 
@@ -27,10 +28,10 @@ class Figure:
     municipalities: int | None = None  # how many municipality figures were added up
     municipalities_missing: int = 0  # municipalities of the scope without a figure that year
 
-    def coverage(self) -> dict:
+    def coverage(self) -> dict[str, Any]:
         """What a value worked out with this figure says about it (``IndicatorSnapshot.coverage``):
         the year and source, and for a sum how many municipalities it holds and lacks."""
-        coverage: dict = {"reference_year": self.year, "source": self.source}
+        coverage: dict[str, Any] = {"reference_year": self.year, "source": self.source}
         if self.municipalities is not None:
             coverage["municipalities"] = self.municipalities
         if self.municipalities_missing:
