@@ -263,14 +263,24 @@ def league_table(
         row["cells"] = [row["values"].get(i.pk) for i in indicators]
         table.append(row)
     # Health trusts are ranked by the rate per 100 000 inhabitants of their catchment area, not by
-    # raw counts that follow their size; organisations (no population) by the first key figure.
-    rank = RANK_BY_RATE if level == "trust" else key_codes[0] if key_codes else None
-    first = next((i.pk for i in indicators if i.code == rank), None)
-    table.sort(key=lambda r: -(float(r["values"][first].value or 0) if first in r["values"] else 0))
+    # raw counts that follow their size (those without a rate after them); then, and organisations
+    # (no population), by the first key figure.
+    ids = {i.code: i.pk for i in indicators}
+    order = ([ids.get(RANK_BY_RATE)] if level == "trust" else []) + [
+        ids.get(c) for c in key_codes[:1]
+    ]
+    table.sort(key=lambda r: [_descending(r["values"].get(pk)) for pk in order])
     return table, indicators
 
 
 RANK_BY_RATE = "participants-per-100k"
+
+
+def _descending(snapshot: IndicatorSnapshot | None) -> tuple[bool, float]:
+    """Sort key: the highest value first, no value last."""
+    if snapshot is None or snapshot.value is None:
+        return (True, 0.0)
+    return (False, -float(snapshot.value))
 
 
 def scope_study_filter(scope: Scope, path: str = "sites__organisation") -> Q:
