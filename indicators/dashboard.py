@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -126,7 +127,7 @@ DAYS = {"approval-to-first-patient-days"}
 
 @dataclass(frozen=True)
 class Drilldown:
-    studies: list[Study]  # each with ``contribution`` (a number, or None when it has none)
+    studies: list[Any]  # Study rows, each with ``contribution`` (a number, or None without one)
     heading: str  # what the contribution column shows
     total: int | None  # the contributions added up, where they add up
 
@@ -152,7 +153,7 @@ def drilldown(*, code: str, period: Period, scope: Scope, limit: int = 500) -> D
         return None
     if code in COUNTED:
         heading, annotation = COUNTED[code]
-        rows = list(studies.annotate(contribution=annotation(period, scope))[:limit])
+        rows: list[Any] = list(studies.annotate(contribution=annotation(period, scope))[:limit])
         return Drilldown(rows, heading, sum(s.contribution for s in rows))
     if code in DAYS:
         rows = list(_days(studies)[:limit])

@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import smtplib
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,7 +35,6 @@ from django.utils import timezone
 from sites.models import PendingTask, UserScope
 from sites.operations.services import task_enqueue
 from sites.security.security_log import security_event
-from trials.models import Study
 
 from .. import selectors
 from ..catalogue import CATALOGUE
@@ -175,7 +175,7 @@ def _apply_disclosure_control(lines: list[selectors.IndicatorLine], league: list
         row["cells"] = [snapshot_masked(cell, hidden) for cell in row["cells"]]
 
 
-def _hide_study_counts(studies: list[Study], lines: list[selectors.IndicatorLine]) -> list[Study]:
+def _hide_study_counts(studies: list[Any], lines: list[selectors.IndicatorLine]) -> list[Any]:
     """The studies' participants add up to the scope's «participants active»: a count that would
     single people out, or give a hidden one away by subtraction, is left out (``None``)."""
     total = next((ln.snapshot for ln in lines if ln.indicator.code == "participants-active"), None)
