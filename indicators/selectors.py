@@ -173,6 +173,7 @@ def indicator_lines(
             "provisional",
             "coverage",
             "warnings",
+            "suppressed",
         )
     )
     by_key, national, baseline = {}, {}, {}

@@ -106,3 +106,24 @@ def test_the_public_csv_of_a_computed_year_does_not_work_the_pattern_out_again(
         # of the year's values (what the pattern needs) are not read.
         with django_assert_max_num_queries(3):
             assert client.get(f"/api/v1/indicators/{code}/csv/?level=all").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_report_reads_the_stored_decisions_with_its_values_not_one_by_one(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from indicators import selectors
+
+    october = Period.month(2026, 10)
+    services.snapshots_compute(period=october.previous())
+    services.snapshots_compute(period=october)
+    with CaptureQueriesContext(connection) as queries:
+        report = services.report_build(period=october, scope=selectors.NATIONAL_SCOPE)
+    assert "skjult (personvern)" in report.text
+    one_by_one = [
+        q["sql"]
+        for q in queries.captured_queries
+        if '"indicators_indicatorsnapshot"."suppressed" FROM' in q["sql"]
+    ]
+    assert one_by_one == []
