@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from sites.models import Organisation
 from sites.selectors import organisation_health_trust
@@ -37,32 +37,34 @@ ORGANISATION_SCOPES = ("organisation", TRUST)
 
 
 def public_scope_name(snapshot: IndicatorSnapshot) -> str:
-    """``national``, ``region:<code>``, ``org:<orgnr>`` or ``hf:<orgnr>`` (never internal ids)."""
-    if snapshot.scope_kind == REGION and snapshot.region is not None:
-        return f"region:{snapshot.region.code}"
-    if snapshot.scope_kind in ORGANISATION_SCOPES and snapshot.organisation is not None:
+    """``national``, ``region:<code>``, ``org:<orgnr>`` or ``hf:<orgnr>`` (never internal ids).
+
+    Reads the ``region_code`` and ``public_orgnr`` that ``snapshot_public`` annotates."""
+    region_code = getattr(snapshot, "region_code", None)
+    orgnr = getattr(snapshot, "public_orgnr", None)
+    if snapshot.scope_kind == REGION and region_code is not None:
+        return f"region:{region_code}"
+    if snapshot.scope_kind in ORGANISATION_SCOPES and orgnr is not None:
         prefix = "hf" if snapshot.scope_kind == TRUST else "org"
-        return f"{prefix}:{snapshot.organisation.orgnr}"
+        return f"{prefix}:{orgnr}"
     return NATIONAL
 
 
 def snapshot_public() -> QuerySet[IndicatorSnapshot]:
     """Current values the public may be shown (organisations without an organisation number have
-    no public name and are left out)."""
+    no public name and are left out), with the public names of their region and organisation
+    (annotated: one model per row, not four, for a CSV of a hundred thousand rows)."""
     return (
         snapshot_current()
         .exclude(Q(scope_kind__in=ORGANISATION_SCOPES) & NO_ORGNR)
-        .select_related("indicator", "region", "organisation")
+        .annotate(region_code=F("region__code"), public_orgnr=F("organisation__orgnr"))
         .only(
             "pk",
-            "indicator__code",
-            "indicator__counts_people",
+            "indicator_id",
             "period_kind",
             "period_start",
             "scope_kind",
             "scope_key",
-            "region__code",
-            "organisation__orgnr",
             "breakdown",
             "breakdown_value",
             "value",
