@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consents.demo import demo_activity_participation_load
-from sites.models import Organisation, OrganisationCapacity
+from sites.models import Municipality, Organisation, OrganisationCapacity
 
 from .models import Indicator, ReportedDenominator, ReportedFigure
 from .services import indicator_catalogue_sync, reported_denominator_record

@@ -142,10 +142,6 @@ class IndicatorSnapshot(models.Model):
     computed_at = models.DateTimeField(_("beregnet"))
     frozen_at = models.DateTimeField(_("låst (rapportert)"), null=True, blank=True)
 
-    # Not stored: true on the masked copy a report shows in place of a value the public may not see
-    # (``publication.snapshot_masked``).
-    suppressed: bool = False
-
     class Meta:
         verbose_name = _("indikatorverdi")
         verbose_name_plural = _("indikatorverdier")

@@ -284,9 +284,8 @@ def league_table(
     # raw counts that follow their size (those without a rate after them); then, and organisations
     # (no population), by the first key figure.
     ids = {i.code: i.pk for i in indicators}
-    order = ([ids.get(RANK_BY_RATE)] if level == "trust" else []) + [
-        ids.get(c) for c in key_codes[:1]
-    ]
+    ranked = ([RANK_BY_RATE] if level == "trust" else []) + key_codes[:1]
+    order = [ids[code] for code in ranked if code in ids]
     table.sort(key=lambda r: [_descending(r["values"].get(pk)) for pk in order])
     return table, indicators
 
