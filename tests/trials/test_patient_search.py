@@ -11,7 +11,7 @@ from trials import selectors
 from trials.api.filters import PublicStudyFilter
 from trials.demo import demo_portfolio_load
 from trials.models import Study
-from trials.search_terms import search_terms, synonyms
+from trials.selectors.search_terms import search_terms, synonyms
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,8 @@ from sites.api.base import PublicPageNumberPagination, PublicReadOnlyViewSet
 from sites.models import Organisation, Region
 from sites.selectors import organisation_public_id, organisation_public_id_q
 
-from .. import search, statistics
+from .. import statistics
+from ..selectors import search
 from ..selectors.capability import organisation_capability_profile
 from .capability import PublicCapabilityProfileSerializer
 

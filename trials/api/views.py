@@ -17,8 +17,9 @@ from rest_framework.response import Response
 from sites.api.base import PublicAPIView, PublicReadOnlyViewSet
 from sites.spreadsheet import csv_value
 
-from .. import search, selectors, statistics
+from .. import selectors, statistics
 from ..models import HealthCategory
+from ..selectors import search
 from .filters import ORDERINGS, BoundedIsoDateTimeField, PublicStudyFilter
 from .serializers import PublicStudySerializer, public_study_dict
 

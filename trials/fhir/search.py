@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 
-from .. import search
 from ..models import Study, StudySite
+from ..selectors import search
 from .conditions import ICD10_SYSTEM, condition_names
 from .mapping import IDENTIFIER_FIELDS, STATUS
 

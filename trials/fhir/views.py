@@ -25,7 +25,8 @@ from sites.api.base import (
 )
 from sites.operations.response_cache import public_response_cache
 
-from .. import search, selectors
+from .. import selectors
+from ..selectors import search
 from .capability import capability_statement
 from .mapping import study_to_research_study
 from .search import Search, SearchError, read_search

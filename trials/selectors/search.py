@@ -30,8 +30,8 @@ from django.utils.dateparse import parse_datetime
 from sites.models import Organisation
 from sites.operations.replica import read_connection
 
-from .models import PublicChange, Study, StudySite
-from .models.search import open_first
+from ..models import PublicChange, Study, StudySite
+from ..models.search import open_first
 from .search_terms import SearchTerm, search_terms
 
 EARTH_RADIUS_KM = 6371.0088
@@ -42,7 +42,7 @@ def study_filter_text(*, queryset: QuerySet[Study], q: str) -> QuerySet[Study]:
 
     A term matches when one of its pieces occurs in the study's ``search_text`` (titles,
     summaries and conditions in every language, and the identifiers); see
-    ``trials.search_terms``. The same on PostgreSQL (a
+    ``trials.selectors.search_terms``. The same on PostgreSQL (a
     trigram index serves the ``LIKE``) and SQLite.
     """
     terms = search_terms(q)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "search_synonyms.csv"
+SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "search_synonyms.csv"
 
 # Words that carry no meaning in a search ("kreft hos barn" is about "kreft" and "barn").
 STOPWORDS = frozenset(
