@@ -9,12 +9,14 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
     Exists,
+    F,
     FloatField,
     Max,
     OuterRef,
@@ -32,7 +34,9 @@ from sites.operations.replica import read_connection
 
 from ..models import PublicChange, Study, StudySite
 from ..models.search import open_first
+from .public import PublicStudy
 from .search_terms import SearchTerm, search_terms
+from .word_similarity import WordSimilar
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -53,6 +57,11 @@ def study_filter_text(*, queryset: QuerySet[Study], q: str) -> QuerySet[Study]:
     return queryset
 
 
+def study_text_contains_q(piece: str) -> Q:
+    """Studies whose ``search_text`` holds ``piece`` (in lower case), through the trigram index."""
+    return Q(search_text__contains=piece)
+
+
 def _variants(piece: str) -> list[str]:
     # SQLite's lower() folds ASCII only: a text starting with "Øye" keeps its capital.
     if piece[:1] in "æøå":
@@ -62,13 +71,19 @@ def _variants(piece: str) -> list[str]:
 
 def _term_condition(term: SearchTerm) -> Q:
     """One pattern per term: a ``LIKE`` for one piece, else one regular expression (both served
-    by the trigram index), so each row is read once and not once per synonym."""
+    by the trigram index), so each row is read once and not once per synonym; for a word the
+    synonym list does not know, also the words like it (a misspelling)."""
     pieces = [v for piece in term.pieces for v in _variants(piece)]
     # A piece that holds another adds nothing ("hjerneslag" beside "slag").
     pieces = [p for p in pieces if not any(o != p and o in p for o in pieces)]
     if len(pieces) == 1:
-        return Q(search_text__contains=pieces[0])
-    return Q(search_text__regex="|".join(re.escape(piece) for piece in pieces))
+        condition = study_text_contains_q(pieces[0])
+    else:
+        condition = Q(search_text__regex="|".join(re.escape(piece) for piece in pieces))
+    if term.similar:
+        # Served by the same trigram index, so still one pass over the index.
+        condition |= Q(WordSimilar(Value(term.similar), F("search_text")))
+    return condition
 
 
 def study_order_by_relevance(queryset: QuerySet[Study]) -> QuerySet[Study]:
@@ -198,7 +213,7 @@ class NearestStudies:
         self._known_total = counted if counted < limit else None
         return counted
 
-    def __getitem__(self, key: slice) -> list[Study]:
+    def __getitem__(self, key: slice) -> list[PublicStudy]:
         if not isinstance(key, slice) or key.step is not None or key.stop is None:
             raise TypeError("NearestStudies supports [start:stop] only.")
         start, stop = key.start or 0, key.stop
@@ -208,7 +223,7 @@ class NearestStudies:
         by_id = self.queryset.in_bulk([study_id for study_id, _ in walked])
         studies = []
         for study_id, distance in walked:
-            study = by_id[study_id]
+            study = cast(PublicStudy, by_id[study_id])
             study.distance_km = distance
             studies.append(study)
         return studies
@@ -349,11 +364,13 @@ def _newest(columns: list[str]) -> tuple[dt.datetime | None, str]:
     return (max(present) if present else None), token
 
 
-def _as_datetime(value) -> dt.datetime | None:
+def _as_datetime(value: dt.datetime | str | None) -> dt.datetime | None:
     """A ``max()`` read with raw SQL: PostgreSQL gives a datetime, SQLite its UTC text."""
     if value is None or isinstance(value, dt.datetime):
         return value
     parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValueError(f"Not a time: {value!r}")
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
 
 
