@@ -5,6 +5,7 @@ Runs on whichever database the tests use; run it with ``DATABASE_URL`` set to Po
 """
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from trials import selectors
@@ -120,6 +121,23 @@ def test_word_similarity_is_pg_trgm_s():
     assert word_similarity("lungekreftt", "studie | lungekreft") == pytest.approx(10 / 12)
     assert word_similar("diabetis", "diabetes type 2")
     assert not word_similar("hjerte", "hjerneslag")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with pg_trgm")
+def test_the_demo_s_measure_is_postgresql_s():
+    """SQLite (the demo) and PostgreSQL find the same studies for a misspelt word."""
+    texts = [
+        "ny behandling av hjertesvikt | heart failure | hjartesvikt",
+        "svangerskapsdiabetes | diabetes type 2 | gestational diabetes",
+        "lungekreft | immunterapi ved lungekreft, fase 2 | 2023-508143-51-01",
+        "øyesykdom | åpen studie for æ-lyd og ø",
+    ]
+    words = ["lungekreftt", "diabetis", "hjertsvikt", "hjertesvigt", "øyesykdm", "word", "kreft"]
+    with connection.cursor() as cursor:
+        for word in words:
+            for text in texts:
+                cursor.execute("SELECT word_similarity(%s, %s)", [word, text])
+                assert word_similarity(word, text) == pytest.approx(cursor.fetchone()[0])
 
 
 def test_the_synonym_list_is_lower_case():

@@ -16,7 +16,6 @@ from django.db import connection
 from django.db.models import (
     Case,
     Exists,
-    F,
     FloatField,
     Max,
     OuterRef,
@@ -36,7 +35,7 @@ from ..models import PublicChange, Study, StudySite
 from ..models.search import open_first
 from .public import PublicStudy
 from .search_terms import SearchTerm, search_terms
-from .word_similarity import WordSimilar
+from .word_similarity import similar_words
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -49,11 +48,9 @@ def study_filter_text(*, queryset: QuerySet[Study], q: str) -> QuerySet[Study]:
     ``trials.selectors.search_terms``. The same on PostgreSQL (a
     trigram index serves the ``LIKE``) and SQLite.
     """
-    terms = search_terms(q)
-    if not terms:
-        return queryset
-    for term in terms:
-        queryset = queryset.filter(_term_condition(term))
+    within = queryset
+    for term in search_terms(q):
+        queryset = queryset.filter(_term_condition(term, within=within))
     return queryset
 
 
@@ -69,21 +66,30 @@ def _variants(piece: str) -> list[str]:
     return [piece]
 
 
-def _term_condition(term: SearchTerm) -> Q:
-    """One pattern per term: a ``LIKE`` for one piece, else one regular expression (both served
-    by the trigram index), so each row is read once and not once per synonym; for a word the
-    synonym list does not know, also the words like it (a misspelling)."""
-    pieces = [v for piece in term.pieces for v in _variants(piece)]
-    # A piece that holds another adds nothing ("hjerneslag" beside "slag").
-    pieces = [p for p in pieces if not any(o != p and o in p for o in pieces)]
-    if len(pieces) == 1:
-        condition = study_text_contains_q(pieces[0])
-    else:
-        condition = Q(search_text__regex="|".join(re.escape(piece) for piece in pieces))
-    if term.similar:
-        # Served by the same trigram index, so still one pass over the index.
-        condition |= Q(WordSimilar(Value(term.similar), F("search_text")))
+def _term_condition(term: SearchTerm, *, within: QuerySet[Study]) -> Q:
+    """The term's pieces; for a word the synonym list does not know and no study holds, the
+    words of the texts it resembles instead (a misspelling: ``lungekreftt`` → ``lungekreft``).
+
+    Looked up first, in one or two small queries, so that the search itself stays a plain
+    pattern: testing the similarity on every row a page or a count walks past costs a second
+    at 550 000 studies."""
+    condition = _pieces_condition(term.pieces)
+    if term.similar and not within.filter(condition).exists():
+        alike = similar_words(word=term.similar, queryset=within)
+        if alike:
+            return _pieces_condition(alike)
     return condition
+
+
+def _pieces_condition(pieces: tuple[str, ...]) -> Q:
+    """One pattern: a ``LIKE`` for one piece, else one regular expression (both served by the
+    trigram index), so each row is read once and not once per synonym."""
+    variants = [v for piece in pieces for v in _variants(piece)]
+    # A piece that holds another adds nothing ("hjerneslag" beside "slag").
+    variants = [p for p in variants if not any(o != p and o in p for o in variants)]
+    if len(variants) == 1:
+        return study_text_contains_q(variants[0])
+    return Q(search_text__regex="|".join(re.escape(piece) for piece in variants))
 
 
 def study_order_by_relevance(queryset: QuerySet[Study]) -> QuerySet[Study]:

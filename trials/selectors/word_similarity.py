@@ -7,32 +7,39 @@ the two. ``lungekreftt`` against a text holding ``lungekreft`` gives 0.83, ``dia
 (pg_trgm's own default). PostgreSQL answers ``word <% search_text`` from the trigram index the
 patient search already has (``study_search_text_idx``); SQLite, which the demo runs on, gets
 the same measure as a function registered on each connection (:func:`register_sqlite_functions`).
+
+A word no study holds is looked up this way once (:func:`similar_words`), and the search then
+looks for the words found, as for any other word.
 """
 
+import re
 import sqlite3
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Func
+from django.db.models import BooleanField, F, Func, QuerySet, Value
 from django.db.models.sql.compiler import SQLCompiler
 
 # pg_trgm.word_similarity_threshold's default, which the ``<%`` operator reads.
 WORD_SIMILARITY_THRESHOLD = 0.6
+# How many texts like a misspelt word are read to learn the words it stands for.
+SIMILAR_TEXTS = 20
+_WORD_RE = re.compile(r"[^\W_]+")
 SQLITE_FUNCTION = "WORD_SIMILAR"
 
 
+def text_words(text: str) -> list[str]:
+    """The words of ``text`` as pg_trgm sees them: runs of letters and digits, in lower case."""
+    return _WORD_RE.findall(text.lower())
+
+
 def word_trigrams(text: str) -> list[str]:
-    """The trigrams of ``text`` in order, as pg_trgm makes them: lower case, each word (a run of
-    letters and digits) padded with two spaces before and one after."""
+    """The trigrams of ``text`` in order, as pg_trgm makes them: each word padded with two
+    spaces before and one after."""
     trigrams: list[str] = []
-    word: list[str] = []
-    for char in f"{text.lower()} ":
-        if char.isalnum():
-            word.append(char)
-        elif word:
-            padded = "  " + "".join(word) + " "
-            trigrams += [padded[i : i + 3] for i in range(len(padded) - 2)]
-            word = []
+    for word in text_words(text):
+        padded = f"  {word} "
+        trigrams += [padded[i : i + 3] for i in range(len(padded) - 2)]
     return trigrams
 
 
@@ -73,6 +80,19 @@ def word_similar(word: str | None, text: str | None) -> bool:
     ):
         return False
     return word_similarity(word, text) >= WORD_SIMILARITY_THRESHOLD
+
+
+def similar_words(*, word: str, queryset: QuerySet[Any]) -> tuple[str, ...]:
+    """The words ``word`` may be a misspelling of: those of the first texts (by id) like it in
+    ``queryset``'s ``search_text`` that are themselves like it. Read in one query, from the
+    trigram index on PostgreSQL; the same texts, so the same words, on SQLite."""
+    texts = (
+        queryset.filter(WordSimilar(Value(word), F("search_text")))
+        .order_by("pk")
+        .values_list("search_text", flat=True)[:SIMILAR_TEXTS]
+    )
+    candidates = {found for text in texts for found in text_words(text)}
+    return tuple(sorted(c for c in candidates if word_similar(word, c)))
 
 
 class WordSimilar(Func):
