@@ -167,6 +167,7 @@ SORTS = {
     "_id": ("public_id",),
     "-_id": ("-public_id",),
 }
+_TEXT_PARAMS = {"condition", "keyword", "title"}
 # Result parameters and ours; with the filters above, what the CapabilityStatement lists.
 RESULT_PARAMS = {"_count", "_page", "_sort", "_summary", "_elements", "_total", "_format"}
 KNOWN_PARAMS = {*_FILTERS, "keyword", *RESULT_PARAMS}
@@ -184,6 +185,7 @@ class Search:
     summary_count: bool = False
     elements: list[str] = field(default_factory=list)
     total: bool = True
+    text_search: bool = False  # condition, keyword or title: matched in the texts
 
 
 def read_search(params, *, queryset: QuerySet[Study]) -> Search:
@@ -197,6 +199,7 @@ def read_search(params, *, queryset: QuerySet[Study]) -> Search:
             continue
         found.used += [(key, value) for value in values]
         for value in values:
+            found.text_search |= name in _TEXT_PARAMS
             if name in _FILTERS:
                 alternatives = [part for part in value.split(",") if part]
                 q = Q(pk__in=[])
