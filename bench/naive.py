@@ -1,7 +1,7 @@
 """The textbook DRF endpoint we compare against: a ModelViewSet with nested ModelSerializers and
 one prefetch, page-number pagination with a full count, joins + distinct for site filters."""
 
-from django.db.models import F, Q, Value
+from django.db.models import Q
 from rest_framework import pagination, serializers, viewsets
 
 from sites.models import Organisation
@@ -9,7 +9,7 @@ from trials.models import HealthCategory, Study, StudySite
 from trials.models.search import open_first
 from trials.selectors import study_public_queryset
 from trials.selectors.search_terms import search_terms
-from trials.selectors.word_similarity import WordSimilar
+from trials.selectors.word_similarity import similar_words
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -53,7 +53,8 @@ class Pages(pagination.PageNumberPagination):
 class NaiveStudyViewSet(viewsets.ReadOnlyModelViewSet):
     """What a competent developer writes first: one prefetch for the nested rows, one filter per
     question (an open site *in* the region is one ``filter()`` on the same site), each search
-    term as one ``contains`` per piece it stands for (or a word like it), our ordering; the same
+    term as one ``contains`` per piece it stands for (or per word like it, when none is found),
+    our ordering; the same
     ids as our endpoint (bench/run.py checks)."""
 
     serializer_class = StudySerializer
@@ -81,11 +82,17 @@ class NaiveStudyViewSet(viewsets.ReadOnlyModelViewSet):
             )
         if not p.get("q"):
             return qs.distinct().order_by("-updated_at", "-id")
+        within = qs
         for term in search_terms(p["q"]):
-            match = Q(pk__in=[])
-            for piece in term.pieces:
-                match |= Q(search_text__contains=piece)
-            if term.similar:
-                match |= Q(WordSimilar(Value(term.similar), F("search_text")))
+            match = self.any_piece(term.pieces)
+            if term.similar and not within.filter(match).exists():
+                match = self.any_piece(similar_words(word=term.similar, queryset=within) or ())
             qs = qs.filter(match)
         return qs.distinct().order_by(open_first().desc(), "-updated_at", "-id")
+
+    @staticmethod
+    def any_piece(pieces: tuple[str, ...]) -> Q:
+        match = Q(pk__in=[])
+        for piece in pieces:
+            match |= Q(search_text__contains=piece)
+        return match
