@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
@@ -42,7 +42,6 @@ SUBSETTED = {
     "code": "SUBSETTED",
 }
 MANDATORY_ELEMENTS = {"resourceType", "id", "meta", "status"}
-_TOTAL = "search_total"  # the number of matches, counted by the page query of a text search
 
 
 def _response(body: dict, status: int = 200) -> JsonResponse:
@@ -139,22 +138,14 @@ def research_study_search(request: HttpRequest) -> JsonResponse:
         counted = _count(found.queryset)
         return _response(_bundle(request, found, total=counted, entries=[], has_next=False))
     start = (found.page - 1) * found.count
-    queryset = found.queryset
-    # A text search reads every match to sort them (from the trigram index): counted on the way.
-    counted_on_the_way = found.total and found.text_search
-    if counted_on_the_way:
-        queryset = queryset.annotate(**{_TOTAL: Window(Count("pk"))})
-    rows = list(queryset[start : start + found.count + 1])  # one more: is there a next?
+    rows = list(found.queryset[start : start + found.count + 1])  # one more: is there a next?
     if found.page > 1 and not rows:
         return _outcome(404, "not-found", gettext("Siden finnes ikke."))
     total: int | None = None
     if found.total:  # _total=none spares the count
-        # The last page knows the total; before it, the page query counted, or a count of the
-        # same filtered query (which PostgreSQL answers from an index) does.
-        if len(rows) <= found.count:
-            total = start + len(rows)
-        else:
-            total = getattr(rows[0], _TOTAL) if counted_on_the_way else _count(found.queryset)
+        # The last page knows the total; before it, a count of the same filtered query.
+        more = len(rows) > found.count
+        total = _count(found.queryset) if more else start + len(rows)
     lang = _lang(request)
     entries = [
         {
