@@ -19,9 +19,9 @@ from rest_framework.response import Response
 from sites.api.endpoints import PublicAPIView, PublicReadOnlyViewSet
 from sites.spreadsheet import csv_value
 
-from .. import search, selectors
+from .. import selectors
 from ..models import HealthCategory, Study
-from ..selectors import statistics
+from ..selectors import search, statistics
 from .filters import ORDERINGS, BoundedIsoDateTimeField, PublicStudyFilter
 from .serializers import PublicStudySerializer, public_study_dict
 

@@ -319,7 +319,7 @@ class Study(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
-    # The patient search's text (``trials.search``), kept by the database on every backend.
+    # The patient search's text (``trials.selectors.search``), kept by the database on every backend.
     search_text = models.GeneratedField(
         expression=StudySearchText(),
         output_field=models.TextField(),

@@ -10,7 +10,7 @@ enrolled, one query each. The API, FHIR and the study finder all read what
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django.db import connection
 
@@ -102,12 +102,27 @@ class PublicHealthCategory(NamedTuple):
         return self.label_en if lang == "en" else self.label_nb
 
 
+if TYPE_CHECKING:
+
+    class PublicStudy(Study):
+        """A study as the public reads it: what :func:`study_attach_public` sets on it, and the
+        distance a search near a place adds (``trials.selectors.search``)."""
+
+        public_sites: list[PublicSite]
+        public_hrcs: list[PublicHealthCategory]
+        enrolled: int
+        distance_km: float | None
+
+else:
+    PublicStudy = Study
+
+
 # Participants who count as enrolled (the "n" of "n/N"): consents.Enrolment.Status INCLUDED and
 # COMPLETED, spelled out because trials may not import consents when it is loaded (a test checks).
 ENROLLED_STATUSES = ("included", "completed")
 
 
-def study_attach_public(studies: Iterable[Study]) -> list[Study]:
+def study_attach_public(studies: Iterable[Study]) -> list[PublicStudy]:
     """Set on each study what the public reads besides its columns, in four queries for a page:
 
     - ``public_sites``: :class:`PublicSite` by organisation name;
@@ -116,10 +131,10 @@ def study_attach_public(studies: Iterable[Study]) -> list[Study]:
 
     Plain SQL over the page's ids: compiling four ORM queries cost more than running them.
     """
-    studies = list(studies)
-    if not studies:
-        return studies
-    ids = [study.pk for study in studies]
+    attached = [cast(PublicStudy, study) for study in studies]
+    if not attached:
+        return attached
+    ids = [study.pk for study in attached]
     sites: dict[int, list[PublicSite]] = defaultdict(list)
     site_rows = _rows(_SITES_SQL, ids)
     places = {
@@ -137,11 +152,11 @@ def study_attach_public(studies: Iterable[Study]) -> list[Study]:
     for study_id, *category in _rows(_HRCS_SQL, ids):
         hrcs[study_id].append(PublicHealthCategory(*category))
     enrolled = dict(_rows(_enrolled_sql(), ids, *ENROLLED_STATUSES))
-    for study in studies:
+    for study in attached:
         study.public_sites = sorted(sites.get(study.pk, ()), key=_by_organisation_name)
         study.public_hrcs = hrcs.get(study.pk, [])
         study.enrolled = enrolled.get(study.pk, 0)
-    return studies
+    return attached
 
 
 def _by_organisation_name(site: PublicSite) -> str:

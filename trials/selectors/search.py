@@ -9,6 +9,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -30,9 +31,11 @@ from django.utils.dateparse import parse_datetime
 from sites.models import Organisation
 from sites.operations.replica import read_connection
 
-from .models import PublicChange, Study, StudySite
-from .models.search import open_first
+from ..models import PublicChange, Study, StudySite
+from ..models.search import open_first
+from .public import PublicStudy
 from .search_terms import SearchTerm, search_terms
+from .word_similarity import similar_words
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -42,15 +45,18 @@ def study_filter_text(*, queryset: QuerySet[Study], q: str) -> QuerySet[Study]:
 
     A term matches when one of its pieces occurs in the study's ``search_text`` (titles,
     summaries and conditions in every language, and the identifiers); see
-    ``trials.search_terms``. The same on PostgreSQL (a
+    ``trials.selectors.search_terms``. The same on PostgreSQL (a
     trigram index serves the ``LIKE``) and SQLite.
     """
-    terms = search_terms(q)
-    if not terms:
-        return queryset
-    for term in terms:
-        queryset = queryset.filter(_term_condition(term))
+    within = queryset
+    for term in search_terms(q):
+        queryset = queryset.filter(_term_condition(term, within=within))
     return queryset
+
+
+def study_text_contains_q(piece: str) -> Q:
+    """Studies whose ``search_text`` holds ``piece`` (in lower case), through the trigram index."""
+    return Q(search_text__contains=piece)
 
 
 def _variants(piece: str) -> list[str]:
@@ -60,15 +66,30 @@ def _variants(piece: str) -> list[str]:
     return [piece]
 
 
-def _term_condition(term: SearchTerm) -> Q:
-    """One pattern per term: a ``LIKE`` for one piece, else one regular expression (both served
-    by the trigram index), so each row is read once and not once per synonym."""
-    pieces = [v for piece in term.pieces for v in _variants(piece)]
+def _term_condition(term: SearchTerm, *, within: QuerySet[Study]) -> Q:
+    """The term's pieces; for a word the synonym list does not know and no study holds, the
+    words of the texts it resembles instead (a misspelling: ``lungekreftt`` → ``lungekreft``).
+
+    Looked up first, in one or two small queries, so that the search itself stays a plain
+    pattern: testing the similarity on every row a page or a count walks past costs a second
+    at 550 000 studies."""
+    condition = _pieces_condition(term.pieces)
+    if term.similar and not within.filter(condition).exists():
+        alike = similar_words(word=term.similar, queryset=within)
+        if alike:
+            return _pieces_condition(alike)
+    return condition
+
+
+def _pieces_condition(pieces: tuple[str, ...]) -> Q:
+    """One pattern: a ``LIKE`` for one piece, else one regular expression (both served by the
+    trigram index), so each row is read once and not once per synonym."""
+    variants = [v for piece in pieces for v in _variants(piece)]
     # A piece that holds another adds nothing ("hjerneslag" beside "slag").
-    pieces = [p for p in pieces if not any(o != p and o in p for o in pieces)]
-    if len(pieces) == 1:
-        return Q(search_text__contains=pieces[0])
-    return Q(search_text__regex="|".join(re.escape(piece) for piece in pieces))
+    variants = [p for p in variants if not any(o != p and o in p for o in variants)]
+    if len(variants) == 1:
+        return study_text_contains_q(variants[0])
+    return Q(search_text__regex="|".join(re.escape(piece) for piece in variants))
 
 
 def study_order_by_relevance(queryset: QuerySet[Study]) -> QuerySet[Study]:
@@ -198,7 +219,7 @@ class NearestStudies:
         self._known_total = counted if counted < limit else None
         return counted
 
-    def __getitem__(self, key: slice) -> list[Study]:
+    def __getitem__(self, key: slice) -> list[PublicStudy]:
         if not isinstance(key, slice) or key.step is not None or key.stop is None:
             raise TypeError("NearestStudies supports [start:stop] only.")
         start, stop = key.start or 0, key.stop
@@ -208,7 +229,7 @@ class NearestStudies:
         by_id = self.queryset.in_bulk([study_id for study_id, _ in walked])
         studies = []
         for study_id, distance in walked:
-            study = by_id[study_id]
+            study = cast(PublicStudy, by_id[study_id])
             study.distance_km = distance
             studies.append(study)
         return studies
@@ -349,11 +370,13 @@ def _newest(columns: list[str]) -> tuple[dt.datetime | None, str]:
     return (max(present) if present else None), token
 
 
-def _as_datetime(value) -> dt.datetime | None:
+def _as_datetime(value: dt.datetime | str | None) -> dt.datetime | None:
     """A ``max()`` read with raw SQL: PostgreSQL gives a datetime, SQLite its UTC text."""
     if value is None or isinstance(value, dt.datetime):
         return value
     parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValueError(f"Not a time: {value!r}")
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
 
 

@@ -5,7 +5,8 @@ text is made of (``kreft`` finds ``lungekreft``, ``slag`` finds ``hjerneslag``),
 PostgreSQL and SQLite. Everyday, Nynorsk and English words a patient types are widened with the
 project's curated list (``trials/data/search_synonyms.csv``: ``sukkersyke`` finds ``diabetes``,
 ``stroke`` finds ``hjerneslag``, and the name of an HRCS health category such as ``nevrologisk``
-finds the conditions filed under it). An inflected word is cut to its stem (``kreften`` → ``kreft``).
+finds the conditions filed under it). An inflected word is cut to its stem (``kreften`` → ``kreft``),
+and a word the list does not know also finds words like it, to forgive a misspelling.
 """
 
 import csv
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "search_synonyms.csv"
+SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "search_synonyms.csv"
 
 # Words that carry no meaning in a search ("kreft hos barn" is about "kreft" and "barn").
 STOPWORDS = frozenset(
@@ -28,12 +29,19 @@ LONGEST_PHRASE = 3
 _WORD_RE = re.compile(r"[\w-]+", re.UNICODE)
 
 
+# A word the list does not know, of at least this many letters, also finds a text holding a
+# word like it (``diabetis`` finds ``diabetes``); shorter words are too alike to tell apart.
+MIN_SIMILAR = 5
+
+
 @dataclass(frozen=True)
 class SearchTerm:
-    """One thing the patient asked for: texts containing any of ``pieces``."""
+    """One thing the patient asked for: texts containing any of ``pieces``, or, when
+    ``similar`` is set, a word like it (``trials.selectors.word_similarity``)."""
 
     typed: str
     pieces: tuple[str, ...]
+    similar: str | None = None
 
 
 @cache
@@ -87,7 +95,8 @@ def _phrase_at(words: list[str], i: int) -> tuple[SearchTerm | None, int]:
     finds = known.get(word) or known.get(stem(word))
     if finds is not None:
         return _term(word, finds), 1
-    return SearchTerm(typed=word, pieces=(stem(word),)), 1
+    similar = word if word.isalpha() and len(word) >= MIN_SIMILAR else None
+    return SearchTerm(typed=word, pieces=(stem(word),), similar=similar), 1
 
 
 def _term(typed: str, finds: tuple[str, ...]) -> SearchTerm:
