@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from ..admin_language import admin_language_choose
 from . import services, views
 from .forms import AdminLoginForm
 
@@ -51,6 +52,7 @@ class PortfolioAdminSite(admin.AdminSite):
 
     def get_urls(self):
         return [
+            path("language/", self.admin_view(admin_language_choose), name="language"),
             path(
                 "totp/enrol/",
                 self.admin_view_unverified(views.totp_enrol),
