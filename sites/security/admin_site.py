@@ -22,6 +22,10 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
         return {"id": str(getattr(obj, to_field_name)), "text": label(obj)}
 
 
+# Models of installed packages whose names are not translatable (plain strings, not gettext).
+UNTRANSLATED_MODEL_NAMES = {("otp_totp", "TOTPDevice"): _("Autentiseringsapper")}
+
+
 class PortfolioAdminSite(admin.AdminSite):
     site_header = _("Nasjonal portefølje for kliniske studier")
     site_title = _("Porteføljeadmin")
@@ -46,6 +50,14 @@ class PortfolioAdminSite(admin.AdminSite):
         ):
             return redirect("admin:totp_enrol")
         return super().login(request, extra_context)
+
+    def get_app_list(self, request, app_label=None):
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            for model in app["models"]:
+                key = (app["app_label"], model["object_name"])
+                model["name"] = UNTRANSLATED_MODEL_NAMES.get(key, model["name"])
+        return app_list
 
     def autocomplete_view(self, request):
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)

@@ -44,6 +44,8 @@ def test_the_header_offers_the_three_languages(client, coordinator_vest):
     assert 'id="language-form"' in page
     for code in ("nb", "nn", "en"):
         assert f'name="language" value="{code}"' in page
+    for name in ("Norsk (bokmål)", "Norsk (nynorsk)", "English"):  # each in its own language
+        assert f">{name}</button>" in page
 
 
 @pytest.mark.django_db
