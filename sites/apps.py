@@ -32,6 +32,13 @@ class PortfolioAdminConfig(admin_apps.AdminConfig):
     default = False
     default_site = "sites.security.admin_site.PortfolioAdminSite"
 
+    def ready(self) -> None:
+        super().ready()
+        from django.contrib.admin import widgets
+
+        # Autocomplete fields in Nynorsk: sites/static/admin/js/vendor/select2/i18n/nn.js.
+        widgets.SELECT2_TRANSLATIONS.setdefault("nn", "nn")
+
 
 class PortfolioAxesConfig(AxesAppConfig):
     """django-axes (sign-in attempts and lockouts) under a Norwegian name in the admin menu."""
