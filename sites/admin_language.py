@@ -19,6 +19,8 @@ def admin_language_choose(request: HttpRequest) -> HttpResponse:
     ):
         target = reverse("admin:index")
     response = HttpResponseRedirect(target)
+    if not request.user.is_authenticated:  # the admin site lets only signed-in staff here
+        return response
     try:
         language = user_language_set(user=request.user, language=request.POST.get("language", ""))
     except ValidationError:

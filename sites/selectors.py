@@ -134,7 +134,9 @@ def organisation_public_id_q(keys: list[str]) -> Q:
 
 def user_language(*, user: AbstractBaseUser | AnonymousUser) -> str:
     """The admin language the user chose, or "" when the browser (or the default) decides."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return ""
-    chosen = UserPreference.objects.filter(user=user).values_list("language", flat=True).first()
+    chosen = (
+        UserPreference.objects.filter(user_id=user.pk).values_list("language", flat=True).first()
+    )
     return chosen or ""

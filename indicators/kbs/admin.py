@@ -1,6 +1,8 @@
 """The KBS report in the back office: periods (the administrator), decisions and figures (project
 managers), local numbers (local project managers), and the candidates page where it all starts."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +25,9 @@ from .access import kbs_is_admin
 from .models import KbsChange, KbsProject, KbsReportFile, KbsSiteNumber, ReportingPeriod
 from .notifications import kbs_notice_text
 from .services.figures import kbs_figures_check, kbs_site_number_check
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 REASON_HELP = _("Påkrevd når tallet avviker fra det som er registrert i systemet.")
 
@@ -144,7 +149,7 @@ class ReportingPeriodAdmin(ScopedAdmin):
         }
         return super().change_view(request, object_id, form_url, context)
 
-    def _each(self, request, queryset, service, done: str) -> None:
+    def _each(self, request, queryset, service, done: "_StrPromise") -> None:
         changed = 0
         for period in queryset:
             try:
