@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from tests.factories import hf
+from tests.factories import StudySiteFactory, hf
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,23 @@ def test_project_labels_follow_the_language(client, coordinator_vest):
     assert "Regions and organisations" in english
     nynorsk = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="nn").text
     assert "Regionar og organisasjonar" in nynorsk
+
+
+@pytest.mark.parametrize(
+    ("language", "add_row", "site"),
+    [
+        ("nb", "Legg til rad: Studiested", "Studiested"),
+        ("nn", "Legg til rad: Studiestad", "Studiestad"),
+        ("en", "Add another Study site", "Study site"),
+    ],
+)
+def test_the_site_inline_reads_in_the_users_language(
+    client, coordinator_vest, language, add_row, site
+):
+    study_site = StudySiteFactory(organisation=hf("Bergen"))
+    client.force_login(coordinator_vest)
+    url = reverse("admin:trials_study_change", args=[study_site.study.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).text
+    assert add_row in page
+    assert "Legg til ny" not in page  # "ny" agrees with some nouns only (nytt studiested)
+    assert f"{site} {study_site.pk}" in page

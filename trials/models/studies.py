@@ -508,4 +508,4 @@ class StudySite(models.Model):
 
     def __str__(self) -> str:
         # Shown above each row of the site inline and in logs: words, not "1 @ 8".
-        return f"Studiested {self.pk}" if self.pk else "Nytt studiested"
+        return _("Studiested %(pk)s") % {"pk": self.pk} if self.pk else str(_("Nytt studiested"))
