@@ -27,6 +27,7 @@ class Command(BaseCommand):
             locale=list(LANGUAGES),
             ignore_patterns=list(IGNORE),
             add_location="file",  # no line numbers: a moved line does not change the catalogue
+            no_obsolete=True,
             verbosity=0,
         )
         call_command("compilemessages", ignore_patterns=list(IGNORE), verbosity=0)
