@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sites.operations.services import task_enqueue
 from sites.scoped_admin import ScopedAdmin
@@ -338,4 +339,13 @@ class ReportRunAdmin(ScopedAdmin):
         ids = services.report_resend(run_ids=list(queryset.values_list("pk", flat=True)))
         for run_id in ids:
             task_enqueue(task_name="indicators.tasks.send_report", kwargs={"run_id": run_id})
-        self.message_user(request, f"{len(ids)} rapporter lagt i kø for ny sending.", messages.INFO)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)s rapport lagt i kø for ny sending.",
+                "%(n)s rapporter lagt i kø for ny sending.",
+                len(ids),
+            )
+            % {"n": len(ids)},
+            messages.INFO,
+        )

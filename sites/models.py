@@ -311,3 +311,22 @@ class PendingTask(models.Model):
 
     def __str__(self) -> str:
         return self.task_name
+
+
+class UserPreference(models.Model):
+    """A back-office user's own settings: the admin's language (empty: the browser decides)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bruker"),
+        on_delete=models.CASCADE,
+        related_name="preference",
+    )
+    language = models.CharField(_("språk"), max_length=8, blank=True, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("brukerinnstilling")
+        verbose_name_plural = _("brukerinnstillinger")
+
+    def __str__(self) -> str:
+        return self.get_language_display() or str(_("nettleserens språk"))

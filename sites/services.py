@@ -7,13 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .history import save_with_history
-from .models import Municipality, Organisation, OrganisationCapacity, Region
+from .models import Municipality, Organisation, OrganisationCapacity, Region, UserPreference
 from .validators import validate_orgnr
 
 M = TypeVar("M", Organisation, OrganisationCapacity)
@@ -246,3 +247,12 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
         label = UserScope.Role(role).label
         rows.append((username, DEMO_PASSWORD, f"{label} {region.name if region else ''}".strip()))
     return rows
+
+
+def user_language_set(*, user: AbstractBaseUser, language: str) -> str:
+    """Store the admin language a user chose ("" lets the browser decide again); returns it."""
+    choices = {code for code, _name in settings.LANGUAGES} | {""}
+    if language not in choices:
+        raise ValidationError(_("Ukjent språk: %(language)s.") % {"language": language})
+    UserPreference.objects.update_or_create(user=user, defaults={"language": language})
+    return language

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sites.history import save_with_history
 from sites.models import Municipality, Organisation
@@ -99,7 +100,7 @@ def identityreview_decide(
     none), or keep them apart (the next import makes it a study of its own)."""
     review = IdentityReview.objects.select_for_update().get(pk=review.pk)
     if review.decision != Decision.OPEN:
-        raise ValidationError("Denne saken er allerede avgjort.")
+        raise ValidationError(_("Denne saken er allerede avgjort."))
     review.decision = Decision.ACCEPTED if same_study else Decision.REJECTED
     review.decided_by = user if user is not None and user.is_authenticated else None
     review.decided_at = timezone.now()
@@ -142,7 +143,7 @@ def statusproposal_decide(
     """Apply a proposed status (a reopened study loses its end dates) or turn it down."""
     proposal = StatusProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.decision != Decision.OPEN:
-        raise ValidationError("Dette forslaget er allerede avgjort.")
+        raise ValidationError(_("Dette forslaget er allerede avgjort."))
     proposal.decision = Decision.ACCEPTED if accept else Decision.REJECTED
     proposal.decided_by = user if user is not None and user.is_authenticated else None
     proposal.decided_at = timezone.now()

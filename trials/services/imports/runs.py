@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sites.operations.services import task_enqueue
 
@@ -42,7 +43,7 @@ def import_folders() -> list[str]:
 def _inside(root: Path, relative: str) -> Path:
     path = (root / relative).resolve()
     if path != root.resolve() and root.resolve() not in path.parents:
-        raise ValidationError("Mappen må ligge i importmappen.")
+        raise ValidationError(_("Mappen må ligge i importmappen."))
     return path
 
 
@@ -69,7 +70,7 @@ def importrun_folder(*, folder: str, user: AbstractBaseUser | None) -> ImportRun
     """Import a folder under the drop directory (chosen in the admin)."""
     path = _inside(import_dir(), folder)
     if not path.is_dir():
-        raise ValidationError("Mappen finnes ikke.")
+        raise ValidationError(_("Mappen finnes ikke."))
     return importrun_start(label=f"{folder}/", path=path, user=user)
 
 
