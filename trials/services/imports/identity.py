@@ -113,14 +113,15 @@ class TitleIndex:
 def _decisions(record: StudyRecord, index: "TitleIndex") -> tuple[int | None, set[int]]:
     """The study a person linked this record to, and the studies they kept it apart from."""
     index.load()
-    linked, apart = None, set()
+    linked: int | None = None
+    apart: set[int] = set()
     for decision, study_id, other_id in index.decisions.get(
         (record.registry, record.registry_id), []
     ):
         if decision == Decision.ACCEPTED:
             linked = study_id
         else:
-            apart |= {study_id, other_id} - {None}
+            apart |= {pk for pk in (study_id, other_id) if pk is not None}
     return linked, apart
 
 

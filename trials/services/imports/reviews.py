@@ -1,7 +1,7 @@
 """What a coordinator decides after an import: a site's organisation, whether two registry
 records are one study, and a status change the import only proposed."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,11 @@ from .sites import site_status, studysite_ensure
 from .unassigned import UNASSIGNED_PREFIX, responsible_assign
 
 S = Study.Status
+
+
+def _decider(user: AbstractBaseUser | None) -> User | None:
+    """The account recorded as deciding: a signed-in user, never the anonymous one."""
+    return user if isinstance(user, User) else None
 
 
 def organisation_for_municipality(*, municipality: Municipality) -> Organisation:
@@ -55,7 +60,7 @@ def sitematch_confirm(
     """The site is this organisation: the study gets the site, and the name is remembered so the
     next import reads it the same way."""
     match = SiteMatch.objects.select_for_update().get(pk=match.pk)
-    decided_by = user if user is not None and user.is_authenticated else None
+    decided_by = _decider(user)
     if match.registry_text.startswith(UNASSIGNED_PREFIX):
         # Not a site name to remember: the trial's Norwegian site, chosen for this study only.
         responsible_assign(study=match.study, organisation=organisation, user=decided_by)
@@ -86,7 +91,7 @@ def sitematch_confirm(
 def sitematch_reject(*, match: SiteMatch, user: AbstractBaseUser | None) -> SiteMatch:
     """Not a Norwegian site we keep: later imports leave it out."""
     match.outcome = SiteMatch.Outcome.REJECTED
-    match.decided_by = user if user is not None and user.is_authenticated else None
+    match.decided_by = _decider(user)
     match.decided_at = timezone.now()
     match.save()
     return match
@@ -102,7 +107,7 @@ def identityreview_decide(
     if review.decision != Decision.OPEN:
         raise ValidationError(_("Denne saken er allerede avgjort."))
     review.decision = Decision.ACCEPTED if same_study else Decision.REJECTED
-    review.decided_by = user if user is not None and user.is_authenticated else None
+    review.decided_by = _decider(user)
     review.decided_at = timezone.now()
     review.save()
     if same_study:
@@ -145,7 +150,7 @@ def statusproposal_decide(
     if proposal.decision != Decision.OPEN:
         raise ValidationError(_("Dette forslaget er allerede avgjort."))
     proposal.decision = Decision.ACCEPTED if accept else Decision.REJECTED
-    proposal.decided_by = user if user is not None and user.is_authenticated else None
+    proposal.decided_by = _decider(user)
     proposal.decided_at = timezone.now()
     proposal.save()
     if accept:

@@ -47,7 +47,7 @@ REASONS = {
     Registry.CTIS: "Import fra EU CTIS",
     Registry.HELSENORGE: "Import fra helsenorge.no",
 }
-_RANK = {
+_RANK: dict[str, int] = {
     S.DRAFT: 0, S.AWAITING_APPROVAL: 1, S.APPROVED: 2, S.OPEN: 3, S.SUSPENDED: 3,
     S.CLOSED: 4, S.COMPLETED: 5, S.TERMINATED: 5, S.WITHDRAWN: 5,
 }  # fmt: skip

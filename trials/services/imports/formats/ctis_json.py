@@ -9,6 +9,7 @@ organisation's name and city). A trial in Norway with neither a Norwegian sponso
 site becomes a study waiting for a coordinator to assign it (``unassigned``).
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from ....models import Registry, Study
@@ -30,6 +31,7 @@ def registry_id(raw: Any) -> str:
 def find(data: Any, key: str) -> Any:
     """The first value under ``key`` anywhere in the record (CTIS nests the same facts in
     several versions of its structure)."""
+    children: Iterable[Any]
     if isinstance(data, dict):
         if data.get(key) not in (None, "", [], {}):
             return data[key]
