@@ -9,7 +9,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production ALLOW_SYNT
 	PSEUDONYM_KEY=test-only-pseudonym-key-0123456789abcdef \
 	EXPORT_PSEUDONYM_KEY=test-only-export-pseudonym-key-0123456789abcdef
 
-.PHONY: demo demo-data test proof lint typecheck migrations-check venv clean backup restore security-check mail reports locks
+.PHONY: demo demo-data test proof lint typecheck migrations-check venv clean backup restore security-check mail reports locks messages
 
 # The development environment: the runtime lock plus the test tools (requirements-dev.lock is
 # compiled with the runtime lock as its constraint, so both agree on every shared package).
@@ -89,6 +89,11 @@ locks: venv
 	  --output-file=requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --extra=dev --constraint=requirements.lock --no-emit-find-links \
 	  --no-emit-index-url --strip-extras --output-file=requirements-dev.lock pyproject.toml
+
+# After adding or changing a text: update the Nynorsk and English catalogues (<app>/locale), fill in
+# the new empty msgstr lines, and run it again to compile. A test fails while any is missing.
+messages: venv
+	$(TEST_ENV) $(BIN)/python manage.py update_messages
 
 migrations-check: venv
 	@# The embedded SQLite database lives in var/; makemigrations reads its history.

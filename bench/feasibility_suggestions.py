@@ -37,15 +37,10 @@ def main() -> None:
 
     from consents.models import Enrolment, Participant
     from sites.models import Organisation, OrganisationCapacity
-    from trials.models import (
-        FeasibilityRequest,
-        HealthCategory,
-        Sponsor,
-        Study,
-        StudySite,
-    )
-    from trials.selectors.capability import organisation_capability_profile
-    from trials.selectors.suggestions import feasibility_site_suggestions
+    from trials.industry.models import FeasibilityRequest
+    from trials.industry.selectors.capability import organisation_capability_profile
+    from trials.industry.selectors.suggestions import feasibility_site_suggestions
+    from trials.models import HealthCategory, Sponsor, Study, StudySite
 
     rng = random.Random(1)
     cat = HealthCategory.objects.get(code="02")

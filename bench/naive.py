@@ -1,14 +1,15 @@
 """The textbook DRF endpoint we compare against: a ModelViewSet with nested ModelSerializers and
 one prefetch, page-number pagination with a full count, joins + distinct for site filters."""
 
-from django.contrib.postgres.search import SearchQuery
 from django.db.models import Q
 from rest_framework import pagination, serializers, viewsets
 
 from sites.models import Organisation
 from trials.models import HealthCategory, Study, StudySite
-from trials.models.search import SEARCH_CONFIG
+from trials.models.search import open_first
 from trials.selectors import study_public_queryset
+from trials.selectors.search_terms import search_terms
+from trials.selectors.word_similarity import similar_words
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -51,8 +52,10 @@ class Pages(pagination.PageNumberPagination):
 
 class NaiveStudyViewSet(viewsets.ReadOnlyModelViewSet):
     """What a competent developer writes first: one prefetch for the nested rows, one filter per
-    question (an open site *in* the region is one ``filter()`` on the same site), PostgreSQL full
-    text on the stored document, our ordering; the same ids as our endpoint (bench/run.py checks)."""
+    question (an open site *in* the region is one ``filter()`` on the same site), each search
+    term as one ``contains`` per piece it stands for (or per word like it, when none is found),
+    our ordering; the same
+    ids as our endpoint (bench/run.py checks)."""
 
     serializer_class = StudySerializer
     pagination_class = Pages
@@ -77,7 +80,19 @@ class NaiveStudyViewSet(viewsets.ReadOnlyModelViewSet):
                 Q(min_age__isnull=True) | Q(min_age__lte=age),
                 Q(max_age__isnull=True) | Q(max_age__gte=age),
             )
-        if p.get("q"):
-            query = SearchQuery(p["q"], config=SEARCH_CONFIG, search_type="websearch")
-            qs = qs.filter(search_document=query)
-        return qs.distinct().order_by("-updated_at", "-id")
+        if not p.get("q"):
+            return qs.distinct().order_by("-updated_at", "-id")
+        within = qs
+        for term in search_terms(p["q"]):
+            match = self.any_piece(term.pieces)
+            if term.similar and not within.filter(match).exists():
+                match = self.any_piece(similar_words(word=term.similar, queryset=within) or ())
+            qs = qs.filter(match)
+        return qs.distinct().order_by(open_first().desc(), "-updated_at", "-id")
+
+    @staticmethod
+    def any_piece(pieces: tuple[str, ...]) -> Q:
+        match = Q(pk__in=[])
+        for piece in pieces:
+            match |= Q(search_text__contains=piece)
+        return match

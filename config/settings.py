@@ -43,11 +43,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    "sites.apps.PortfolioTotpConfig",  # django_otp.plugins.otp_totp, named in Norwegian
+    "sites.apps.PortfolioAxesConfig",  # axes, named in Norwegian
     "corsheaders",
     "sites",
     "trials",
+    "trials.industry",
     "consents",
     "indicators.kbs",  # reads studies and enrolments; the indicators read its final reports
     "indicators",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "sites.operations.middleware.AdminLanguageMiddleware",
     "sites.security.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -81,7 +83,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of Django's own admin templates (the header with the language choice).
+        "DIRS": [BASE_DIR / "sites" / "admin_templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -155,7 +158,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Norwegian first: Bokmål by default, Nynorsk and English available.
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django's own admin strings it ships without Bokmål/Nynorsk (the apps' own catalogues are in
+# <app>/locale; `make messages` updates them).
+LOCALE_PATHS = [BASE_DIR / "sites" / "django_locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Oslo") or "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

@@ -6,12 +6,11 @@ from rest_framework.routers import SimpleRouter
 from indicators.api.views import PublicIndicatorViewSet
 from sites.api.views import ApiRootView, api_not_found
 from sites.operations import views as ops_views
-from trials.api.feasibility import FeasibilityRequestIntakeView
 from trials.api.helsenorge import HelsenorgeFeedView
 from trials.api.places import PublicOrganisationViewSet, PublicRegionViewSet
 from trials.api.views import PublicHealthCategoryViewSet, PublicStatisticsView, PublicStudyViewSet
+from trials.industry.api.feasibility import FeasibilityRequestIntakeView
 from trials.results.api.views import PublicResultsReportingView
-from trials.sponsor_views import feasibility_outcome
 
 router = SimpleRouter()
 router.register("studies", PublicStudyViewSet, basename="study")
@@ -69,11 +68,11 @@ urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),
     path("favicon.ico", ops_views.favicon, name="favicon"),
+    path("", include("trials.industry.urls")),  # before the admin: its old addresses
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api-v1"))),
     re_path(r"^api/", api_not_found, name="api-not-found"),  # JSON, never the HTML 404
-    path("feasibility/outcome/<str:token>/", feasibility_outcome, name="feasibility-outcome"),
     path("fhir/", include("trials.fhir.urls")),
     path("", include("trials.web.urls")),
 ]

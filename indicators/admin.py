@@ -10,11 +10,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sites.operations.services import task_enqueue
 from sites.scoped_admin import ScopedAdmin
 
-from . import selectors, services
+from . import dashboard, selectors, services
 from .catalogue import CATALOGUE
 from .models import (
     Indicator,
@@ -88,67 +89,76 @@ class IndicatorAdmin(ScopedAdmin):
         ]
 
     def _scope_and_period(self, request):
+        """The user's widest scope, the scope picked (``?scope=``) and the period; a scope that is
+        unknown or not the user's raises ``dashboard.ScopeRefused``."""
         outer = selectors.scope_for_user(request.user)
         if outer is None:
             raise PermissionDenied
-        scope = outer
-        if request.GET.get("scope"):
-            if not selectors.scope_allows(outer, request.GET["scope"]):
-                raise Http404
-            scope = selectors.scope_parse(request.GET["scope"]) or outer
+        scope = dashboard.scope_chosen(outer, request.GET.get("scope"))
         try:
             period = Period.parse(request.GET["period"]) if request.GET.get("period") else None
         except Exception as exc:
             raise Http404 from exc
         return outer, scope, period or previous_month()
 
+    def _dashboard_context(self, request, outer, scope, period, title) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "scope": scope,
+            "outer": outer,
+            "period": period or previous_month(),
+            "scope_groups": dashboard.scope_choices(outer),
+        }
+
+    def _scope_refused(self, request, refused: dashboard.ScopeRefused) -> TemplateResponse:
+        """The picker and a clear message, never another scope's figures in its place."""
+        outer = selectors.scope_for_user(request.user)
+        context = self._dashboard_context(request, outer, outer, None, _("Indikatoroversikt"))
+        context["refused"] = refused.message
+        return TemplateResponse(
+            request, "indicators/admin/scope_refused.html", context, status=refused.status
+        )
+
     def overview_view(self, request):
-        outer, scope, period = self._scope_and_period(request)
+        try:
+            outer, scope, period = self._scope_and_period(request)
+        except dashboard.ScopeRefused as refused:
+            return self._scope_refused(request, refused)
         lines = selectors.indicator_lines(period=period, scope_key=scope.key, trend_months=24)
         areas = []
         for value, label in Indicator.FocusArea.choices:
             area_lines = [line for line in lines if line.indicator.focus_area == value]
             areas.append({"label": label, "lines": area_lines})
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Indikatoroversikt"),
-            "scope": scope,
-            "outer": outer,
-            "period": period,
-            "areas": areas,
-            "drillable": {c for c, d in CATALOGUE.items() if d.studies},
-        }
+        context = self._dashboard_context(request, outer, scope, period, _("Indikatoroversikt"))
+        context["areas"] = areas
+        context["drillable"] = {c for c, d in CATALOGUE.items() if d.studies}
         return TemplateResponse(request, "indicators/admin/overview.html", context)
 
     def league_view(self, request):
-        outer, _scope, period = self._scope_and_period(request)
+        try:
+            outer, scope, period = self._scope_and_period(request)
+        except dashboard.ScopeRefused as refused:
+            return self._scope_refused(request, refused)
         level = "trust" if request.GET.get("niva") == "hf" else "organisation"
-        table, indicators = selectors.league_table(
-            period=period, region=None if outer.is_national else outer.region, level=level
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Ligatabell"),
-            "period": period,
-            "table": table,
-            "indicators": indicators,
-            "scope": outer,
-            "level": level,
-        }
+        region = None if scope.is_national else scope.region
+        table, indicators = selectors.league_table(period=period, region=region, level=level)
+        if region is not None and not scope.key.startswith("region:"):
+            scope = selectors.scope_for_region(region)  # the league of an organisation's region
+        context = self._dashboard_context(request, outer, scope, period, _("Ligatabell"))
+        context.update({"table": table, "indicators": indicators, "level": level})
         return TemplateResponse(request, "indicators/admin/league.html", context)
 
     def drilldown_view(self, request, code):
-        _outer, scope, period = self._scope_and_period(request)
-        studies = selectors.drilldown_studies(code=code, period=period, scope=scope)
-        if studies is None:
+        try:
+            outer, scope, period = self._scope_and_period(request)
+        except dashboard.ScopeRefused as refused:
+            return self._scope_refused(request, refused)
+        found = dashboard.drilldown(code=code, period=period, scope=scope)
+        if found is None:
             raise Http404
-        context = {
-            **self.admin_site.each_context(request),
-            "title": CATALOGUE[code].name_nb,
-            "period": period,
-            "scope": scope,
-            "studies": studies[:500],
-        }
+        context = self._dashboard_context(request, outer, scope, period, CATALOGUE[code].name_nb)
+        context["drilldown"] = found
         return TemplateResponse(request, "indicators/admin/drilldown.html", context)
 
 
@@ -329,4 +339,13 @@ class ReportRunAdmin(ScopedAdmin):
         ids = services.report_resend(run_ids=list(queryset.values_list("pk", flat=True)))
         for run_id in ids:
             task_enqueue(task_name="indicators.tasks.send_report", kwargs={"run_id": run_id})
-        self.message_user(request, f"{len(ids)} rapporter lagt i kø for ny sending.", messages.INFO)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)s rapport lagt i kø for ny sending.",
+                "%(n)s rapporter lagt i kø for ny sending.",
+                len(ids),
+            )
+            % {"n": len(ids)},
+            messages.INFO,
+        )

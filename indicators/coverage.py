@@ -36,6 +36,12 @@ def _within_period(coverage: dict, period: Period) -> list[str]:
         share = coverage.get(key)
         if share is not None and share >= UNKNOWN_SHARE_LIMIT:
             warnings.append(f"{_nb(share)} % av personene har ukjent {label}.")
+    if coverage.get("municipalities_missing"):
+        missing, held = coverage["municipalities_missing"], coverage.get("municipalities", 0)
+        warnings.append(
+            f"{missing} av {missing + held} kommuner mangler folketall for "
+            f"{coverage.get('reference_year')}: folketallet er for lavt og raten for høy."
+        )
     if coverage.get("denominator_missing"):
         warnings.append("Ingen rapportert nevner for dette omfanget: andelen beregnes ikke.")
     if coverage.get("below_min_n"):

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consents.demo import demo_activity_participation_load
-from sites.models import Organisation, OrganisationCapacity
+from sites.models import Municipality, Organisation, OrganisationCapacity
 
 from .models import Indicator, ReportedDenominator, ReportedFigure
 from .services import indicator_catalogue_sync, reported_denominator_record
@@ -45,6 +45,33 @@ NEW_SPECIALIST_PATIENTS = [
         "Riksrevisjonen Dokument 3:9 (2020–2021))",
     ),
 ]
+
+
+# Population per municipality is not in the shared data: the demo spreads the national figure over
+# the municipalities at random, labelled as made up, so the rates per 100 000 of regions and health
+# trusts have a denominator. Never official figures; an installation enters SSB's (table 07459).
+DEMO_POPULATION_SOURCE = (
+    "DEMO – oppdiktet folketall per kommune (landstallet 1.1.2025 fordelt tilfeldig), ikke SSB-tall"
+)
+
+
+def _demo_population(rng: random.Random, year: int = 2025, national: int = 5_594_340) -> int:
+    kind = ReportedDenominator.Kind.POPULATION
+    if ReportedDenominator.objects.filter(kind=kind, municipality__isnull=False).exists():
+        return 0
+    municipalities = list(Municipality.objects.order_by("code"))
+    weights = [rng.lognormvariate(0, 1.2) for _ in municipalities]
+    scale = national / sum(weights) if weights else 0
+    for municipality, weight in zip(municipalities, weights, strict=True):
+        reported_denominator_record(
+            kind=kind,
+            year=year,
+            value=max(int(weight * scale), 100),
+            municipality=municipality,
+            source=DEMO_POPULATION_SOURCE,
+            note="Demoverdi",
+        )
+    return len(municipalities)
 
 
 def _demo_denominators() -> int:
@@ -105,6 +132,6 @@ def demo_activity_load(*, seed: int = 2025, max_per_site: int = 40) -> dict[str,
                 },
             )
             created["figures"] += was_created
-    created["figures"] += _demo_denominators()
+    created["figures"] += _demo_denominators() + _demo_population(rng)
     assert Indicator.objects.exists()
     return created

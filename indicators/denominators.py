@@ -5,8 +5,11 @@ catchment area of their health trust). A fixed number of queries whatever the nu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, Sum
+
+from sites.models import Municipality
 
 from .models import ReportedDenominator, ReportedFigure
 
@@ -23,6 +26,17 @@ class Figure:
     region_id: int | None = None
     organisation_id: int | None = None
     municipalities: int | None = None  # how many municipality figures were added up
+    municipalities_missing: int = 0  # municipalities of the scope without a figure that year
+
+    def coverage(self) -> dict[str, Any]:
+        """What a value worked out with this figure says about it (``IndicatorSnapshot.coverage``):
+        the year and source, and for a sum how many municipalities it holds and lacks."""
+        coverage: dict[str, Any] = {"reference_year": self.year, "source": self.source}
+        if self.municipalities is not None:
+            coverage["municipalities"] = self.municipalities
+        if self.municipalities_missing:
+            coverage["municipalities_missing"] = self.municipalities_missing
+        return coverage
 
 
 def scope_key_for(*, region_id=None, organisation_id=None, municipality_code=None) -> str:
@@ -62,29 +76,43 @@ def _municipality_sums(year: int) -> dict[str, Figure]:
     rows = base.filter(year=latest).order_by()
     source = rows.values_list("source", flat=True).first() or ""
     sums: dict[str, Figure] = {}
-    for group, key in [
-        ("municipality__region_id", "region"),
-        ("municipality__catchment_organisation_id", "hf"),
-    ]:
-        for r in rows.values(group).annotate(total=Sum("value"), n=Count("pk")):
-            if r[group] is None:
+    for group, key in [("region_id", "region"), ("catchment_organisation_id", "hf")]:
+        existing = _municipalities_per(group)
+        for r in rows.values(f"municipality__{group}").annotate(total=Sum("value"), n=Count("pk")):
+            scope = r[f"municipality__{group}"]
+            if scope is None:
                 continue
-            region_id = r[group] if key == "region" else None
-            organisation_id = r[group] if key == "hf" else None
-            sums[f"{key}:{r[group]}"] = Figure(
-                r["total"], latest, source, region_id, organisation_id, r["n"]
+            sums[f"{key}:{scope}"] = Figure(
+                r["total"],
+                latest,
+                source,
+                region_id=scope if key == "region" else None,
+                organisation_id=scope if key == "hf" else None,
+                municipalities=r["n"],
+                municipalities_missing=max(existing.get(scope, 0) - r["n"], 0),
             )
     total = rows.aggregate(total=Sum("value"), n=Count("pk"))
-    sums["national"] = Figure(total["total"], latest, source, municipalities=total["n"])
+    missing = max(Municipality.objects.count() - total["n"], 0)
+    sums["national"] = Figure(
+        total["total"], latest, source, municipalities=total["n"], municipalities_missing=missing
+    )
     return sums
+
+
+def _municipalities_per(group: str) -> dict[int, int]:
+    """How many municipalities each region (``region_id``) or catchment health trust
+    (``catchment_organisation_id``) has."""
+    counts = Municipality.objects.order_by().values(group).annotate(n=Count("pk"))
+    return {r[group]: r["n"] for r in counts if r[group] is not None}
 
 
 def population(year: int) -> dict[str, Figure]:
     """Population per scope: a figure reported for the scope itself wins over the sum of its
-    municipalities; nationally the manually reported «Folketall» indicator is the last resort."""
+    municipalities (which may lack some); nationally the manually reported «Folketall» indicator
+    also wins over that sum."""
     figures = _municipality_sums(year)
-    figures.update(reported(Kind.POPULATION, year))
-    if "national" not in figures:
+    reported_here = reported(Kind.POPULATION, year)
+    if "national" not in reported_here:
         national = (
             ReportedFigure.objects.filter(
                 indicator__code="population", period_start__year__lte=year
@@ -97,4 +125,5 @@ def population(year: int) -> dict[str, Figure]:
             figures["national"] = Figure(
                 int(national["value"]), national["period_start"].year, national["source"]
             )
+    figures.update(reported_here)
     return figures

@@ -129,13 +129,18 @@ class IndicatorSnapshot(models.Model):
         help_text=_("Hvor mange som har rapportert grunnlaget, andel ukjent kjønn/alder, kilde."),
     )
     warnings = models.JSONField(_("advarsler"), default=list, blank=True)
+    suppressed = models.BooleanField(
+        _("skjult i offentlige tall"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Avgjort av personvernkontrollen når perioden beregnes: verdien vises ikke i det "
+            "offentlige API-et eller i rapportene. Tomt: ennå ikke avgjort."
+        ),
+    )
     version = models.PositiveIntegerField(_("versjon"), default=1)
     computed_at = models.DateTimeField(_("beregnet"))
     frozen_at = models.DateTimeField(_("låst (rapportert)"), null=True, blank=True)
-
-    # Not stored: true on the masked copy a report shows in place of a value the public may not see
-    # (``publication.snapshot_masked``).
-    suppressed: bool = False
 
     class Meta:
         verbose_name = _("indikatorverdi")

@@ -178,6 +178,7 @@ def indicator_lines(
             "provisional",
             "coverage",
             "warnings",
+            "suppressed",
         )
     )
     by_key: dict[tuple[int, dt.date], IndicatorSnapshot] = {}
@@ -261,7 +262,13 @@ def league_table(
         snapshots = snapshots.filter(organisation__region=region)
     rows: dict[int, LeagueRow] = {}
     for snap in snapshots.select_related("organisation").only(
-        "pk", "indicator_id", "value", "organisation__name", "organisation__short_name"
+        "pk",
+        "indicator_id",
+        "value",
+        "warnings",
+        "suppressed",
+        "organisation__name",
+        "organisation__short_name",
     ):
         if snap.organisation is None:  # an organisation or trust scope always names one
             continue
@@ -273,9 +280,24 @@ def league_table(
     for row in rows.values():
         row["cells"] = [row["values"].get(i.pk) for i in indicators]
         table.append(row)
-    first = indicators[0].pk if indicators else None
-    table.sort(key=lambda r: -(float(r["values"][first].value or 0) if first in r["values"] else 0))
+    # Health trusts are ranked by the rate per 100 000 inhabitants of their catchment area, not by
+    # raw counts that follow their size (those without a rate after them); then, and organisations
+    # (no population), by the first key figure.
+    ids = {i.code: i.pk for i in indicators}
+    ranked = ([RANK_BY_RATE] if level == "trust" else []) + key_codes[:1]
+    order = [ids[code] for code in ranked if code in ids]
+    table.sort(key=lambda r: [_descending(r["values"].get(pk)) for pk in order])
     return table, indicators
+
+
+RANK_BY_RATE = "participants-per-100k"
+
+
+def _descending(snapshot: IndicatorSnapshot | None) -> tuple[bool, float]:
+    """Sort key: the highest value first, no value last."""
+    if snapshot is None or snapshot.value is None:
+        return (True, 0.0)
+    return (False, -float(snapshot.value))
 
 
 def scope_study_filter(scope: Scope, path: str = "sites__organisation") -> Q:

@@ -18,7 +18,8 @@ def monthly_reports(period: str | None = None) -> dict:
     """1st of the month: compute last month's snapshots and the annual periods beside it (the year
     to date and the year), then queue one send per recipient."""
     target = Period.parse(period) if period else previous_month()
-    result = services.snapshots_compute(period=target)
+    # The month and its annual periods first, then the year's disclosure pattern once.
+    result = services.snapshots_compute(period=target, disclosure=False)
     services.snapshots_compute_annual(month=target)
     run_ids = services.report_runs_prepare(period=target)
     for run_id in run_ids:

@@ -1,7 +1,13 @@
-"""The monthly report's spreadsheet: one sheet per focus area, then studies, organisations, quality."""
+"""The monthly report's spreadsheet: one sheet per focus area, then studies, organisations, quality.
+
+Names come first (the indicator, the organisation), codes last; percentages are Excel percentages
+(the value 10,63 % is stored as 0.1063 and formatted ``0.00%``), so a reader sees 10,63 %.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -14,73 +20,135 @@ from .models import Indicator
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+PERCENT_FORMAT = "0.00%"
+PERCENT_UNIT = "%"
 
 
-def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
+def _sheet(
+    workbook: Workbook,
+    title: str,
+    header: list[str],
+    rows: list[list],
+    percent: Sequence[Sequence[bool]] = (),
+) -> None:
+    """A sheet with a header row; ``percent[r][c]`` marks the cells shown as percentages."""
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(xlsx_row(sheet, header))
     for cell in sheet[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for row in rows:
         sheet.append(xlsx_row(sheet, row))  # titles and names are shown, never run
+    for row_index, marks in enumerate(percent, start=2):
+        for column, mark in enumerate(marks, start=1):
+            if mark:
+                sheet.cell(row=row_index, column=column).number_format = PERCENT_FORMAT
     for index, name in enumerate(header, start=1):
         width = max([len(str(name))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 70)
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "B2"
 
 
-def _num(value):
-    return float(value) if value is not None else None
+def _num(value: Decimal | int | None, unit: str = "") -> float | None:
+    """A number for a cell; a percentage as the fraction Excel formats as one."""
+    if value is None:
+        return None
+    return float(value) / 100 if unit == PERCENT_UNIT else float(value)
+
+
+INDICATOR_HEADER = [
+    "Indikator",
+    "Enhet",
+    "Verdi",
+    "Forrige måned",
+    "Endring",
+    "Mål",
+    "Målår",
+    "Teller",
+    "Nevner",
+    "Kode",
+    "Verdi-id (sporbarhet)",
+    "Versjon",
+]
+# Value, last month, change and target are in the indicator's unit (a percentage for "%").
+_IN_UNIT = [False, False, True, True, True, True, False, False, False, False, False, False]
+
+
+def _indicator_row(line) -> list:
+    snap, unit = line.snapshot, line.indicator.unit
+    return [
+        line.indicator.name_nb,
+        unit,
+        _num(line.value, unit),
+        _num(line.previous.value if line.previous else None, unit),
+        _num(line.change, unit),
+        _num(line.indicator.target_value, unit),
+        line.indicator.target_year,
+        _num(snap.numerator if snap else None),
+        _num(snap.denominator if snap else None),
+        line.indicator.code,
+        snap.pk if snap else None,
+        snap.version if snap else None,
+    ]
+
+
+def _indicator_sheets(workbook: Workbook, lines: list) -> None:
+    for area, label in Indicator.FocusArea.choices:
+        area_lines = [line for line in lines if line.indicator.focus_area == area]
+        percent = [
+            [mark and line.indicator.unit == PERCENT_UNIT for mark in _IN_UNIT]
+            for line in area_lines
+        ]
+        rows = [_indicator_row(line) for line in area_lines]
+        _sheet(workbook, str(label), INDICATOR_HEADER, rows, percent)
+
+
+def _league_sheet(workbook: Workbook, context: dict) -> None:
+    indicators = context["league_indicators"]
+    units = [i.unit for i in indicators]
+    rows = (
+        [
+            [
+                row["organisation"].name,
+                *[
+                    _num(c.value if c else None, u)
+                    for c, u in zip(row["cells"], units, strict=True)
+                ],
+            ]
+            for row in context["league"]
+        ]
+        if indicators
+        else []
+    )
+    percent = [[False, *[u == PERCENT_UNIT for u in units]] for _row in rows]
+    _sheet(
+        workbook,
+        "Organisasjoner",
+        ["Organisasjon", *[i.name_nb for i in indicators]],
+        rows,
+        percent,
+    )
 
 
 def report_workbook(context: dict) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    header = [
-        "Kode",
-        "Indikator",
-        "Enhet",
-        "Verdi",
-        "Forrige måned",
-        "Endring",
-        "Mål",
-        "Målår",
-        "Teller",
-        "Nevner",
-        "Verdi-id (sporbarhet)",
-        "Versjon",
-    ]
-    for area, label in Indicator.FocusArea.choices:
-        rows = []
-        for line in context["lines"]:
-            if line.indicator.focus_area != area:
-                continue
-            snap = line.snapshot
-            rows.append(
-                [
-                    line.indicator.code,
-                    line.indicator.name_nb,
-                    line.indicator.unit,
-                    _num(line.value),
-                    _num(line.previous.value if line.previous else None),
-                    _num(line.change),
-                    _num(line.indicator.target_value),
-                    line.indicator.target_year,
-                    _num(snap.numerator if snap else None),
-                    _num(snap.denominator if snap else None),
-                    snap.pk if snap else None,
-                    snap.version if snap else None,
-                ]
-            )
-        _sheet(workbook, str(label), header, rows)
+    _indicator_sheets(workbook, context["lines"])
     _sheet(
         workbook,
         "Studier",
-        ["Id", "Tittel", "Kategori", "Status", "Sponsortype", "Ansvarlig", "Deltakere i perioden"],
+        [
+            "Tittel",
+            "Id",
+            "Kategori",
+            "Status",
+            "Sponsortype",
+            "Ansvarlig",
+            "Deltakere i perioden (tomt: skjult av personvernhensyn)",
+        ],
         [
             [
-                s.public_id,
                 s.scientific_title,
+                s.public_id,
                 s.get_category_display(),
                 s.get_status_display(),
                 s.get_sponsor_type_display(),
@@ -90,18 +158,7 @@ def report_workbook(context: dict) -> bytes:
             for s in context["studies"]
         ],
     )
-    codes = [i.code for i in context["league_indicators"]]
-    _sheet(
-        workbook,
-        "Organisasjoner",
-        ["Organisasjon", *[i.name_nb for i in context["league_indicators"]]],
-        [
-            [row["organisation"].name, *[_num(c.value) if c else None for c in row["cells"]]]
-            for row in context["league"]
-        ]
-        if codes
-        else [],
-    )
+    _league_sheet(workbook, context)
     _sheet(
         workbook,
         "Datakvalitet",

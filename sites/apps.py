@@ -1,6 +1,8 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.apps import DefaultConfig as TotpAppConfig
 
 
 class SitesConfig(AppConfig):
@@ -29,3 +31,24 @@ class PortfolioAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "sites.security.admin_site.PortfolioAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from django.contrib.admin import widgets
+
+        # Autocomplete fields in Nynorsk: sites/static/admin/js/vendor/select2/i18n/nn.js.
+        widgets.SELECT2_TRANSLATIONS.setdefault("nn", "nn")
+
+
+class PortfolioAxesConfig(AxesAppConfig):
+    """django-axes (sign-in attempts and lockouts) under a Norwegian name in the admin menu."""
+
+    default = False
+    verbose_name = _("Innloggingsforsøk")
+
+
+class PortfolioTotpConfig(TotpAppConfig):
+    """The authenticator apps (TOTP) under a Norwegian name in the admin menu."""
+
+    default = False
+    verbose_name = _("Tofaktorinnlogging")

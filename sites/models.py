@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .history import AuditedManager
-from .validators import validate_orgnr
+from .validators import validate_counts_by_key, validate_orgnr, validate_patients_by_hrcs
 
 
 class Region(models.Model):
@@ -213,6 +213,25 @@ class UserScope(models.Model):
         return self.get_role_display()
 
 
+class Profession(models.TextChoices):
+    """The health professions whose employees with a PhD are counted (the PhD indicator)."""
+
+    DOCTOR = "lege", _("Lege")
+    NURSE = "sykepleier", _("Sykepleier")
+    PSYCHOLOGIST = "psykolog", _("Psykolog")
+    PHYSIOTHERAPIST = "fysioterapeut", _("Fysioterapeut")
+    PHARMACIST = "farmasoyt", _("Farmasøyt")
+    DENTIST = "tannlege", _("Tannlege")
+
+
+def validate_phd_by_profession(value: object) -> None:
+    validate_counts_by_key(
+        value,
+        keys=Profession.values,
+        unknown=_("«%(key)s» er ikke en av helseprofesjonene i listen."),
+    )
+
+
 class OrganisationCapacity(models.Model):
     """Annual capacity figures of an organisation; patients treated is the denominator of participation."""
 
@@ -233,7 +252,8 @@ class OrganisationCapacity(models.Model):
         _("ansatte med doktorgrad per helseprofesjon"),
         default=dict,
         blank=True,
-        help_text=_('F.eks. {"lege": 120, "sykepleier": 15, "psykolog": 9}'),
+        validators=[validate_phd_by_profession],
+        help_text=_("Antall per helseprofesjon. Et tomt felt betyr ikke rapportert."),
     )
     shared_research_clinic_positions = models.PositiveIntegerField(
         _("delte stillinger forskning/klinikk"), null=True, blank=True
@@ -246,7 +266,8 @@ class OrganisationCapacity(models.Model):
         _("pasienter behandlet per HRCS helsekategori"),
         default=dict,
         blank=True,
-        help_text=_('HRCS-kode → antall pasienter, f.eks. {"02": 5400, "03": 8100}'),
+        validators=[validate_patients_by_hrcs],
+        help_text=_("Antall pasienter per HRCS helsekategori. Et tomt felt betyr ikke rapportert."),
     )
     specialties = models.TextField(_("fagområder"), blank=True)
     version = models.PositiveIntegerField(_("versjon"), default=1, db_default=1, editable=False)
@@ -290,3 +311,22 @@ class PendingTask(models.Model):
 
     def __str__(self) -> str:
         return self.task_name
+
+
+class UserPreference(models.Model):
+    """A back-office user's own settings: the admin's language (empty: the browser decides)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bruker"),
+        on_delete=models.CASCADE,
+        related_name="preference",
+    )
+    language = models.CharField(_("språk"), max_length=8, blank=True, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("brukerinnstilling")
+        verbose_name_plural = _("brukerinnstillinger")
+
+    def __str__(self) -> str:
+        return self.get_language_display() or str(_("nettleserens språk"))

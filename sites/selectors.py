@@ -14,7 +14,7 @@ belongs only to Helse Vest. The rules, by ``UserScope.role``:
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
-from .models import Organisation, UserScope
+from .models import Organisation, UserPreference, UserScope
 
 NATIONAL_ROLES = frozenset({UserScope.Role.NATIONAL_ADMIN, UserScope.Role.NORTRIALS})
 
@@ -130,3 +130,13 @@ def organisation_public_id_q(keys: list[str]) -> Q:
         if key.startswith(STABLE_ID_PREFIX) and key.removeprefix(STABLE_ID_PREFIX).isdigit()
     ]
     return Q(orgnr__in=numbers) | Q(pk__in=pks)
+
+
+def user_language(*, user: AbstractBaseUser | AnonymousUser) -> str:
+    """The admin language the user chose, or "" when the browser (or the default) decides."""
+    if not user.is_authenticated:
+        return ""
+    chosen = (
+        UserPreference.objects.filter(user_id=user.pk).values_list("language", flat=True).first()
+    )
+    return chosen or ""

@@ -1,18 +1,23 @@
-"""Writes for regions, organisations and municipalities, including the reference-data loader."""
+"""Writes for regions, organisations, their capacity figures and municipalities, including the
+reference-data loader."""
 
 import csv
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .history import save_with_history
-from .models import Municipality, Organisation, Region
+from .models import Municipality, Organisation, OrganisationCapacity, Region, UserPreference
 from .validators import validate_orgnr
+
+M = TypeVar("M", Organisation, OrganisationCapacity)
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "fixtures" / "reference"
 
@@ -70,6 +75,21 @@ def _check_orgnr(orgnr: str, where: str) -> None:
         raise ValidationError(f"{where}: {' '.join(exc.messages)}") from exc
 
 
+def _save_checked(
+    obj: M, *, user: AbstractBaseUser | None, reason: str, expected_version: int | None
+) -> M:
+    """``full_clean``, then save with history; a change (not a new row) must say why."""
+    reason = reason.strip()
+    if obj.pk is not None and not reason:
+        raise ValidationError(
+            _("Oppgi en begrunnelse: endringen blir stående i historikken."), code="reason"
+        )
+    obj.full_clean()
+    return save_with_history(
+        obj, user=user, reason=reason or _("Opprettet."), expected_version=expected_version
+    )
+
+
 @transaction.atomic
 def organisation_save(
     *,
@@ -84,18 +104,21 @@ def organisation_save(
     to one is as much a part of the record as a change to a study. With ``expected_version`` (the
     version the form was opened at) a change someone else saved in between is refused.
     """
-    reason = reason.strip()
-    if organisation.pk is not None and not reason:
-        raise ValidationError(
-            _("Oppgi en begrunnelse: endringen blir stående i historikken."), code="reason"
-        )
-    organisation.full_clean()
-    return save_with_history(
-        organisation,
-        user=user,
-        reason=reason or _("Opprettet."),
-        expected_version=expected_version,
-    )
+    return _save_checked(organisation, user=user, reason=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def organisation_capacity_save(
+    *,
+    capacity: OrganisationCapacity,
+    user: AbstractBaseUser | None,
+    reason: str,
+    expected_version: int | None = None,
+) -> OrganisationCapacity:
+    """Save an organisation's figures for a year, checked (``full_clean``: the PhDs per
+    profession and patients per HRCS category follow their lists), with who and why in the
+    history. With ``expected_version`` a change someone else saved in between is refused."""
+    return _save_checked(capacity, user=user, reason=reason, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -224,3 +247,12 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
         label = UserScope.Role(role).label
         rows.append((username, DEMO_PASSWORD, f"{label} {region.name if region else ''}".strip()))
     return rows
+
+
+def user_language_set(*, user: AbstractBaseUser, language: str) -> str:
+    """Store the admin language a user chose ("" lets the browser decide again); returns it."""
+    choices = {code for code, _name in settings.LANGUAGES} | {""}
+    if language not in choices:
+        raise ValidationError(_("Ukjent språk: %(language)s.") % {"language": language})
+    UserPreference.objects.update_or_create(user=user, defaults={"language": language})
+    return language

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,8 @@ class TrialsConfig(AppConfig):
     def ready(self) -> None:
         from . import signals
         from .selectors.access import register_access_rules
+        from .selectors.word_similarity import register_sqlite_functions
 
         signals.connect()
         register_access_rules()
+        connection_created.connect(register_sqlite_functions, dispatch_uid="trials-sqlite-fns")

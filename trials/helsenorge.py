@@ -42,6 +42,42 @@ HELSENORGE_CATEGORY_ALIASES: dict[str, str] = {
     "Andre": "21",
 }
 
+# What kind of study a listing describes, read from its title and summary (helsenorge gives no
+# study type: ``kategorier`` are health categories). The first group whose wording the text holds
+# decides, in this order: a registry study, an observational study (following, interviewing or
+# measuring participants without changing their treatment), implementation research (improving
+# how care is given), a study of a method, instrument or tool (other interventional), and a
+# clinical treatment study (a treatment given to find out whether it works). A listing with none
+# of these is "other interventional": a study patients take part in, not counted as a KBS
+# without a sign that it tries out a treatment. Matched as parts of words (Norwegian compounds:
+# "luktetrening", "ultralydmetode"), in lower case.
+C = Study.Category
+HELSENORGE_STUDY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (C.REGISTRY, ("registerstudie", "registerdata", "data fra registre", "helseregistre",
+                  "kvalitetsregister")),
+    (C.OBSERVATIONAL, ("intervju", "følge opp", "oppfølging av", "hvordan det går",
+                       "hvordan går", "kartlegge", "kartlegger", "spørreskjema", "spørre om",
+                       "måling av", "observasjon")),
+    (C.IMPLEMENTATION, ("implementer", "ta i bruk", "tas i bruk", "forbedre behandlingen",
+                        "kvaliteten på")),
+    (C.OTHER_INTERVENTIONAL, ("metode for", "instrument", "skåringsverktøy", "skåringssystem",
+                              "navigasjon", "påliteligheten")),
+    (C.KBS, ("effekt", "placebo", "sammenlign", "sammenlikn", "legemid", "medikament",
+             "cellegift", "stråle", "behandling", "behandles", "nytte av", "overlevelse",
+             "trening", "botox", "injeksjon", "stimulering", "tilskudd", "intervensjon",
+             "rehabilitering")),
+)  # fmt: skip
+
+
+def study_category_for_listing(*texts: str) -> str:
+    """The study category a helsenorge listing's title and summary describe (see above)."""
+    text = " ".join(t for t in texts if t).lower()
+    for category, words in HELSENORGE_STUDY_WORDS:
+        if any(word in text for word in words):
+            return category
+    return C.OTHER_INTERVENTIONAL
+
+
 STATUS_OPEN = "Åpen for rekruttering"
 STATUS_ONGOING = "Pågående"
 HELSENORGE_STATUS: dict[str, str] = {

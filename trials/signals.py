@@ -25,7 +25,7 @@ def _forget_public_stamp(sender, **kwargs) -> None:
 
     from sites.operations.response_cache import stamp_forget
 
-    from .search import public_change_stamp, public_study_stamp
+    from .selectors.search import public_change_stamp, public_study_stamp
 
     def forget() -> None:
         stamp_forget(public_change_stamp)

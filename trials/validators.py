@@ -15,6 +15,9 @@ EU_CT_RE = re.compile(r"^(20\d{2})-5\d{5}-\d{2}-\d{2}$")
 EUDRACT_RE = re.compile(r"^(19|20)\d{2}-\d{6}-\d{2}$")
 NCT_RE = re.compile(r"^NCT\d{8}$")
 ISRCTN_RE = re.compile(r"^ISRCTN\d{8}$")
+# The portfolio's own public study id ("KS" and 8 Crockford base32 characters).
+PUBLIC_ID_PATTERN = "KS[0-9A-Z]{8}"
+PUBLIC_ID_RE = re.compile(rf"^{PUBLIC_ID_PATTERN}$", re.I)
 
 
 def _check(pattern: re.Pattern[str], value: str, message: "str | StrPromise", code: str) -> None:

@@ -6,7 +6,7 @@ region code and organisation number, never by internal ids.
 
 import csv
 import io
-from dataclasses import astuple, fields
+from dataclasses import fields
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -133,9 +133,10 @@ def values_csv(values: list[PublicValue]) -> str:
     names = [f.name for f in fields(PublicValue)]
     writer.writerow(names)
     for value in values:
+        # getattr, not dataclasses.astuple: that deep-copies every field of every row.
         row = [
             Decimal(cell) if name in NUMBER_COLUMNS and cell is not None else cell
-            for name, cell in zip(names, astuple(value), strict=True)
+            for name, cell in ((name, getattr(value, name)) for name in names)
         ]
         writer.writerow(csv_row(row))
     return out.getvalue()

@@ -176,9 +176,7 @@ def per_inhabitants(row: Row, figure: denominators.Figure, per: int) -> Row:
     """``row``'s count per ``per`` inhabitants of the scope's population ``figure``."""
     numerator = row.numerator or 0
     value = to_decimal(numerator * per / figure.value) if figure.value else None
-    coverage: Coverage = {"reference_year": figure.year, "source": figure.source}
-    if figure.municipalities is not None:
-        coverage["municipalities"] = figure.municipalities
+    coverage: Coverage = figure.coverage()  # with the municipalities it holds and lacks
     return Row(
         row.scope_kind,
         row.scope_key,

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Aggregate, Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 
-from trials.models import Agreement, FeasibilityRequest, Milestone, Study
+from trials.industry.models import Agreement, FeasibilityRequest, Milestone
+from trials.models import Study
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

@@ -9,7 +9,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
 from consents.models import Enrolment
-from sites.models import OrganisationCapacity
+from sites.models import OrganisationCapacity, Profession
 
 from ..periods import Period
 from .base import FOCUS_INTEGRATED, Definition, Row, ScopePaths, count
@@ -23,7 +23,7 @@ from .scopes import (
     studies_with_active_enrolments,
 )
 
-PROFESSIONS = ["lege", "sykepleier", "psykolog", "fysioterapeut", "farmasoyt", "tannlege"]
+PROFESSIONS = Profession.values  # the rows of the capacity form's PhD table
 
 
 def enrolment_activity(period: Period) -> list[Row]:

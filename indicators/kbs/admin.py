@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from sites.admin_forms import ServiceRefusal, add_service_errors
 from sites.scoped_admin import ScopedAdmin, ScopedInline
@@ -172,12 +173,20 @@ class ReportingPeriodAdmin(ScopedAdmin):
 
     @admin.action(description=_("Åpne for rapportering"), permissions=["change"])
     def open_periods(self, request, queryset):
-        self._each(request, queryset, services.reporting_period_open, _("%(n)s periode(r) åpnet."))
+        self._each(
+            request,
+            queryset,
+            services.reporting_period_open,
+            ngettext_lazy("%(n)s periode åpnet.", "%(n)s perioder åpnet.", "n"),
+        )
 
     @admin.action(description=_("Stenge for rapportering"), permissions=["change"])
     def close_periods(self, request, queryset):
         self._each(
-            request, queryset, services.reporting_period_close, _("%(n)s periode(r) stengt.")
+            request,
+            queryset,
+            services.reporting_period_close,
+            ngettext_lazy("%(n)s periode stengt.", "%(n)s perioder stengt.", "n"),
         )
 
     @admin.action(description=_("Ferdigstille og lage sluttrapporten"), permissions=["change"])
@@ -186,13 +195,20 @@ class ReportingPeriodAdmin(ScopedAdmin):
             request,
             queryset,
             services.reporting_period_finalise,
-            _("%(n)s periode(r) ferdigstilt; sluttrapporten er lagret."),
+            ngettext_lazy(
+                "%(n)s periode ferdigstilt; sluttrapporten er lagret.",
+                "%(n)s perioder ferdigstilt; sluttrapportene er lagret.",
+                "n",
+            ),
         )
 
     @admin.action(description=_("Sende påminnelse til prosjektledere"), permissions=["change"])
     def send_reminders(self, request, queryset):
         queued = services.kbs_reminders_queue(user=request.user, today=timezone.localdate())
-        self.message_user(request, _("%(n)s påminnelse(r) sendt.") % {"n": queued})
+        self.message_user(
+            request,
+            ngettext("%(n)s påminnelse sendt.", "%(n)s påminnelser sendt.", queued) % {"n": queued},
+        )
 
 
 class KbsSiteNumberInline(ScopedInline, admin.TabularInline):

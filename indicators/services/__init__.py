@@ -1,6 +1,7 @@
 """Writes for indicators: syncing the catalogue, computing snapshots, preparing and sending reports."""
 
 from .denominators import reported_denominator_check, reported_denominator_record
+from .disclosure import snapshots_disclosure_store
 from .reports import (
     ReportDeliveryError,
     report_build,
@@ -34,5 +35,6 @@ __all__ = [
     "reported_denominator_record",
     "snapshots_compute",
     "snapshots_compute_annual",
+    "snapshots_disclosure_store",
     "snapshots_freeze",
 ]

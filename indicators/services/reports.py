@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import smtplib
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -39,7 +40,7 @@ from .. import selectors
 from ..catalogue import CATALOGUE
 from ..models import Indicator, ReportRun
 from ..periods import Period
-from ..publication import hidden_snapshot_ids, snapshot_masked
+from ..publication import counts_hidden, hidden_snapshot_ids, snapshot_masked
 from ..xlsx import report_workbook
 from .snapshots import snapshots_freeze
 
@@ -156,7 +157,9 @@ def report_context(*, period: Period, scope: selectors.Scope) -> dict:
         "changes": [line for line in lines if line.change],
         "league": league,
         "league_indicators": league_indicators,
-        "studies": list(selectors.report_studies(period=period, scope=scope)),
+        "studies": _hide_study_counts(
+            list(selectors.report_studies(period=period, scope=scope)), lines
+        ),
         "flags": selectors.data_quality_flags(period=period, scope=scope),
     }
 
@@ -172,6 +175,17 @@ def _apply_disclosure_control(
         line.previous = snapshot_masked(line.previous, hidden)
     for row in league:
         row["cells"] = [snapshot_masked(cell, hidden) for cell in row["cells"]]
+
+
+def _hide_study_counts(studies: list[Any], lines: list[selectors.IndicatorLine]) -> list[Any]:
+    """The studies' participants add up to the scope's «participants active»: a count that would
+    single people out, or give a hidden one away by subtraction, is left out (``None``)."""
+    total = next((ln.snapshot for ln in lines if ln.indicator.code == "participants-active"), None)
+    hidden = counts_hidden(total, {s.public_id: s.participants for s in studies})
+    for study in studies:
+        if study.public_id in hidden:
+            study.participants = None
+    return studies
 
 
 @dataclass

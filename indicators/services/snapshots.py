@@ -16,6 +16,7 @@ from ..coverage import coverage_warnings, jump_warning
 from ..models import Indicator, IndicatorSnapshot, ReportedFigure
 from ..periods import YTD, Period, annual_periods
 from ..selectors import snapshot_current
+from .disclosure import snapshots_disclosure_reset, snapshots_disclosure_store
 
 _DEFINITION_FIELDS = [
     "name_nb",
@@ -132,11 +133,15 @@ def _key(indicator_id: int, row: Row | IndicatorSnapshot) -> SnapshotKey:
 
 
 @transaction.atomic
-def snapshots_compute(*, period: Period, codes: list[str] | None = None) -> ComputeResult:
+def snapshots_compute(
+    *, period: Period, codes: list[str] | None = None, disclosure: bool = True
+) -> ComputeResult:
     """Compute every indicator (or ``codes``) for ``period`` and store them as snapshots.
 
     Unreported snapshots of the period are replaced. A reported (frozen) snapshot is never changed:
     if the new value differs, a new version is added beside it; if not, the frozen one stays current.
+    Then the disclosure pattern of the period's year is stored (``disclosure=False`` leaves that to
+    the caller, who computes several periods of a year first and stores it once).
     """
     indicators = indicator_catalogue_sync()
     wanted = [CATALOGUE[c] for c in (codes or CATALOGUE)]
@@ -192,6 +197,7 @@ def snapshots_compute(*, period: Period, codes: list[str] | None = None) -> Comp
                     computed_at=now,
                     period_end=period.last_day,
                     provisional=provisional,
+                    suppressed=None if indicator.counts_people else False,
                     coverage=row.coverage or {},
                     warnings=_warnings(
                         definition, row, previous_coverage.get(_key(indicator.pk, row)), period
@@ -199,6 +205,11 @@ def snapshots_compute(*, period: Period, codes: list[str] | None = None) -> Comp
                 )
             )
     IndicatorSnapshot.objects.bulk_create(new, batch_size=2000)
+    people = [d.code for d in wanted if d.counts_people]
+    if disclosure:
+        snapshots_disclosure_store(years=[period.start.year], codes=people)
+    else:
+        snapshots_disclosure_reset(years=[period.start.year], codes=people)
     return ComputeResult(period=period, created=len(new), indicators=len(wanted))
 
 
@@ -218,4 +229,6 @@ def snapshot_latest_version(*, indicator_id: int, period: Period, scope: str) ->
 def snapshots_compute_annual(*, month: Period) -> list[ComputeResult]:
     """Compute the annual periods beside ``month``: its year to date and its year (provisional
     until the year is over), so the plan's annual targets are followed without a manual run."""
-    return [snapshots_compute(period=p) for p in annual_periods(month)]
+    results = [snapshots_compute(period=p, disclosure=False) for p in annual_periods(month)]
+    snapshots_disclosure_store(years={p.start.year for p in annual_periods(month)})
+    return results

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from ..admin_language import admin_language_choose
 from . import services, views
 from .forms import AdminLoginForm
 
@@ -19,6 +20,10 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
     def serialize_result(self, obj, to_field_name):
         label = getattr(self.model_admin, "autocomplete_label", str)
         return {"id": str(getattr(obj, to_field_name)), "text": label(obj)}
+
+
+# Models of installed packages whose names are not translatable (plain strings, not gettext).
+UNTRANSLATED_MODEL_NAMES = {("otp_totp", "TOTPDevice"): _("Autentiseringsapper")}
 
 
 class PortfolioAdminSite(admin.AdminSite):
@@ -46,11 +51,20 @@ class PortfolioAdminSite(admin.AdminSite):
             return redirect("admin:totp_enrol")
         return super().login(request, extra_context)
 
+    def get_app_list(self, request, app_label=None):
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            for model in app["models"]:
+                key = (app["app_label"], model["object_name"])
+                model["name"] = UNTRANSLATED_MODEL_NAMES.get(key, model["name"])
+        return app_list
+
     def autocomplete_view(self, request):
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_urls(self):
         return [
+            path("language/", self.admin_view(admin_language_choose), name="language"),
             path(
                 "totp/enrol/",
                 self.admin_view_unverified(views.totp_enrol),

@@ -5,7 +5,7 @@ import pytest
 
 from config.celery import app
 from tests.trials.industry.factories import compiled_feasibility_request
-from trials.models import FeasibilityRequest
+from trials.industry.models import FeasibilityRequest
 
 from .test_finder_accessibility import axe_violations
 

@@ -9,13 +9,8 @@ from django.utils import timezone
 from consents.models import Enrolment, Participant
 from sites.models import OrganisationCapacity
 from tests.factories import SponsorFactory, StudyFactory, StudySiteFactory, hf
-from trials.models import (
-    Agreement,
-    FeasibilityRequest,
-    HealthCategory,
-    Milestone,
-    Study,
-)
+from trials.industry.models import Agreement, FeasibilityRequest, Milestone
+from trials.models import HealthCategory, Study
 
 D = dt.date
 

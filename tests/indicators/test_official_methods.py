@@ -21,7 +21,8 @@ from indicators.tasks import monthly_reports
 from sites.models import Municipality, Organisation, OrganisationCapacity, UserScope
 from sites.roles import user_scope_assign
 from tests.factories import StudyFactory, StudySiteFactory, hf
-from trials.models import Agreement, FeasibilityRequest, HealthCategory, Milestone, Study
+from trials.industry.models import Agreement, FeasibilityRequest, Milestone
+from trials.models import HealthCategory, Study
 
 D = dt.date
 Y2025 = Period.year(2025)

@@ -20,8 +20,8 @@ def test_the_monthly_report_shows_no_count_of_fewer_than_five_people(world):
     assert f"- {active}: skjult (personvern)" in report.text  # 3 people
     assert "Kliniske behandlingsstudier åpne for inklusjon: 2" in report.text  # studies, not people
     sheet = load_workbook(io.BytesIO(report.attachment))["1 Pasientenes muligheter"]
-    row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "participants-active")
-    assert row[3] is None and row[8] is None and row[10] is not None  # no value, still traceable
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == active)
+    assert row[2] is None and row[7] is None and row[10] is not None  # no value, still traceable
     organisations = load_workbook(io.BytesIO(report.attachment))["Organisasjoner"]
     header, *rows = list(organisations.iter_rows(values_only=True))
     column = header.index("Pasienter som deltar i kliniske studier, hele helsetjenesten")

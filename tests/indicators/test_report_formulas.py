@@ -27,7 +27,7 @@ def test_monthly_report_workbook_writes_a_formula_like_title_as_text(world):
     built = services.report_build(period=OCTOBER, scope=selectors.NATIONAL_SCOPE)
     workbook = load_workbook(io.BytesIO(built.attachment))
 
-    titles = {row[1].value: row[1] for row in workbook["Studier"].iter_rows(min_row=2)}
+    titles = {row[0].value: row[0] for row in workbook["Studier"].iter_rows(min_row=2)}
     assert HYPERLINK in titles
     cell = titles[HYPERLINK]
     assert cell.data_type == "s" and cell.quotePrefix

@@ -37,16 +37,18 @@ from tests.trials.industry.factories import (
     MilestoneFactory,
     interest_profile,
 )
-from trials.models import (
+from trials.industry.models import (
     Agreement,
     FeasibilityInterestProfile,
     FeasibilityRequest,
     FeasibilityResponse,
+    SponsorContact,
+)
+from trials.models import (
     HealthCategory,
     IdentityReview,
     ImportRun,
     SiteMatch,
-    SponsorContact,
     StatusProposal,
     Study,
     StudySite,
@@ -210,7 +212,7 @@ def _history_id(obj: Model) -> int | None:
     if history is None:
         return None
     return (
-        history.filter(pk=obj.pk)
+        history.filter(id=obj.pk)  # the row's own id: a history row's pk is its history_id
         .order_by("-history_id")
         .values_list("history_id", flat=True)
         .first()
@@ -332,7 +334,7 @@ def test_an_old_version_is_never_saved_back_even_in_scope(client, coordinator_ve
     agreement = vest_rows[Agreement]
     client.force_login(coordinator_vest)
     history_id = _history_id(agreement)
-    url = f"/admin/trials/agreement/{agreement.pk}/history/{history_id}/"
+    url = f"/admin/industry/agreement/{agreement.pk}/history/{history_id}/"
     assert client.get(url).status_code == 200
     before = _snapshot(agreement)
     response = client.post(url, {"status": "draft", "recruitment_commitment": "999"})

@@ -10,7 +10,8 @@ from consents.models import Participant
 from sites.models import Organisation, Region
 from tests.factories import StudyFactory, StudySiteFactory, hf
 from tests.trials.industry.factories import AgreementFactory
-from trials.models import Agreement, Milestone, Study, StudySite
+from trials.industry.models import Agreement, Milestone
+from trials.models import Study, StudySite
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +168,7 @@ def test_forms_refuse_organisations_outside_the_users_scope(coordinator_vest, re
     )
     assert "region" in moved.errors
 
-    from trials.models import FeasibilityInterestProfile
+    from trials.industry.models import FeasibilityInterestProfile
 
     profile = _form(FeasibilityInterestProfile, coordinator_vest, {"organisation": finnmark.pk})
     assert "organisation" in profile.errors

@@ -199,8 +199,8 @@ def test_application_code_writes_no_raw_sql():
 CLINICAL_MODELS = {
     "trials.Study",
     "trials.StudySite",
-    "trials.Agreement",
-    "trials.Milestone",
+    "industry.Agreement",
+    "industry.Milestone",
     "consents.Enrolment",
     "trials.Sponsor",
     "consents.Participant",

@@ -14,7 +14,8 @@ from sites.models import Organisation, OrganisationCapacity
 from sites.services import organisation_save
 from tests.factories import StudySiteFactory, hf
 from trials.admin.forms import StudyAdminForm
-from trials.models import Agreement, Milestone, Sponsor
+from trials.industry.models import Agreement, Milestone
+from trials.models import Sponsor
 
 pytestmark = pytest.mark.django_db
 

@@ -58,7 +58,7 @@ def test_the_roles_read_as_the_users_expect():
     observer = role_permissions(role=Role.OBSERVER)
 
     assert {"trials.delete_study", "sites.add_userscope", "indicators.change_indicator"} <= national
-    assert {"trials.delete_feasibilityrequest", "trials.change_agreement"} <= nortrials
+    assert {"industry.delete_feasibilityrequest", "industry.change_agreement"} <= nortrials
     assert "trials.view_study" in nortrials and "trials.change_study" not in nortrials
     assert {
         "trials.add_study",

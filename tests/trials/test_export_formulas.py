@@ -75,8 +75,9 @@ def test_compiled_feasibility_workbook_shows_an_organisations_answer_as_text(ref
     from django.utils import timezone
 
     from tests.factories import SponsorFactory, hf
-    from trials.models import FeasibilityRequest, FeasibilityResponse, HealthCategory, Study
-    from trials.services.feasibility_mail import compiled_xlsx
+    from trials.industry.models import FeasibilityRequest, FeasibilityResponse
+    from trials.industry.services.feasibility_mail import compiled_xlsx
+    from trials.models import HealthCategory, Study
 
     now = timezone.now()
     request = FeasibilityRequest.objects.create(

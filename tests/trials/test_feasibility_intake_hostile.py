@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from sites.models import Organisation
 from tests.factories import hf
-from trials.models import FeasibilityRequest
+from trials.industry.models import FeasibilityRequest
 
 URL = "/api/v1/feasibility-requests/"
 

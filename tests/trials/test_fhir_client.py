@@ -301,3 +301,43 @@ def test_fhir_429_is_in_the_language_asked_for(reference_data, monkeypatch):
     assert limited.status_code == 429 and limited["Content-Language"] == "en"
     outcome = OperationOutcome.model_validate_json(limited.content)
     assert outcome.issue[0].diagnostics.startswith("Too many requests. Try again in")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
+@pytest.mark.parametrize("query", ["condition=hjertesvikt", "condition=I50"])
+def test_condition_search_is_served_by_the_finder_s_search_index(studies, query):
+    """A condition (a name or an ICD-10 code) reads the studies the trigram index names, not
+    every study."""
+    from django.http import QueryDict
+
+    from trials.fhir.search import read_search
+
+    # Every study, so that no partial index of the published ones competes with the one asked.
+    found = read_search(QueryDict(query), queryset=Study.objects.all())
+    sql, params = found.queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "study_search_text_idx" in plan, plan
+    assert _ids(_bundle(query)) == {studies["heart"].public_id}
+
+
+def test_the_last_page_knows_its_total_without_counting(reference_data):
+    """The exact total costs a count only while more pages follow: a search whose matches fit
+    on the page (most searches a client makes) is answered by the page query alone."""
+    for _ in range(5):
+        StudySiteFactory()
+    with CaptureQueriesContext(connection) as counted:
+        first = _bundle("_count=2")
+    with CaptureQueriesContext(connection) as last:
+        final = _bundle("_count=2&_page=3")
+    with CaptureQueriesContext(connection) as whole:
+        everything = _bundle("_count=20")
+    assert first.total == final.total == everything.total == 5
+    assert len(final.entry) == 1 and len(everything.entry) == 5
+    counts = [
+        sum('"__count"' in q["sql"] for q in ctx.captured_queries)  # Django's count()
+        for ctx in (counted, last, whole)
+    ]
+    assert counts == [1, 0, 0]

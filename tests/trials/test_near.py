@@ -11,8 +11,9 @@ from rest_framework.test import APIClient
 
 from sites.models import Organisation
 from tests.factories import StudyFactory, StudySiteFactory, hf
-from trials import search, selectors
+from trials import selectors
 from trials.models import Study, StudySite
+from trials.selectors import search
 
 BERGEN = search.NearPoint(lat=60.39, lon=5.32, radius_km=120)
 

@@ -5,13 +5,15 @@ Runs on whichever database the tests use; run it with ``DATABASE_URL`` set to Po
 """
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from trials import selectors
 from trials.api.filters import PublicStudyFilter
 from trials.demo import demo_portfolio_load
 from trials.models import Study
-from trials.search_terms import search_terms, synonyms
+from trials.selectors.search_terms import search_terms, synonyms
+from trials.selectors.word_similarity import word_similar, word_similarity
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +51,12 @@ PATIENT_QUERIES = [
     ("breast cancer", ("brystkreft",)),
     ("astma", ("astma",)),
     ("kreften", ("kreft",)),
+    # Misspelt: a word like the one meant still finds it.
+    ("lungekreftt", ("lungekreft",)),
+    ("diabetis", ("diabetes",)),
+    ("hjertsvikt", ("hjertesvikt",)),
+    ("hjertesvigt", ("hjertesvikt",)),
+    ("brystkrft", ("brystkreft",)),
 ]
 
 
@@ -65,6 +73,11 @@ def test_patient_queries_on_the_demo_portfolio(demo):
     assert set(found("kreft")) == having(demo, "kreft")
     assert set(found("diabetes")) == having(demo, "diabetes")
     assert having(demo, "svangerskapsdiabetes") <= set(found("diabetes"))
+    # A misspelling finds what was meant, and not its neighbours.
+    assert set(found("lungekreftt")) == having(demo, "lungekreft")
+    assert set(found("hjertsvikt")) == having(demo, "hjertesvikt")
+    assert set(found("diabetis")) == having(demo, "diabetes")
+    assert set(found("diabetis lungekreftt")) == set()  # every word must still be found
     # A category name finds the studies classified there.
     assert set(found("stroke")) == in_category(demo, "19") == having(demo, "hjerneslag")
     assert set(found("nevrologisk")) == in_category(demo, "13")
@@ -91,6 +104,40 @@ def test_search_terms_widen_everyday_words_and_keep_compound_parts():
     assert "hjerteinfarkt" in heart_attack.pieces
     (ms,) = search_terms("MS")
     assert ms.pieces == ("multippel sklerose", "multiple sclerosis")
+
+
+def test_only_unknown_words_of_five_letters_or_more_are_forgiven_a_misspelling():
+    assert [t.similar for t in search_terms("diabetis hos barn 400191 kreft")] == [
+        "diabetis",
+        None,  # too short to tell from other words
+        None,  # identifiers are found as written
+        None,  # on the curated list: spelt as the list spells it
+    ]
+
+
+def test_word_similarity_is_pg_trgm_s():
+    """The measure SQLite uses is PostgreSQL's (pg_trgm's documented example, and ours)."""
+    assert word_similarity("word", "two words") == pytest.approx(0.8)
+    assert word_similarity("lungekreftt", "studie | lungekreft") == pytest.approx(10 / 12)
+    assert word_similar("diabetis", "diabetes type 2")
+    assert not word_similar("hjerte", "hjerneslag")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with pg_trgm")
+def test_the_demo_s_measure_is_postgresql_s():
+    """SQLite (the demo) and PostgreSQL find the same studies for a misspelt word."""
+    texts = [
+        "ny behandling av hjertesvikt | heart failure | hjartesvikt",
+        "svangerskapsdiabetes | diabetes type 2 | gestational diabetes",
+        "lungekreft | immunterapi ved lungekreft, fase 2 | 2023-508143-51-01",
+        "øyesykdom | åpen studie for æ-lyd og ø",
+    ]
+    words = ["lungekreftt", "diabetis", "hjertsvikt", "hjertesvigt", "øyesykdm", "word", "kreft"]
+    with connection.cursor() as cursor:
+        for word in words:
+            for text in texts:
+                cursor.execute("SELECT word_similarity(%s, %s)", [word, text])
+                assert word_similarity(word, text) == pytest.approx(cursor.fetchone()[0])
 
 
 def test_the_synonym_list_is_lower_case():

@@ -11,7 +11,7 @@ from django.views.decorators.cache import cache_control
 from sites.api.throttling import PublicAnonThrottle
 from sites.operations.response_cache import public_response_cache
 from tests.factories import StudySiteFactory
-from trials import search
+from trials.selectors import search
 from trials.services.lifecycle import study_unpublish
 from trials.services.studies import study_update
 

@@ -25,6 +25,7 @@ from trials.services.imports.reviews import (
     statusproposal_decide,
 )
 from trials.services.imports.sitematch import OrganisationMatcher
+from trials.services.imports.unassigned import UNASSIGNED_NAME
 
 SHARED = Path("/work/shared/data")
 DATA = SHARED / "clinical_trials"
@@ -39,6 +40,8 @@ AACT_NORWAY = (
     / "aact_ctgov_extract"
     / "clintrialsnord_CTgov_full-2023-11-09_NORWAY_lead.csv"
 )
+AACT_SAMPLE = AACT_NORWAY.parent / "clintrialsnord_CTgov_sample-2023-11-09.csv"
+AACT_CROSSREG = AACT_NORWAY.parent / "nordic_all-randomorder-2023-11-09.csv"
 RAW_PARSER_TEXT = ("Expecting value", "Unexpected UTF-8 BOM", "KeyError", "Traceback", "line 1 col")
 
 pytestmark = [
@@ -80,9 +83,15 @@ def test_legacy_v1_json_imports_instead_of_a_raw_key_error(reference_data):
 def test_the_website_csv_export_imports_the_norwegian_studies(reference_data):
     report = import_paths(paths=[CSV_NORWAY])
     assert not report.errors
-    assert report.created + len(report.skipped) == 69
-    assert report.created >= 60
+    # Every trial with a Norwegian site is a study, also when no site string can be read
+    # ("Many Locations", a sponsor's office): those wait for a coordinator to assign them.
+    assert report.created == 69 and not report.skipped
     assert report.sites_review > 0  # "Research Site, ‹city›" offered, not dropped
+    waiting = dict(report.awaiting_assignment)
+    assert waiting["NCT00544037"] == "Bayer"  # its only Norwegian site: "Many Locations"
+    study = Study.objects.get(nct_id="NCT00544037")
+    assert study.responsible_organisation.name == UNASSIGNED_NAME
+    assert study.site_matches.filter(outcome=SiteMatch.Outcome.REVIEW).count() == 1
 
 
 def test_ctis_csv_imports_the_norwegian_trials_and_leaves_the_rest(reference_data):
@@ -92,10 +101,73 @@ def test_ctis_csv_imports_the_norwegian_trials_and_leaves_the_rest(reference_dat
     assert {s.responsible_organisation.name for s in studies} == {
         "Helse Bergen HF",
         "Oslo universitetssykehus HF",
+        UNASSIGNED_NAME,
     }
-    assert studies.count() == 5
+    assert studies.count() == 8
     skipped = dict(report.skipped)
     assert skipped["2024-513193-22-00"] == "studien har ikke studiesteder i Norge"
+
+
+FOREIGN_CTIS = {
+    "2023-506543-41-00": "F. Hoffmann-La Roche AG",
+    "2023-507906-15-00": "Novartis Pharma AG",
+    "2024-514495-41-00": "Genzyme Corp.",
+}
+
+
+def test_ctis_trials_in_norway_with_a_foreign_sponsor_wait_for_a_coordinator(
+    reference_data, coordinator_vest
+):
+    """CTIS names Norway but no Norwegian site for the three industry trials: they become
+    studies (never skipped) with the sponsor recorded, counted in the report, and each waits in
+    the site review with the health trusts to choose from."""
+    report = import_paths(paths=[CTIS_CSV])
+    assert dict(report.awaiting_assignment) == FOREIGN_CTIS
+    assert not any(ident in FOREIGN_CTIS for ident, _why in report.skipped)
+    assert "3 venter på ansvarlig organisasjon" in report.summary()
+    roche = Study.objects.get(eu_ct_number="2023-506543-41-00")
+    assert roche.sponsor.name == "F. Hoffmann-La Roche AG"
+    assert roche.sponsor.kind == "industry" and roche.sponsor_type == Study.SponsorType.INDUSTRY
+    match = SiteMatch.objects.get(study=roche)
+    assert match.outcome == SiteMatch.Outcome.REVIEW
+    bergen = match.candidates.get(name="Helse Bergen HF")
+    sitematch_confirm(match=match, organisation=bergen, user=coordinator_vest)
+    roche.refresh_from_db()
+    assert roche.responsible_organisation == bergen
+    assert list(roche.sites.values_list("organisation__name", flat=True)) == ["Helse Bergen HF"]
+    assert not OrganisationAlias.objects.exists()  # "Norway, no site" is no name to remember
+    again = import_paths(paths=[CTIS_CSV])
+    assert again.created == again.updated == 0 and not again.awaiting_assignment
+    roche.refresh_from_db()
+    assert roche.responsible_organisation == bergen
+
+
+def _ctis_json_in_norway() -> dict:
+    record = json.loads((DATA / "ctrdata_demo" / "ctis" / "2023-505613-24-00.json").read_text())
+    part = record["authorizedApplication"]["authorizedPartsII"][0]
+    part["mscInfo"] = {"mscName": "Norway", "countryName": "Norway"}
+    part["trialSites"] = part["trialSites"][:2]
+    for site, (name, city) in zip(
+        part["trialSites"],
+        [("Haukeland University Hospital", "Bergen"), ("Research Site", "Tromsø")],
+        strict=True,
+    ):
+        site["organisationAddressInfo"]["organisation"]["name"] = name
+        site["organisationAddressInfo"]["address"]["city"] = city
+    record["trialCountries"] = ["Poland:4", "Norway:2"]
+    return record
+
+
+def test_a_ctis_json_trial_in_norway_is_led_from_its_norwegian_sites(reference_data, tmp_path):
+    path = tmp_path / "ctis.json"
+    path.write_text(json.dumps(_ctis_json_in_norway()), encoding="utf-8")
+    report = import_paths(paths=[path])
+    assert report.created == 1 and not report.awaiting_assignment
+    study = Study.objects.get(eu_ct_number="2023-505613-24-00")
+    assert study.sponsor.name == "Merck Sharp & Dohme LLC"
+    assert study.responsible_organisation.name == "Helse Bergen HF"
+    assert (report.sites_matched, report.sites_review) == (1, 1)  # Tromsø: a generic site
+    assert import_paths(paths=[path]).unchanged == 1
 
 
 def test_helsenorge_listings_import_as_studies_with_their_health_trusts(reference_data):
@@ -112,6 +184,26 @@ def test_helsenorge_listings_import_as_studies_with_their_health_trusts(referenc
     }
 
 
+@pytest.mark.parametrize(
+    ("listing", "category"),
+    [
+        ("88138", Study.Category.KBS),  # ibrutinib against standard chemotherapy
+        ("88135", Study.Category.KBS),  # embolisation "kan behandles": a treatment tried out
+        ("88303", Study.Category.OBSERVATIONAL),  # interviews
+        ("88301", Study.Category.OBSERVATIONAL),  # follow-up questionnaires
+        ("88321", Study.Category.IMPLEMENTATION),  # improving pain treatment after surgery
+        ("88313", Study.Category.OTHER_INTERVENTIONAL),  # a new surgical instrument
+        ("234071", Study.Category.OTHER_INTERVENTIONAL),  # "test": nothing said
+    ],
+)
+def test_helsenorge_listings_get_the_study_category_their_text_describes(
+    reference_data, listing, category
+):
+    import_paths(paths=[HELSENORGE])
+    study = RegistryRecord.objects.get(registry="helsenorge", registry_id=listing).study
+    assert study.category == category
+
+
 def test_the_aact_extract_imports_the_norwegian_led_trials(reference_data):
     report = import_paths(paths=[AACT_NORWAY])
     assert not report.errors
@@ -123,6 +215,45 @@ def test_the_aact_extract_imports_the_norwegian_led_trials(reference_data):
     # Two registrations (a trial and its follow-up) share one EudraCT number: a person decides.
     review = IdentityReview.objects.get(kind=IdentityReview.Kind.IDENTIFIER_CONFLICT)
     assert {review.registry_id, review.study.nct_id} == {"NCT02903251", "NCT03339024"}
+
+
+JOINED_TRIALS = ["NCT02323412", "NCT03209830", "NCT03314792", "NCT01849926", "NCT02282540"]
+
+
+def _aact_tables(folder: Path) -> Path:
+    """The extract's three kinds of table, cut down to five Norwegian-led trials (and one
+    cross-registration row of a trial the studies table does not hold)."""
+    import csv
+
+    folder.mkdir()
+    kept = {*JOINED_TRIALS, "NCT02410213"}
+    for name in (AACT_NORWAY.name, AACT_SAMPLE.name, AACT_CROSSREG.name):
+        with (AACT_NORWAY.parent / name).open(encoding="utf-8") as source:
+            reader = csv.DictReader(source)
+            with (folder / name).open("w", encoding="utf-8", newline="") as target:
+                writer = csv.DictWriter(target, fieldnames=reader.fieldnames or [])
+                writer.writeheader()
+                writer.writerows(row for row in reader if row["nct_id"] in kept)
+    return folder
+
+
+def test_the_aact_tables_are_joined_into_one_trial_each(reference_data, tmp_path):
+    folder = _aact_tables(tmp_path / "aact")
+    report = import_paths(paths=[folder])
+    assert report.created == 5 and not report.errors and not report.skipped
+    labels = {name: label for name, label, _count in report.files}
+    assert "slått sammen med" in labels[AACT_CROSSREG.name]
+    assert "slått sammen med" in labels[AACT_SAMPLE.name]
+    modic = Study.objects.get(nct_id="NCT02323412")
+    # The EudraCT number and protocol code are only in the cross-registration table.
+    assert modic.eudract_number == "2013-004505-14" and modic.sponsor_protocol_code == "Modic02"
+    for study in Study.objects.all():
+        assert study.sites.exists() and study.sponsor is not None, study.nct_id
+        assert study.registry_start_on and study.actual_recruitment_end_on, study.nct_id
+    history = Study.history.count()
+    again = import_paths(paths=[folder])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
+    assert Study.history.count() == history
 
 
 def test_broken_files_get_a_norwegian_message_not_parser_text(reference_data, tmp_path):
@@ -222,6 +353,29 @@ def test_ctis_and_clinicaltrials_gov_records_of_one_trial_become_one_study(refer
     assert "2024-510630-40-00" in dict(report.identity_reviews)
 
 
+def test_a_foreign_sponsors_ctis_trial_is_held_beside_its_clinicaltrials_gov_study(
+    reference_data, coordinator_vest
+):
+    """No Norwegian organisation to compare within: the sponsor's studies with a similar title
+    are offered to a person; the trial is neither merged silently nor duplicated."""
+    import_paths(paths=[CSV_NORWAY])
+    report = import_paths(paths=[CTIS_CSV])
+    held = dict(report.identity_reviews)
+    assert held["2023-507906-15-00"].startswith("trolig samme studie")  # Novartis, ofatumumab
+    review = IdentityReview.objects.get(registry_id="2023-507906-15-00")
+    assert review.study.nct_id == "NCT03650114"
+    assert review.kind == IdentityReview.Kind.POSSIBLE_SAME
+    assert not Study.objects.filter(eu_ct_number="2023-507906-15-00").exists()
+    assert IdentityReview.objects.get(registry_id="2023-506543-41-00").study.nct_id == (
+        "NCT03599245"  # Roche's extension study of its P-trials
+    )
+    identityreview_decide(review=review, same_study=True, user=coordinator_vest)
+    import_paths(paths=[CTIS_CSV])
+    ofatumumab = Study.objects.get(nct_id="NCT03650114")
+    assert ofatumumab.eu_ct_number == "2023-507906-15-00"
+    assert ofatumumab.responsible_organisation.name != UNASSIGNED_NAME
+
+
 def test_linking_a_reviewed_record_adds_its_identifier_and_sticks(reference_data, coordinator_vest):
     import_paths(paths=[CSV_NORWAY])
     import_paths(paths=[CTIS_CSV])
@@ -230,7 +384,7 @@ def test_linking_a_reviewed_record_adds_its_identifier_and_sticks(reference_data
     ram = Study.objects.get(nct_id="NCT03477500")
     assert ram.eu_ct_number == "2024-510630-40-00"
     report = import_paths(paths=[CTIS_CSV])
-    assert report.created == 0 and not report.identity_reviews
+    assert report.created == 0 and "2024-510630-40-00" not in dict(report.identity_reviews)
 
 
 def test_two_studies_claiming_one_records_identifiers_go_to_review(reference_data):
@@ -299,6 +453,9 @@ def test_every_file_imports_with_a_report_and_twice_changes_nothing(reference_da
     skipped_files = dict(first.files_skipped)
     assert "ctrdata_demo/LICENSE.md" in skipped_files
     assert "aact_spec/covid_search.xml" in " ".join(skipped_files)
+    # A trial in Norway is never skipped for want of a Norwegian organisation: it waits for one.
+    waiting = dict(first.awaiting_assignment)
+    assert waiting["2024-514495-41-00"] == "Genzyme Corp." and waiting["NCT00544037"] == "Bayer"
     history = Study.history.count()
     second = import_paths(paths=[DATA])
     _no_raw_errors(second)

@@ -1,11 +1,3 @@
-from .agreements import AgreementAdmin, MilestoneAdmin
-from .capability import OrganisationCapacityAdmin
-from .feasibility import (
-    FeasibilityInterestProfileAdmin,
-    FeasibilityRequestAdmin,
-    FeasibilityResponseAdmin,
-    SponsorContactAdmin,
-)
 from .imports import (
     IdentityReviewAdmin,
     ImportRunAdmin,
@@ -22,20 +14,13 @@ from .studies import (
 )
 
 __all__ = [
-    "AgreementAdmin",
-    "FeasibilityInterestProfileAdmin",
-    "FeasibilityRequestAdmin",
-    "FeasibilityResponseAdmin",
     "HealthCategoryAdmin",
     "IdentityReviewAdmin",
     "ImportRunAdmin",
-    "MilestoneAdmin",
     "OrganisationAliasAdmin",
-    "OrganisationCapacityAdmin",
     "ResearchActivityAdmin",
     "SiteMatchAdmin",
     "SponsorAdmin",
-    "SponsorContactAdmin",
     "StatusProposalAdmin",
     "StudyAdmin",
     "StudySiteAdmin",

@@ -1,6 +1,9 @@
 """The study form: optimistic locking, the reason for a change, lifecycle and publishing rules."""
 
 import copy
+import json
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.forms.models import BaseInlineFormSet, construct_instance
@@ -9,9 +12,69 @@ from django.utils.translation import gettext_lazy as _
 from sites.locking import VersionedFormMixin
 
 from ..models import Study, StudySite
+from ..models.interventions import InterventionType, intervention_types_normalise
 from ..services import study_publish_problems, study_reason_required, study_transition_problems
 
 LANGUAGES = (("nb", _("bokmål")), ("nn", _("nynorsk")), ("en", _("engelsk")))
+
+
+class InterventionTypesField(forms.MultipleChoiceField):
+    """The study's intervention types as boxes to tick, from the fixed list ``InterventionType``;
+    the cleaned value is the stored shape, a sorted list of values.
+
+    A type stored under another spelling ("dietary supplement") shows ticked as its listed type.
+    A stored type that is not in the list is shown ticked under its own name and refused until
+    it is unticked, so it is never dropped without the coordinator seeing it.
+    """
+
+    widget = forms.CheckboxSelectMultiple
+    default_error_messages = {
+        "invalid_choice": _(
+            "«%(value)s» er ikke en kjent intervensjonstype. Velg blant typene i listen."
+        ),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Intervensjonstyper"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("Kryss av for alt studien prøver ut."))
+        super().__init__(choices=InterventionType.choices, **kwargs)
+
+    def show_stored(self, stored: Iterable[object] | None) -> None:
+        """Adds the stored types that are not in the list as choices, to be seen and unticked."""
+        unknown = [v for v in self.prepare_value(stored) if v not in InterventionType.values]
+        self.choices = [
+            *InterventionType.choices,
+            *((v, _("%(value)s (ukjent type)") % {"value": v}) for v in unknown),
+        ]
+
+    def prepare_value(self, value: Any) -> list[str]:
+        if isinstance(value, str):  # a JSON list, as an older form posted it
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = [value]
+        if not isinstance(value, list | tuple):
+            value = [] if value in (None, "") else [value]
+        return intervention_types_normalise(value)
+
+    def to_python(self, value: Any) -> list[str]:
+        return intervention_types_normalise(super().to_python(value))
+
+    def valid_value(self, value: Any) -> bool:
+        return value in InterventionType.values
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return self.prepare_value(initial) != self.prepare_value(data)
+
+
+def intervention_types_display(values: Iterable[object] | None) -> str:
+    """The types as words in the list's order ("Legemiddel, Kosttilskudd"), for a study shown
+    read-only; a type not in the list by its stored name."""
+    stored = intervention_types_normalise(values)
+    words = [str(label) for value, label in InterventionType.choices if value in stored]
+    words += [v for v in stored if v not in InterventionType.values]
+    return ", ".join(words) or "–"
 
 
 class StudyAdminForm(VersionedFormMixin, forms.ModelForm):
@@ -32,12 +95,17 @@ class StudyAdminForm(VersionedFormMixin, forms.ModelForm):
         ),
     )
 
+    intervention_types = InterventionTypesField()
+
     class Meta:
         model = Study
         fields = "__all__"  # noqa: DJ007 - the admin narrows this to its fieldsets
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        interventions = self.fields.get("intervention_types")
+        if isinstance(interventions, InterventionTypesField):
+            interventions.show_stored(self.instance.intervention_types)
         self.loaded_status = self.instance.status if self.instance.pk else None
         # The site inline reads this to check "open needs an open site" with the new site statuses.
         self.instance._loaded_status = self.loaded_status

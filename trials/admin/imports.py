@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sites.scoped_admin import ScopedAdmin
 
@@ -73,7 +74,11 @@ class SiteMatchAdmin(ScopedAdmin):
             if len(found) == 1:
                 reviews.sitematch_confirm(match=match, organisation=found[0], user=request.user)
                 done += 1
-        self.message_user(request, _("%(n)s studiesteder bekreftet.") % {"n": done})
+        self.message_user(
+            request,
+            ngettext("%(n)s studiested bekreftet.", "%(n)s studiesteder bekreftet.", done)
+            % {"n": done},
+        )
 
     @admin.action(description=_("Ikke et studiested"), permissions=["change"])
     def reject(self, request, queryset):
@@ -99,7 +104,9 @@ class _DecisionAdmin(ScopedAdmin):
                 done += 1
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.WARNING)
-        self.message_user(request, _("%(n)s saker avgjort.") % {"n": done})
+        self.message_user(
+            request, ngettext("%(n)s sak avgjort.", "%(n)s saker avgjort.", done) % {"n": done}
+        )
 
 
 @admin.register(IdentityReview)

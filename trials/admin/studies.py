@@ -8,9 +8,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
@@ -24,7 +25,7 @@ from .. import selectors, services
 from ..models import HealthCategory, ResearchActivity, Sponsor, Study, StudySite
 from ..selectors.history import studysite_history_for_study
 from .exports import export_csv, export_xlsx
-from .forms import LANGUAGES, StudyAdminForm, StudySiteFormSet
+from .forms import LANGUAGES, StudyAdminForm, StudySiteFormSet, intervention_types_display
 from .widgets import (
     CappedCountPaginator,
     CountLabelChangeList,
@@ -147,14 +148,40 @@ SITE_FIELDS = (
 )
 
 
+# On the study form a site row shows what a coordinator reads and changes most; the dates,
+# e-mail, phone and the satellite and decentralised marks are on the site's own page.
+INLINE_SITE_FIELDS = (
+    "organisation",
+    "status",
+    "local_investigator",
+    "contact_name",
+    "target_enrolment",
+    "recruitment",
+    "details",
+)
+
+
 class SiteRecruitmentColumn:
-    """The "n/N" of a site row (the queryset annotates ``enrolled``)."""
+    """The "n/N" of a site row (the queryset annotates ``enrolled``), and the link to the rest."""
 
     @admin.display(description=_("inkludert"))
     def recruitment(self, site: StudySite) -> str:
         if site.pk is None:
             return "–"
         return selectors.enrolment_display(getattr(site, "enrolled", 0), site.target_enrolment)
+
+    @admin.display(description=_("detaljer"))
+    def details(self, site: StudySite) -> str:
+        """A link to the site's own page: dates, e-mail, phone, satellite and decentralised."""
+        if site.pk is None:
+            return _("etter lagring")
+        return format_html(
+            '<a href="{}" title="{}">{}<span class="visually-hidden"> – {}</span></a>',
+            reverse("admin:trials_studysite_change", args=[site.pk]),
+            _("Datoer, e-post, telefon, satellitt og desentralisert"),
+            _("Detaljer"),
+            site,
+        )
 
 
 @admin.register(StudySite)
@@ -169,7 +196,7 @@ class StudySiteAdmin(SiteRecruitmentColumn, ScopedAdmin):
         "study__scientific_title",
         "organisation__name",
     ]
-    list_display = ["__str__", "status"]
+    list_display = ["label", "status"]
     fields = ["study", *SITE_FIELDS]
     readonly_fields = ["study", "organisation", "recruitment"]
 
@@ -188,6 +215,10 @@ class StudySiteAdmin(SiteRecruitmentColumn, ScopedAdmin):
             # Participants are enrolled only at sites open for inclusion.
             queryset = queryset.filter(status=StudySite.Status.OPEN)
         return queryset, may_have_duplicates
+
+    @admin.display(description=_("studiested"))
+    def label(self, site: StudySite) -> str:
+        return selectors.studysite_label(site)
 
     def autocomplete_label(self, site: StudySite) -> str:
         return selectors.studysite_label(site)
@@ -210,14 +241,15 @@ class StudySiteInline(SiteRecruitmentColumn, ScopedInline, admin.TabularInline):
     rows = "changeable"
     extra = 0
     autocomplete_fields = ["organisation"]
-    fields = SITE_FIELDS
-    readonly_fields = ["recruitment"]
+    fields = INLINE_SITE_FIELDS
+    readonly_fields = ["recruitment", "details"]
     verbose_name_plural = _("studiesteder i ditt ansvarsområde")
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
+            .select_related("organisation")  # the row's label
             .annotate(enrolled=selectors.studysite_enrolled_count())
             .order_by("id")
         )
@@ -252,8 +284,8 @@ class OtherStudySitesInline(SiteRecruitmentColumn, ScopedInline, admin.TabularIn
     model = StudySite
     rows = "foreign"
     extra = 0
-    fields = SITE_FIELDS
-    readonly_fields = SITE_FIELDS
+    fields = INLINE_SITE_FIELDS
+    readonly_fields = INLINE_SITE_FIELDS
     verbose_name_plural = _("studiesteder i andre regioner (kan ikke endres her)")
 
     def get_queryset(self, request):
@@ -272,19 +304,17 @@ class OtherStudySitesInline(SiteRecruitmentColumn, ScopedInline, admin.TabularIn
 @admin.register(Study)
 class StudyAdmin(ScopedAdmin):
     form = StudyAdminForm
-    # What a coordinator acts on first (the flags) comes right after the title: on a laptop the
-    # last columns are off screen beside the filter panel.
+    # Every column fits a 1366 px laptop beside the filter panel (the navigation sidebar starts
+    # folded there, see ``Media``): the identifiers tell studies with the same lay title apart,
+    # then what a coordinator acts on (the flags, the status), then category and phase.
     list_display = [
         "title",
-        "flags",
-        "status",
-        "region",
-        "open_sites_display",
-        "recruitment",
         "identifiers",
-        "category",
-        "phase",
-        "is_published",
+        "flags",
+        "status_display",
+        "category_phase",
+        "recruitment",
+        "region",
     ]
     list_select_related = ["responsible_organisation__region", "sponsor"]
     list_filter = [
@@ -323,6 +353,7 @@ class StudyAdmin(ScopedAdmin):
         "care_levels",
         "recruitment",
         "review_status",
+        "interventions",
     ]
     inlines = [StudySiteInline, OtherStudySitesInline, ResultsReportInline]
     show_full_result_count = False
@@ -417,8 +448,34 @@ class StudyAdmin(ScopedAdmin):
         ),
     ]
 
+    class Media:
+        css = {"all": ["trials/admin/study_list.css"]}
+        js = ["trials/admin/study_list.js"]
+
     def scoped_queryset(self, request):
         return selectors.study_admin_list(super().scoped_queryset(request))
+
+    def get_fieldsets(self, request, obj=None):
+        """Shown read-only, the intervention types are words, not the stored list."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **opts,
+                    "fields": [
+                        "interventions" if f == "intervention_types" else f for f in opts["fields"]
+                    ],
+                },
+            )
+            for name, opts in fieldsets
+        ]
+
+    @admin.display(description=_("intervensjonstyper"))
+    def interventions(self, study: Study) -> str:
+        return intervention_types_display(study.intervention_types)
 
     object_history_template = "admin/trials/study/object_history.html"
 
@@ -455,27 +512,54 @@ class StudyAdmin(ScopedAdmin):
 
     @admin.display(description=_("studie"), ordering="lay_title_nb")
     def title(self, study: Study) -> str:
-        return str(study)
+        """At most two lines in the list (the whole title when pointed at, and on the form)."""
+        return format_html('<span class="study-title" title="{}">{}</span>', study, study)
 
     @admin.display(description=_("identifikatorer"))
     def identifiers(self, study: Study) -> str:
-        values = [study.nct_id, study.eu_ct_number, study.rek_number and f"REK {study.rek_number}"]
-        return " · ".join(v for v in values if v) or study.public_id
+        """One identifier a line (REK, NCT, EU CT), else the public id: never an empty cell. A
+        number is never broken; a narrow column may put it under its registry's name."""
+        values = [
+            ("REK", study.rek_number),
+            ("", study.nct_id),
+            ("EU CT", study.eu_ct_number),
+        ]
+        shown = [(name, number) for name, number in values if number]
+        return format_html_join(
+            mark_safe("<br>"),
+            '{} <span class="nowrap">{}</span>',
+            shown or [("", study.public_id)],
+        )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, study: Study) -> str:
+        published = _("publisert") if study.is_published else _("ikke publisert")
+        return format_html(
+            '{}<br><span class="quiet">{}</span>', study.get_status_display(), published
+        )
+
+    @admin.display(description=_("kategori og fase"), ordering="category")
+    def category_phase(self, study: Study) -> str:
+        if study.phase == Study.Phase.NOT_APPLICABLE:
+            return study.get_category_display()
+        return format_html("{}<br>{}", study.get_category_display(), study.get_phase_display())
 
     @admin.display(description=_("region"), ordering="responsible_organisation__region__name")
     def region(self, study: Study) -> str:
         region = study.responsible_organisation.region
         return region.name if region else "–"
 
-    @admin.display(description=_("åpne steder"), ordering="open_sites")
-    def open_sites_display(self, study: Study) -> int:
-        return getattr(study, "open_sites", 0)
-
     @admin.display(description=_("rekruttert n/N"), ordering="enrolled")
     def recruitment(self, study: Study) -> str:
+        """n/N and, under it, how many sites are open for inclusion."""
         if not hasattr(study, "enrolled"):
             return "–"
-        return selectors.enrolment_display(study.enrolled, study.target_enrolment)
+        shown = selectors.enrolment_display(study.enrolled, study.target_enrolment)
+        open_sites = getattr(study, "open_sites", None)
+        if open_sites is None:
+            return shown
+        sites = ngettext("%(n)s åpent sted", "%(n)s åpne steder", open_sites) % {"n": open_sites}
+        return format_html('{}<br><span class="quiet">{}</span>', shown, sites)
 
     @admin.display(description=_("flagg"))
     def flags(self, study: Study) -> str:

@@ -32,8 +32,8 @@ from sites.api.filters import NamedFiltersFilterSet
 from sites.models import Municipality, Organisation, Region
 from sites.selectors import STABLE_ID_PREFIX, organisation_public_id_q
 
-from .. import search
 from ..models import HealthCategory, Study, StudySite
+from ..selectors import search
 
 PUBLIC_STATUSES = [
     (value, label)

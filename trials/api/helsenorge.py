@@ -7,9 +7,9 @@ from rest_framework.response import Response
 
 from sites.api.endpoints import PublicAPIView
 
-from .. import search
 from ..helsenorge import STATUS_ONGOING, STATUS_OPEN
 from ..models import Study
+from ..selectors import search
 from ..selectors.helsenorge import helsenorge_feed
 
 PLACEHOLDER = "KS00000000"

@@ -21,10 +21,9 @@ from sites.api.pagination import PublicPageNumberPagination
 from sites.models import Organisation, Region
 from sites.selectors import organisation_public_id, organisation_public_id_q
 
-from .. import search
-from ..selectors import statistics
-from ..selectors.capability import organisation_capability_profile
-from .capability import PublicCapabilityProfileSerializer
+from ..industry.api.capability import PublicCapabilityProfileSerializer
+from ..industry.selectors.capability import organisation_capability_profile
+from ..selectors import search, statistics
 
 FIRST_CAPABILITY_YEAR = 2000
 

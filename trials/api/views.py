@@ -19,9 +19,10 @@ from rest_framework.response import Response
 from sites.api.endpoints import PublicAPIView, PublicReadOnlyViewSet
 from sites.spreadsheet import csv_value
 
-from .. import search, selectors
+from .. import selectors
 from ..models import HealthCategory, Study
-from ..selectors import statistics
+from ..selectors import search, statistics
+from ..validators import PUBLIC_ID_PATTERN
 from .filters import ORDERINGS, BoundedIsoDateTimeField, PublicStudyFilter
 from .serializers import PublicStudySerializer, public_study_dict
 
@@ -103,7 +104,7 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
     serializer_class = PublicStudySerializer
     filterset_class = PublicStudyFilter
     lookup_field = "public_id"
-    lookup_value_regex = "KS[0-9A-Z]{8}"
+    lookup_value_regex = PUBLIC_ID_PATTERN
     change_stamp = staticmethod(search.public_change_stamp)
     response_cache = staticmethod(search.public_study_stamp)
     filtered_actions = ("list", "export_csv", "export_jsonl")

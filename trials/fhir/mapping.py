@@ -8,7 +8,7 @@ organisation number (or the API's stable id for an organisation without one).
 
 from ..api.serializers import lay_text
 from ..models import Study
-from ..selectors.public import PublicSite
+from ..selectors.public import PublicSite, PublicStudy
 from .conditions import condition_coding
 
 BASE = "https://kliniskestudier.no/fhir"
@@ -32,7 +32,7 @@ UCUM = "http://unitsofmeasure.org"
 GENDER_SYSTEM = "http://hl7.org/fhir/administrative-gender"
 
 # Our lifecycle status → FHIR R4B research-study-status.
-STATUS = {
+STATUS: dict[str, str] = {
     Study.Status.AWAITING_APPROVAL: "in-review",
     Study.Status.APPROVED: "approved",
     Study.Status.OPEN: "active",
@@ -43,7 +43,7 @@ STATUS = {
     Study.Status.WITHDRAWN: "withdrawn",
     Study.Status.DRAFT: "in-review",
 }
-PHASE = {
+PHASE: dict[str, str] = {
     Study.Phase.NOT_APPLICABLE: "n-a",
     Study.Phase.EARLY_1: "early-phase-1",
     Study.Phase.PHASE_1: "phase-1",
@@ -91,7 +91,7 @@ def _organisation_reference(site: PublicSite) -> dict:
     return {"identifier": identifier, "display": site.organisation_name}
 
 
-def fhir_status(study: Study) -> str:
+def fhir_status(study: PublicStudy) -> str:
     """The R4B status; an open study none of whose sites takes in anyone is closed to accrual."""
     status = STATUS[study.status]
     if status == "active" and not any(site.is_open for site in study.public_sites):
@@ -156,7 +156,7 @@ def _eligibility(study: Study) -> dict:
     return group
 
 
-def study_to_research_study(study: Study, *, lang: str = "nb") -> dict:
+def study_to_research_study(study: PublicStudy, *, lang: str = "nb") -> dict:
     title, _ = lay_text(study, "lay_title", lang)
     summary, language = lay_text(study, "lay_summary", lang)
     identifiers = [
@@ -196,8 +196,9 @@ def study_to_research_study(study: Study, *, lang: str = "nb") -> dict:
     }
     if title or summary:
         resource["description"] = f"**{title}**\n\n{summary}" if title else summary
-    if study.sponsor_id:
-        resource["sponsor"] = {"display": study.sponsor.name}
+    sponsor = study.sponsor  # no query without one
+    if sponsor is not None:
+        resource["sponsor"] = {"display": sponsor.name}
     if study.opened_on or study.planned_recruitment_end_on:
         period = {}
         if study.opened_on:

@@ -10,17 +10,22 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from sites.api.caching import conditional_validators, request_not_modified, set_validators
 from sites.api.throttling import PublicAnonThrottle, PublicThrottled
 from sites.operations.response_cache import public_response_cache
 
-from .. import search, selectors
+from .. import selectors
+from ..models import Study
+from ..selectors import search
 from .capability import capability_statement
 from .mapping import study_to_research_study
 from .search import Search, SearchError, read_search
@@ -69,7 +74,9 @@ def public_fhir(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         throttle = PublicAnonThrottle()
-        if not throttle.allow_request(request, None):
+        response: HttpResponse
+        # The same limit as the REST API's, read from a plain Django request (no DRF view).
+        if not throttle.allow_request(Request(request), APIView()):
             limited = PublicThrottled(throttle.wait())
             response = _outcome(429, "throttled", str(limited.detail))
             if limited.wait is not None:
@@ -122,14 +129,18 @@ def research_study_search(request: HttpRequest) -> JsonResponse:
     if found.ignored and _strict(request):
         message = gettext("Ukjent søkeparameter: %(names)s.") % {"names": ", ".join(found.ignored)}
         return _outcome(400, "not-supported", message)
-    # The exact total costs a count of every match; _total=none spares it.
-    total = found.queryset.count() if found.total or found.summary_count else None
     if found.summary_count:
-        return _response(_bundle(request, found, total=total, entries=[], has_next=False))
+        counted = _count(found.queryset)
+        return _response(_bundle(request, found, total=counted, entries=[], has_next=False))
     start = (found.page - 1) * found.count
     rows = list(found.queryset[start : start + found.count + 1])  # one more: is there a next?
     if found.page > 1 and not rows:
         return _outcome(404, "not-found", gettext("Siden finnes ikke."))
+    total: int | None = None
+    if found.total:  # _total=none spares the count
+        # The last page knows the total; before it, a count of the same filtered query.
+        more = len(rows) > found.count
+        total = _count(found.queryset) if more else start + len(rows)
     lang = _lang(request)
     entries = [
         {
@@ -141,6 +152,12 @@ def research_study_search(request: HttpRequest) -> JsonResponse:
     ]
     has_next = len(rows) > found.count
     return _response(_bundle(request, found, total=total, entries=entries, has_next=has_next))
+
+
+def _count(queryset: QuerySet[Study]) -> int:
+    """The exact number of matches: the search's own conditions, counted without its order,
+    columns or joins, so PostgreSQL reads only the indexes and rows those conditions need."""
+    return queryset.order_by().values("pk").count()
 
 
 def _subset(resource: dict, elements: list[str]) -> dict:

@@ -3,7 +3,7 @@
 import django.contrib.postgres.search
 import django.db.models.deletion
 import simple_history.models
-import trials.models.feasibility
+import trials.industry.models.feasibility
 import trials.models.search
 import trials.models.studies
 import trials.validators
@@ -355,7 +355,7 @@ class Migration(migrations.Migration):
             name='FeasibilityRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=trials.models.feasibility.generate_request_reference, editable=False, max_length=16, unique=True, verbose_name='referanse')),
+                ('public_id', models.CharField(default=trials.industry.models.feasibility.generate_request_reference, editable=False, max_length=16, unique=True, verbose_name='referanse')),
                 ('contact_name', models.CharField(max_length=200, verbose_name='kontaktperson hos sponsor')),
                 ('contact_email', models.EmailField(max_length=254, verbose_name='e-post hos sponsor')),
                 ('title', models.CharField(max_length=300, verbose_name='tittel')),
@@ -375,7 +375,7 @@ class Migration(migrations.Migration):
                 ('outcome_reported_at', models.DateTimeField(blank=True, null=True, verbose_name='utfall rapportert')),
                 ('satisfaction', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='sponsors tilfredshet (1–5)')),
                 ('satisfaction_comment', models.TextField(blank=True, verbose_name='sponsors kommentar')),
-                ('outcome_token', models.CharField(default=trials.models.feasibility.generate_outcome_token, editable=False, max_length=64, unique=True)),
+                ('outcome_token', models.CharField(default=trials.industry.models.feasibility.generate_outcome_token, editable=False, max_length=64, unique=True)),
                 ('organisations', models.ManyToManyField(blank=True, related_name='+', to='sites.organisation', verbose_name='organisasjoner av interesse')),
                 ('regions', models.ManyToManyField(blank=True, related_name='+', to='sites.region', verbose_name='regioner av interesse')),
                 ('hrcs_category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trials.healthcategory', verbose_name='HRCS helsekategori')),

@@ -1,6 +1,4 @@
-from .agreements import Agreement, Milestone
 from .diagnoses import StudyDiagnosis
-from .feasibility import FeasibilityInterestProfile, FeasibilityRequest, FeasibilityResponse
 from .hrcs import HealthCategory, ResearchActivity
 from .imports import (
     Decision,
@@ -13,19 +11,13 @@ from .imports import (
     StatusProposal,
 )
 from .public import PublicChange
-from .sponsors import SponsorContact
 from .studies import Sponsor, Study, StudySite
 
 __all__ = [
-    "Agreement",
     "Decision",
-    "FeasibilityInterestProfile",
-    "FeasibilityRequest",
-    "FeasibilityResponse",
     "HealthCategory",
     "IdentityReview",
     "ImportRun",
-    "Milestone",
     "OrganisationAlias",
     "PublicChange",
     "Registry",
@@ -33,7 +25,6 @@ __all__ = [
     "ResearchActivity",
     "SiteMatch",
     "Sponsor",
-    "SponsorContact",
     "StatusProposal",
     "Study",
     "StudyDiagnosis",

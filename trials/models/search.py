@@ -6,7 +6,7 @@ a query that walks studies newest first and stops after a page, or counts the fi
 then tests each row with a cheap ``@@`` instead of building its document again. SQLite has no
 text search; there the column is always empty.
 
-The patient search (``trials.search``) reads a second stored column, ``Study.search_text``: the
+The patient search (``trials.selectors.search``) reads a second stored column, ``Study.search_text``: the
 same texts and the study's identifiers in lower case, in which each search word is looked for as
 a piece of text (so ``kreft`` finds ``lungekreft``), on PostgreSQL through a trigram index
 (``pg_trgm``), which serves ``LIKE '%kreft%'`` without reading every study.

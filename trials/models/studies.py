@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,6 +24,7 @@ from ..validators import (
     validate_rek,
 )
 from .hrcs import HealthCategory, ResearchActivity
+from .interventions import InterventionType
 from .search import PostgresOnlyGinIndex, StudySearchDocument, StudySearchText, open_first
 
 if TYPE_CHECKING:
@@ -117,6 +119,8 @@ DATE_ORDER = (
 
 
 class Study(models.Model):
+    InterventionType = InterventionType  # the list ``intervention_types`` holds values of
+
     if TYPE_CHECKING:
         # Set on a page of public studies by trials.selectors.public.study_attach_public.
         public_sites: list[PublicSite]
@@ -315,7 +319,7 @@ class Study(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
-    # The patient search's text (``trials.search``), kept by the database on every backend.
+    # The patient search's text (``trials.selectors.search``), kept by the database on every backend.
     search_text = models.GeneratedField(
         expression=StudySearchText(),
         output_field=models.TextField(),
@@ -517,5 +521,6 @@ class StudySite(models.Model):
         ]
 
     def __str__(self) -> str:
-        # Shown above each row of the site inline and in logs: words, not "1 @ 8".
-        return f"Studiested {self.pk}" if self.pk else "Nytt studiested"
+        # Shown above each row of the site inline, in the enrolment list and in logs: where the
+        # study runs (the study is the page or the column beside it).
+        return self.organisation.name if self.organisation_id else gettext("Nytt studiested")

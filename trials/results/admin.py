@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -14,7 +16,7 @@ from sites.scoped_admin import ScopedAdmin, ScopedInline
 from . import selectors
 from .models import ResultsReport
 
-REPORT_COLUMNS = [
+REPORT_COLUMNS = (
     "registry_id",
     "summary_results_date",
     "days_to_summary",
@@ -22,7 +24,7 @@ REPORT_COLUMNS = [
     "publication_date",
     "days_to_publication",
     "flags",
-]
+)
 
 
 class ReportColumns:
@@ -69,11 +71,12 @@ class OverdueFilter(admin.SimpleListFilter):
             ("publication", _("Over 24 måneder uten publikasjon")),
         ]
 
-    def queryset(self, request, queryset):
-        if self.value() in ("summary", "publication"):
-            return queryset.filter(
-                selectors.results_overdue_q(on=timezone.localdate(), kind=self.value())
-            )
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[ResultsReport]
+    ) -> QuerySet[ResultsReport]:
+        kind = self.value()
+        if kind in ("summary", "publication"):
+            return queryset.filter(selectors.results_overdue_q(on=timezone.localdate(), kind=kind))
         return queryset
 
 

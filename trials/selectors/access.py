@@ -13,28 +13,16 @@ from sites.access import AccessRule, User, access_register
 from sites.selectors import organisation_scope_q
 
 from ..models import (
-    Agreement,
-    FeasibilityInterestProfile,
-    FeasibilityRequest,
-    FeasibilityResponse,
     HealthCategory,
     IdentityReview,
     ImportRun,
-    Milestone,
     OrganisationAlias,
     ResearchActivity,
     SiteMatch,
     Sponsor,
-    SponsorContact,
     StatusProposal,
     Study,
     StudySite,
-)
-from .industry import (
-    agreement_visible_to,
-    feasibility_request_visible_to,
-    feasibility_response_visible_to,
-    industry_organisation_filter,
 )
 from .studies import study_visible_to, studysite_visible_to
 
@@ -70,33 +58,6 @@ def register_access_rules() -> None:
             changeable=studysite_changeable_by,
         ),
     )
-    access_register(Agreement, AccessRule("scoped", visible=agreement_visible_to))
-    access_register(
-        Milestone,
-        AccessRule(
-            "scoped",
-            visible=lambda user: Milestone.objects.filter(
-                industry_organisation_filter(user, prefix="agreement__organisation")
-            ),
-        ),
-    )
-    access_register(
-        FeasibilityRequest,
-        AccessRule("scoped", visible=feasibility_request_visible_to, editors="national"),
-    )
-    access_register(
-        FeasibilityResponse, AccessRule("scoped", visible=feasibility_response_visible_to)
-    )
-    access_register(
-        FeasibilityInterestProfile,
-        AccessRule(
-            "scoped",
-            visible=lambda user: FeasibilityInterestProfile.objects.filter(
-                industry_organisation_filter(user)
-            ),
-        ),
-    )
-    access_register(SponsorContact, AccessRule("national", editors="national"))
     # What an import leaves for review follows its study: seen with it, decided by who leads it.
     for model in (SiteMatch, IdentityReview, StatusProposal):
         access_register(model, _follows_its_study(model))

@@ -10,7 +10,7 @@ enrolled, one query each. The API, FHIR and the study finder all read what
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django.db import connection
 
@@ -102,12 +102,27 @@ class PublicHealthCategory(NamedTuple):
         return self.label_en if lang == "en" else self.label_nb
 
 
+if TYPE_CHECKING:
+
+    class PublicStudy(Study):
+        """A study as the public reads it: what :func:`study_attach_public` sets on it, and the
+        distance a search near a place adds (``trials.selectors.search``)."""
+
+        public_sites: list[PublicSite]
+        public_hrcs: list[PublicHealthCategory]
+        enrolled: int
+        distance_km: float | None
+
+else:
+    PublicStudy = Study
+
+
 # Participants who count as enrolled (the "n" of "n/N"): consents.Enrolment.Status INCLUDED and
 # COMPLETED, spelled out because trials may not import consents when it is loaded (a test checks).
 ENROLLED_STATUSES = ("included", "completed")
 
 
-def study_attach_public(studies: Iterable[Study]) -> list[Study]:
+def study_attach_public(studies: Iterable[Study]) -> list[PublicStudy]:
     """Set on each study what the public reads besides its columns, in one round trip to
     PostgreSQL for a page (four statements; four queries elsewhere):
 
@@ -117,11 +132,11 @@ def study_attach_public(studies: Iterable[Study]) -> list[Study]:
 
     Plain SQL over the page's ids: compiling four ORM queries cost more than running them.
     """
-    studies = list(studies)
-    if not studies:
-        return studies
+    attached = [cast(PublicStudy, study) for study in studies]
+    if not attached:
+        return attached
     site_rows, organisation_rows, hrcs_rows, enrolled_rows = _page_rows(
-        [study.pk for study in studies]
+        [study.pk for study in attached]
     )
     places = {org_id: where for org_id, *where in organisation_rows}
     sites: dict[int, list[PublicSite]] = defaultdict(list)
@@ -136,11 +151,11 @@ def study_attach_public(studies: Iterable[Study]) -> list[Study]:
     for study_id, *category in hrcs_rows:
         hrcs[study_id].append(PublicHealthCategory._make(category))
     enrolled: dict[int, int] = dict(enrolled_rows)
-    for study in studies:
+    for study in attached:
         study.public_sites = sorted(sites.get(study.pk, ()), key=_by_organisation_name)
         study.public_hrcs = hrcs.get(study.pk, [])
         study.enrolled = enrolled.get(study.pk, 0)
-    return studies
+    return attached
 
 
 Rows = list[tuple[Any, ...]]

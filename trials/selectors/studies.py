@@ -2,7 +2,6 @@
 how a site is named, the care levels of a study and the identifier a search term is."""
 
 import datetime as dt
-import re
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet, TextChoices
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from sites.selectors import organisation_scope_q
 
 from ..models import Study, StudySite
-from ..validators import IDENTIFIER_FIELDS, identifier_normalise
+from ..validators import IDENTIFIER_FIELDS, PUBLIC_ID_RE, identifier_normalise
 from .public import PUBLIC_STUDY_FIELDS
 
 
@@ -114,15 +113,12 @@ def study_care_levels(*, study: Study) -> list[CareLevel]:
     return [level for level in CareLevel if level in levels]
 
 
-_PUBLIC_ID = re.compile(r"^KS[0-9A-Z]{8}$", re.I)
-
-
 def study_identifier_lookup(term: str) -> tuple[str, str] | None:
     """The identifier a search term is, in its stored form (``nct 0123 4567`` → ``("nct_id",
     "NCT01234567")``; "EudraCT 2019-001234-56-NO" → the EudraCT number), if it is one. The
     patterns live in ``trials.validators`` alone."""
     term = term.strip()
-    if _PUBLIC_ID.match(term):
+    if PUBLIC_ID_RE.match(term):
         return "public_id", term.upper()
     for field in IDENTIFIER_FIELDS:
         value = identifier_normalise(field, term)

@@ -16,10 +16,11 @@ from sites.models import Municipality, Region
 from sites.operations.response_cache import public_response_cache
 from sites.pagination import BoundedCountPaginator
 
-from .. import search, selectors
+from .. import selectors
 from ..api.filters import PublicStudyFilter
 from ..api.serializers import lay_text
 from ..models import HealthCategory, Study
+from ..selectors import search
 from .site_map import HEIGHT, MARKER_RADIUS, WIDTH, site_markers, sites_on_map
 from .texts import (
     CATEGORY_EXPLAINED,

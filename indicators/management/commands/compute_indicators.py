@@ -27,5 +27,8 @@ class Command(BaseCommand):
             years = sorted({p.start.year for p in periods} - {target.start.year})
             periods += [Period.year(y) for y in years] + annual_periods(target)
         for p in periods:
-            result = services.snapshots_compute(period=p)
+            result = services.snapshots_compute(period=p, disclosure=False)
             self.stdout.write(f"{p}: {result.created} verdier")
+        # The disclosure pattern once per year, after all its months and annual periods.
+        changed = services.snapshots_disclosure_store(years={p.start.year for p in periods})
+        self.stdout.write(f"personvernkontroll: {changed} verdier oppdatert")

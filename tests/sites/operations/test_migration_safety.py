@@ -6,7 +6,7 @@ import pytest
 from django.db import migrations
 from django.db.migrations.loader import MigrationLoader
 
-LOCAL_APPS = {"accounts", "ops", "sites", "trials", "consents", "indicators"}
+LOCAL_APPS = {"sites", "trials", "industry", "results", "consents", "indicators"}
 UNSAFE = (
     migrations.RemoveField,
     migrations.DeleteModel,

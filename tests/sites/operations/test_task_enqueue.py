@@ -68,7 +68,8 @@ def test_without_a_broker_mail_sent_while_smtp_is_away_is_kept_shown_and_sent_la
 
     from tests.indicators.conftest import RecordingHandler
     from tests.trials.industry.factories import IndustrySponsorFactory
-    from trials.models import FeasibilityRequest, HealthCategory
+    from trials.industry.models import FeasibilityRequest
+    from trials.models import HealthCategory
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

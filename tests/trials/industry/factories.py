@@ -7,15 +7,14 @@ from django.utils import timezone
 
 from sites.models import OrganisationCapacity
 from tests.factories import SponsorFactory, StudyFactory, hf
-from trials.models import (
+from trials.industry.models import (
     Agreement,
     FeasibilityInterestProfile,
     FeasibilityRequest,
     FeasibilityResponse,
-    HealthCategory,
     Milestone,
-    Sponsor,
 )
+from trials.models import HealthCategory, Sponsor
 
 
 def interest_profile(org, *, codes=("02",), phases=(), categories=(), email=None):

@@ -14,7 +14,8 @@ from django.utils import timezone
 from sites.models import UserScope
 from sites.roles import user_scope_assign
 from tests.factories import hf
-from trials.models import FeasibilityRequest, FeasibilityResponse, HealthCategory
+from trials.industry.models import FeasibilityRequest, FeasibilityResponse
+from trials.models import HealthCategory
 
 from .factories import AgreementFactory, IndustrySponsorFactory, MilestoneFactory
 
@@ -82,24 +83,24 @@ def test_coordinators_see_only_their_region_and_nortrials_sees_all(
     vest_agreement = AgreementFactory()
 
     client.force_login(coordinator_nord)
-    page = client.get("/admin/trials/feasibilityrequest/")
+    page = client.get("/admin/industry/feasibilityrequest/")
     assert "Bare Nord" in page.content.decode() and "Bare Vest" not in page.content.decode()
-    assert client.get(f"/admin/trials/feasibilityrequest/{vest.pk}/change/").status_code == 404
-    assert client.get(f"/admin/trials/agreement/{vest_agreement.pk}/change/").status_code == 404
-    tasks_page = client.get("/admin/trials/feasibilityresponse/?oppgave=open")
+    assert client.get(f"/admin/industry/feasibilityrequest/{vest.pk}/change/").status_code == 404
+    assert client.get(f"/admin/industry/agreement/{vest_agreement.pk}/change/").status_code == 404
+    tasks_page = client.get("/admin/industry/feasibilityresponse/?oppgave=open")
     assert "Universitetssykehuset Nord-Norge HF" in tasks_page.content.decode()
     assert "Helse Bergen HF" not in tasks_page.content.decode()
     # Coordinators may look at requests but not rewrite them.
-    assert client.get(f"/admin/trials/feasibilityrequest/{nord.pk}/change/").status_code == 200
-    assert client.get("/admin/trials/feasibilityrequest/add/").status_code == 403
+    assert client.get(f"/admin/industry/feasibilityrequest/{nord.pk}/change/").status_code == 200
+    assert client.get("/admin/industry/feasibilityrequest/add/").status_code == 403
 
     client.force_login(coordinator_vest)
-    assert client.get(f"/admin/trials/agreement/{vest_agreement.pk}/change/").status_code == 200
+    assert client.get(f"/admin/industry/agreement/{vest_agreement.pk}/change/").status_code == 200
 
     client.force_login(nortrials)
-    page = client.get("/admin/trials/feasibilityrequest/").content.decode()
+    page = client.get("/admin/industry/feasibilityrequest/").content.decode()
     assert "Bare Nord" in page and "Bare Vest" in page
-    assert client.get("/admin/trials/feasibilityrequest/add/").status_code == 200
+    assert client.get("/admin/industry/feasibilityrequest/add/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -109,7 +110,7 @@ def test_the_request_list_shows_the_clocks_in_constant_queries(client, nortrials
     with time_machine.travel(dt.datetime(2025, 4, 23, 12, tzinfo=OSLO), tick=False):
         _request(orgs=[hf("Bergen"), hf("Stavanger")], received=received, title="Første")
         with CaptureQueriesContext(connection) as few:
-            page = client.get("/admin/trials/feasibilityrequest/")
+            page = client.get("/admin/industry/feasibilityrequest/")
         html = page.content.decode()
         assert "Virkedager igjen" in html and "Virkedager brukt" in html
         # Wednesday after Easter: 2 working days taken (22, 23 April), 3 left (24, 25, 28).
@@ -119,13 +120,13 @@ def test_the_request_list_shows_the_clocks_in_constant_queries(client, nortrials
         for i in range(5):
             _request(orgs=[hf("Bergen"), hf("Førde")], received=received, title=f"Flere {i}")
         with CaptureQueriesContext(connection) as many:
-            client.get("/admin/trials/feasibilityrequest/")
+            client.get("/admin/industry/feasibilityrequest/")
         assert len(many) == len(few)
         with CaptureQueriesContext(connection) as tasks_few:
-            client.get("/admin/trials/feasibilityresponse/")
+            client.get("/admin/industry/feasibilityresponse/")
         _request(orgs=[hf("Fonna")], received=received, title="Enda en")
         with CaptureQueriesContext(connection) as tasks_many:
-            client.get("/admin/trials/feasibilityresponse/")
+            client.get("/admin/industry/feasibilityresponse/")
         assert len(tasks_many) == len(tasks_few)
 
 
@@ -136,7 +137,7 @@ def test_agreements_show_overdue_milestones_and_delivery_in_constant_queries(cli
     late = AgreementFactory()
     MilestoneFactory(agreement=late, planned_on=today - dt.timedelta(days=30))
     with CaptureQueriesContext(connection) as few:
-        page = client.get("/admin/trials/agreement/")
+        page = client.get("/admin/industry/agreement/")
     html = page.content.decode()
     assert '<strong style="color:#b00">1</strong>' in html  # one overdue milestone
     assert "ikke levert" in html
@@ -144,9 +145,9 @@ def test_agreements_show_overdue_milestones_and_delivery_in_constant_queries(cli
     for _ in range(4):
         MilestoneFactory(agreement=AgreementFactory(organisation=hf("Nord-Norge")))
     with CaptureQueriesContext(connection) as many:
-        client.get("/admin/trials/agreement/")
+        client.get("/admin/industry/agreement/")
     assert len(many) == len(few)
-    overdue_only = client.get("/admin/trials/milestone/?forfalt=yes").content.decode()
+    overdue_only = client.get("/admin/industry/milestone/?forfalt=yes").content.decode()
     assert overdue_only.count('class="field-kind"') == 5
 
 
@@ -162,7 +163,7 @@ def test_nortrials_registers_a_request_in_the_admin_and_it_is_routed(
     with time_machine.travel(dt.datetime(2025, 12, 22, 9, tzinfo=OSLO), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             page = client.post(
-                "/admin/trials/feasibilityrequest/add/",
+                "/admin/industry/feasibilityrequest/add/",
                 {
                     "sponsor": sponsor.pk,
                     "contact_name": "Eva",
@@ -199,7 +200,27 @@ def test_a_site_answering_sees_the_design_and_inclusion_criteria(client, coordin
     request.save()
     response = request.responses.get()
     client.force_login(coordinator_vest)
-    page = client.get(f"/admin/trials/feasibilityresponse/{response.pk}/change/").text
+    page = client.get(f"/admin/industry/feasibilityresponse/{response.pk}/change/").text
     assert "Randomisert, dobbeltblindet mot placebo i 52 uker." in page
     assert "Voksne 18–75 år<br>Nyoppdaget ikke-småcellet lungekreft" in page
     assert "28.04.2025" in page  # the deadline as Norwegians write it
+
+
+@pytest.mark.django_db
+def test_a_link_from_an_earlier_email_still_opens_the_answer_page(client, coordinator_vest):
+    """E-mails sent before industry collaboration had admin pages of its own link to
+    /admin/trials/…; the site still reaches the answer page from them."""
+    _grant(coordinator_vest)
+    request = _request(orgs=[hf("Bergen")], received=dt.datetime(2025, 4, 16, 10, tzinfo=OSLO))
+    request.design_summary = "Randomisert, dobbeltblindet mot placebo i 52 uker."
+    request.save()
+    response = request.responses.get()
+    client.force_login(coordinator_vest)
+    old_link = f"/admin/trials/feasibilityresponse/{response.pk}/change/?oppgave=open"
+    page = client.get(old_link, follow=True)
+    assert page.redirect_chain == [
+        (f"/admin/industry/feasibilityresponse/{response.pk}/change/?oppgave=open", 301)
+    ]
+    assert "Randomisert, dobbeltblindet mot placebo i 52 uker." in page.text
+    # Studies stay where they were: only the moved models are sent on.
+    assert client.get("/admin/trials/study/").status_code == 200

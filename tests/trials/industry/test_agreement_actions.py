@@ -8,16 +8,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tests.factories import StudyFactory, hf
-from trials.models import Agreement, Milestone
-from trials.services.agreements import agreement_cancel, milestone_mark_met, milestone_mark_missed
+from trials.industry.models import Agreement, Milestone
+from trials.industry.services.agreements import (
+    agreement_cancel,
+    milestone_mark_met,
+    milestone_mark_missed,
+)
 
 from .factories import AgreementFactory, MilestoneFactory
 from .test_admin import _grant
 
 TODAY = dt.date(2025, 6, 2)
 REASON = Agreement.CancellationReason.BUDGET
-AGREEMENTS = "/admin/trials/agreement/"
-MILESTONES = "/admin/trials/milestone/"
+AGREEMENTS = "/admin/industry/agreement/"
+MILESTONES = "/admin/industry/milestone/"
 
 
 def _amendment(parent: Agreement, number: int, **kwargs) -> Agreement:
@@ -244,7 +248,7 @@ def test_the_change_form_links_amendments_and_does_not_cancel(client, coordinato
     amendment = _amendment(parent, 1)
     amendment.save()
     html = client.get(f"{AGREEMENTS}{parent.pk}/change/").content.decode()
-    assert f"/admin/trials/agreement/{amendment.pk}/change/" in html
+    assert f"/admin/industry/agreement/{amendment.pk}/change/" in html
     assert 'value="cancelled"' not in html  # cancelling is the action, with a date and a reason
     listing = client.get(AGREEMENTS).content.decode()
-    assert f'<a href="/admin/trials/agreement/{parent.pk}/change/">#{parent.pk}</a>' in listing
+    assert f'<a href="/admin/industry/agreement/{parent.pk}/change/">#{parent.pk}</a>' in listing

@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from sites.models import UserScope
 from sites.roles import user_scope_assign
 from tests.form_post import form_data, post_changed
-from trials.models import Agreement, FeasibilityRequest, HealthCategory, Milestone
-from trials.services.agreements import agreement_cancel, agreement_save, milestone_save
-from trials.services.feasibility import feasibility_request_create
+from trials.industry.models import Agreement, FeasibilityRequest, Milestone
+from trials.industry.services.agreements import agreement_cancel, agreement_save, milestone_save
+from trials.industry.services.feasibility import feasibility_request_create
+from trials.models import HealthCategory
 
 from .factories import AgreementFactory, MilestoneFactory
 from .test_admin import _grant
@@ -21,8 +22,8 @@ from .test_admin import _grant
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 11, 16)  # frozen_now: a Monday
-AGREEMENTS = "/admin/trials/agreement/"
-MILESTONES = "/admin/trials/milestone/"
+AGREEMENTS = "/admin/industry/agreement/"
+MILESTONES = "/admin/industry/milestone/"
 
 
 @pytest.fixture
@@ -226,7 +227,7 @@ def test_a_deadline_typed_into_a_feasibility_request_is_a_working_day_after_rece
 
     response = post_changed(
         client,
-        f"/admin/trials/feasibilityrequest/{request.pk}/change/",
+        f"/admin/industry/feasibilityrequest/{request.pk}/change/",
         "feasibilityrequest_form",
         deadline=deadline.isoformat(),
         change_reason="Sponsor ba om ny frist",

@@ -7,14 +7,14 @@ from django.utils import timezone
 
 from consents.models import Enrolment, Participant
 from tests.factories import StudySiteFactory, hf
-from trials import tasks
-from trials.models import Agreement, Milestone
-from trials.selectors.agreements import (
+from trials.industry import tasks
+from trials.industry.models import Agreement, Milestone
+from trials.industry.selectors.agreements import (
     agreement_delivery,
     agreement_delivery_summary,
     agreement_list_with_delivery,
 )
-from trials.services.agreements import agreement_cancel
+from trials.industry.services.agreements import agreement_cancel
 
 from .factories import AgreementFactory, MilestoneFactory
 

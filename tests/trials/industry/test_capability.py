@@ -4,9 +4,9 @@ import pytest
 
 from consents.models import Enrolment, Participant
 from tests.factories import StudyFactory, StudySiteFactory, hf
-from trials.api.capability import PublicCapabilityProfileSerializer
+from trials.industry.api.capability import PublicCapabilityProfileSerializer
+from trials.industry.selectors.capability import organisation_capability_profile
 from trials.models import StudySite
-from trials.selectors.capability import organisation_capability_profile
 
 from .factories import CapacityFactory
 

@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from tests.factories import hf
-from trials import tasks
-from trials.models import FeasibilityRequest, FeasibilityResponse
-from trials.services import feasibility as services
+from trials.industry import tasks
+from trials.industry.models import FeasibilityRequest, FeasibilityResponse
+from trials.industry.services import feasibility as services
 
 from .factories import interest_profile
 

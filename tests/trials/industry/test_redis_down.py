@@ -6,8 +6,9 @@ from sites.models import PendingTask
 from sites.operations.services import pending_tasks_flush
 from tests.broker import queued_messages, run_queued
 from tests.factories import hf
-from trials.models import FeasibilityRequest, HealthCategory
-from trials.services import feasibility as services
+from trials.industry.models import FeasibilityRequest
+from trials.industry.services import feasibility as services
+from trials.models import HealthCategory
 
 from .factories import interest_profile
 

@@ -1,4 +1,4 @@
-"""Site suggestions against a hand-worked example (see trials/selectors/suggestions.py).
+"""Site suggestions against a hand-worked example (see trials/industry/selectors/suggestions.py).
 
 Request: HRCS 02 (cancer), received 2025. max patients in category = 8000, max past enrolments = 20.
 
@@ -26,13 +26,9 @@ from django.utils import timezone
 
 from consents.models import Enrolment, Participant
 from tests.factories import StudyFactory, StudySiteFactory, hf
-from trials.models import (
-    FeasibilityInterestProfile,
-    FeasibilityRequest,
-    HealthCategory,
-    StudySite,
-)
-from trials.selectors.suggestions import feasibility_site_suggestions
+from trials.industry.models import FeasibilityInterestProfile, FeasibilityRequest
+from trials.industry.selectors.suggestions import feasibility_site_suggestions
+from trials.models import HealthCategory, StudySite
 
 from .factories import CapacityFactory, IndustrySponsorFactory
 

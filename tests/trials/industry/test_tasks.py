@@ -9,9 +9,11 @@ from celery.contrib.testing.worker import start_worker
 
 from config.celery import app
 from tests.factories import hf
-from trials import tasks
-from trials.models import FeasibilityRequest, HealthCategory
-from trials.services import feasibility as services
+from trials import tasks as trials_tasks
+from trials.industry import tasks
+from trials.industry.models import FeasibilityRequest
+from trials.industry.services import feasibility as services
+from trials.models import HealthCategory
 
 from .factories import interest_profile
 
@@ -67,7 +69,7 @@ def test_routing_and_compiling_run_on_a_worker_and_send_over_smtp(
         ("feasibility-reminders", tasks.feasibility_send_reminders, 8, 0),
         ("feasibility-compile-due", tasks.feasibility_compile_due, 16, 0),
         ("milestone-overdue-reminders", tasks.milestone_send_overdue_reminders, 7, 30),
-        ("prune-public-changes", tasks.prune_public_changes, 1, 45),
+        ("prune-public-changes", trials_tasks.prune_public_changes, 1, 45),
     ],
 )
 def test_the_daily_tasks_are_in_the_beat_schedule(entry, task, hour, minute):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from trials.demo import DEMO_STUDY_COUNT, demo_portfolio_load
-from trials.demo_industry import industry_demo_load
+from trials.industry.demo import industry_demo_load
 
 
 class Command(BaseCommand):

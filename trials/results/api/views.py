@@ -34,7 +34,7 @@ class InstitutionOutput(serializers.Serializer):
 
 class ResultsReportingOutput(serializers.Serializer):
     country = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field (DRF moves it off the class), not Field.source
     method = serializers.CharField()
     institutions = InstitutionOutput(many=True)
 

@@ -4,7 +4,9 @@ A record belongs to the study already linked to it (same registry, same id). Oth
 study that has one of its identifiers (EU CT, EudraCT, NCT, ISRCTN, REK), unless two studies
 claim them or the titles differ too much. Without a shared identifier, a study of the same
 responsible organisation with (almost) the same title and no contradicting identifier is the same
-study; a merely similar title is held for review. Nothing is merged silently.
+study; a merely similar title is held for review. A record with no Norwegian organisation (a
+foreign sponsor's trial) is compared with the studies of the same sponsor instead, and a similar
+title there is always held for review. Nothing is merged silently.
 """
 
 import re
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sites.models import Organisation
 
-from ...models import Decision, IdentityReview, RegistryRecord, Study
+from ...models import Decision, IdentityReview, RegistryRecord, Sponsor, Study
 from ...validators import IDENTIFIER_FIELDS
 from .records import StudyRecord
 from .sitematch import normalise_name
@@ -24,6 +26,11 @@ _STOP = {
     "the", "and", "for", "with", "of", "in", "on", "to", "a", "an", "study", "trial", "versus",
     "vs", "randomized", "randomised", "controlled", "phase", "patients", "effect", "effects",
     "og", "med", "til", "som", "av", "ved", "hos", "studie",
+}  # fmt: skip
+_SPONSOR_NOISE = {
+    "pharma", "pharmaceutical", "pharmaceuticals", "corp", "corporation", "inc", "ltd",
+    "limited", "company", "gmbh", "llc", "group", "international", "research", "development",
+    "germany", "darmstadt", "university", "hospital",
 }  # fmt: skip
 
 
@@ -106,14 +113,15 @@ class TitleIndex:
 def _decisions(record: StudyRecord, index: "TitleIndex") -> tuple[int | None, set[int]]:
     """The study a person linked this record to, and the studies they kept it apart from."""
     index.load()
-    linked, apart = None, set()
+    linked: int | None = None
+    apart: set[int] = set()
     for decision, study_id, other_id in index.decisions.get(
         (record.registry, record.registry_id), []
     ):
         if decision == Decision.ACCEPTED:
             linked = study_id
         else:
-            apart |= {study_id, other_id} - {None}
+            apart |= {pk for pk in (study_id, other_id) if pk is not None}
     return linked, apart
 
 
@@ -182,19 +190,60 @@ def _check_claimed(record: StudyRecord, study: Study, lead: Organisation | None)
     return Identity(study)
 
 
-def _by_title(
-    record: StudyRecord, lead: Organisation | None, titles: TitleIndex, apart: set[int]
-) -> Identity:
-    if lead is None:
-        return Identity()
+def _closest(
+    record: StudyRecord, candidates: list[tuple[int, list[frozenset[str]]]], apart: set[int]
+) -> tuple[float, int | None]:
     words = title_words(record.title) | title_words(record.lay_title_en)
     best, best_pk = 0.0, None
-    for pk, study_words in titles.studies_of(lead):
+    for pk, study_words in candidates:
         if pk in apart:
             continue
         overlap = max((title_overlap(words, w) for w in study_words), default=0.0)
         if overlap > best:
             best, best_pk = overlap, pk
+    return best, best_pk
+
+
+def sponsor_words(name: str) -> frozenset[str]:
+    """The words that tell one sponsor from another ("Novartis Pharma AG" → novartis)."""
+    words = re.findall(r"[a-z0-9]{4,}", normalise_name(name or ""))
+    return frozenset(w for w in words if w not in _SPONSOR_NOISE)
+
+
+def _sponsor_studies(name: str) -> list[tuple[int, list[frozenset[str]]]]:
+    words = sponsor_words(name)
+    if not words:
+        return []
+    sponsors = [
+        pk
+        for pk, other in Sponsor.objects.values_list("pk", "name")
+        if sponsor_words(other) & words
+    ]
+    rows = Study.objects.filter(sponsor__in=sponsors).only(
+        "pk", "scientific_title", "lay_title_en", "lay_title_nb"
+    )
+    return [(s.pk, _study_words(s)) for s in rows]
+
+
+def _by_sponsor(record: StudyRecord, apart: set[int]) -> Identity:
+    """No Norwegian organisation to compare within (a foreign sponsor's trial): a study of the
+    same sponsor with a similar title may be the same trial in another registry. A person decides;
+    a title alone never links them."""
+    best, best_pk = _closest(record, _sponsor_studies(record.sponsor_name), apart)
+    study = Study.objects.get(pk=best_pk) if best_pk and best >= SIMILAR_TITLE else None
+    if study is None or _contradicting(record, study):
+        return Identity()
+    _review(record, study, IdentityReview.Kind.POSSIBLE_SAME,
+            f"Lik tittel og samme sponsor ({round(best * 100)} % like ord).")  # fmt: skip
+    return Identity(hold="trolig samme studie som en vi har (samme sponsor); venter på vurdering")
+
+
+def _by_title(
+    record: StudyRecord, lead: Organisation | None, titles: TitleIndex, apart: set[int]
+) -> Identity:
+    if lead is None:
+        return _by_sponsor(record, apart)
+    best, best_pk = _closest(record, titles.studies_of(lead), apart)
     if best_pk is None or best < SIMILAR_TITLE:
         return Identity()
     study = Study.objects.get(pk=best_pk)

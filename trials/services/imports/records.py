@@ -4,7 +4,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ...models import Study
+from ...models import Registry, Study
 from ...validators import IDENTIFIER_FIELDS, identifier_normalise
 
 
@@ -34,7 +34,7 @@ class StudyRecord:
     (planned unless ``recruitment_end_actual``), ``enrolment`` a target unless ``enrolment_actual``.
     """
 
-    registry: str
+    registry: Registry
     registry_id: str
     file_format: str
     title: str
@@ -71,6 +71,13 @@ class StudyRecord:
     sites_in_norway: bool = True  # False when ``sites`` may be abroad (AACT's lead institutions)
     health_categories: list[str] = field(default_factory=list)
     diagnoses: list[str] = field(default_factory=list)  # SNOMED CT concept ids
+
+    @property
+    def has_norwegian_site(self) -> bool:
+        """The registry says the trial is in Norway, or names a site there."""
+        if self.in_norway is not None:
+            return self.in_norway
+        return self.sites_in_norway and any(site.text for site in self.sites)
 
 
 @dataclass(frozen=True)
@@ -127,8 +134,8 @@ def _parse_date(text: str) -> dt.date:
         month = MONTHS[match.group(1).lower()]
         return dt.date(int(match.group(3)), month, int(match.group(2) or 1))
     if (match := _ISO.match(text)) and (len(text) in (4, 7) or len(text) >= 10):
-        year, month, day = match.groups()
-        return dt.date(int(year), int(month or 1), int(day or 1))
+        year_text, month_text, day_text = match.groups()
+        return dt.date(int(year_text), int(month_text or 1), int(day_text or 1))
     raise ValueError(text)
 
 

@@ -4,6 +4,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 
 @dataclass
 class ImportReport:
@@ -19,6 +22,8 @@ class ImportReport:
     review_locations: list[tuple[str, str]] = field(default_factory=list)
     status_proposals: list[tuple[str, str]] = field(default_factory=list)  # (id, what)
     identity_reviews: list[tuple[str, str]] = field(default_factory=list)
+    # (id, sponsor): in Norway, no Norwegian organisation named; a coordinator assigns one
+    awaiting_assignment: list[tuple[str, str]] = field(default_factory=list)
     files: list[tuple[str, str, int]] = field(default_factory=list)  # (file, format, records)
     files_skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) not records
 
@@ -30,14 +35,46 @@ class ImportReport:
         return asdict(self)
 
     def summary(self) -> str:
-        return (
-            f"{self.created} nye, {self.updated} oppdatert, {self.unchanged} uendret, "
-            f"{len(self.skipped)} hoppet over, {len(self.errors)} med feil"
-            f"{f', {len(self.files_skipped)} filer uten studier' if self.files_skipped else ''}. "
-            "Studiesteder: "
-            f"{self.sites_matched} gjenkjent, {self.sites_review} til vurdering, "
-            f"{self.sites_unmatched} ikke gjenkjent."
+        counts = {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": len(self.skipped),
+            "errors": len(self.errors),
+            "files": len(self.files_skipped),
+            "matched": self.sites_matched,
+            "review": self.sites_review,
+            "unmatched": self.sites_unmatched,
+        }
+        records = (
+            _(
+                "%(created)s nye, %(updated)s oppdatert, %(unchanged)s uendret, "
+                "%(skipped)s hoppet over, %(errors)s med feil"
+            )
+            % counts
         )
+        if self.awaiting_assignment:
+            records += ", " + _("%(waiting)s venter på ansvarlig organisasjon") % {
+                "waiting": len(self.awaiting_assignment)
+            }
+        if self.files_skipped:
+            records += (
+                ", "
+                + ngettext(
+                    "%(files)s fil uten studier",
+                    "%(files)s filer uten studier",
+                    len(self.files_skipped),
+                )
+                % counts
+            )
+        sites = (
+            _(
+                "Studiesteder: %(matched)s gjenkjent, %(review)s til vurdering, "
+                "%(unmatched)s ikke gjenkjent."
+            )
+            % counts
+        )
+        return f"{records}. {sites}"
 
     def skipped_by_reason(self) -> list[tuple[str, int]]:
         return Counter(why for _ident, why in self.skipped).most_common()
@@ -46,18 +83,41 @@ class ImportReport:
         """The report as text lines (the command prints them, the admin page shows them)."""
         lines = [self.summary()]
         lines += [
-            f"Fil {name} ({label or 'ukjent format'}): {count} poster"
+            _("Fil %(name)s (%(format)s): %(count)s poster")
+            % {"name": name, "format": label or _("ukjent format"), "count": count}
             for name, label, count in self.files
         ]
-        lines += [f"Feil i {ident}: {why}" for ident, why in self.errors[:limit]]
-        lines += [f"Fil uten studier, {name}: {why}" for name, why in self.files_skipped[:limit]]
-        lines += [f"Hoppet over ({count}): {why}" for why, count in self.skipped_by_reason()]
         lines += [
-            f"Foreslått statusendring i {ident}: {what}" for ident, what in self.status_proposals
+            _("Feil i %(id)s: %(why)s") % {"id": ident, "why": why}
+            for ident, why in self.errors[:limit]
         ]
         lines += [
-            f"Identitet til vurdering, {ident}: {what}" for ident, what in self.identity_reviews
+            _("Fil uten studier, %(name)s: %(why)s") % {"name": name, "why": why}
+            for name, why in self.files_skipped[:limit]
         ]
-        lines += [f"Studiested til vurdering i {i}: {s}" for i, s in self.review_locations[:limit]]
-        lines += [f"Ukjent norsk sted i {i}: {s}" for i, s in self.unmatched_locations[:limit]]
+        lines += [
+            _("Hoppet over (%(count)s): %(why)s") % {"count": count, "why": why}
+            for why, count in self.skipped_by_reason()
+        ]
+        lines += [
+            _("Foreslått statusendring i %(id)s: %(what)s") % {"id": ident, "what": what}
+            for ident, what in self.status_proposals
+        ]
+        lines += [
+            _("Identitet til vurdering, %(id)s: %(what)s") % {"id": ident, "what": what}
+            for ident, what in self.identity_reviews
+        ]
+        lines += [
+            _("Venter på ansvarlig organisasjon, %(id)s (sponsor %(sponsor)s)")
+            % {"id": ident, "sponsor": sponsor or _("ukjent")}
+            for ident, sponsor in self.awaiting_assignment
+        ]
+        lines += [
+            _("Studiested til vurdering i %(id)s: %(site)s") % {"id": i, "site": site}
+            for i, site in self.review_locations[:limit]
+        ]
+        lines += [
+            _("Ukjent norsk sted i %(id)s: %(site)s") % {"id": i, "site": site}
+            for i, site in self.unmatched_locations[:limit]
+        ]
         return lines

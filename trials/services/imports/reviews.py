@@ -1,10 +1,11 @@
 """What a coordinator decides after an import: a site's organisation, whether two registry
 records are one study, and a status change the import only proposed."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sites.history import save_with_history
 from sites.models import Municipality, Organisation
@@ -22,8 +23,14 @@ from ...models import (
 from ...validators import IDENTIFIER_FIELDS
 from .sitematch import normalise_name
 from .sites import site_status, studysite_ensure
+from .unassigned import UNASSIGNED_PREFIX, responsible_assign
 
 S = Study.Status
+
+
+def _decider(user: AbstractBaseUser | None) -> User | None:
+    """The account recorded as deciding: a signed-in user, never the anonymous one."""
+    return user if isinstance(user, User) else None
 
 
 def organisation_for_municipality(*, municipality: Municipality) -> Organisation:
@@ -53,17 +60,22 @@ def sitematch_confirm(
     """The site is this organisation: the study gets the site, and the name is remembered so the
     next import reads it the same way."""
     match = SiteMatch.objects.select_for_update().get(pk=match.pk)
-    key = normalise_name(match.registry_text)
-    alias = OrganisationAlias.objects.filter(key=key).first() or OrganisationAlias(key=key)
-    alias.text = match.registry_text
-    alias.organisation = organisation
-    alias.created_by = user if user is not None and user.is_authenticated else None
-    alias.save()
+    decided_by = _decider(user)
+    if match.registry_text.startswith(UNASSIGNED_PREFIX):
+        # Not a site name to remember: the trial's Norwegian site, chosen for this study only.
+        responsible_assign(study=match.study, organisation=organisation, user=decided_by)
+    else:
+        key = normalise_name(match.registry_text)
+        alias = OrganisationAlias.objects.filter(key=key).first() or OrganisationAlias(key=key)
+        alias.text = match.registry_text
+        alias.organisation = organisation
+        alias.created_by = decided_by
+        alias.save()
     match.organisation = organisation
     match.outcome = SiteMatch.Outcome.CONFIRMED
     match.method = SiteMatch.Method.CORRECTION
     match.confidence = 100
-    match.decided_by = alias.created_by
+    match.decided_by_id = decided_by.pk if decided_by is not None else None
     match.decided_at = timezone.now()
     match.save()
     studysite_ensure(
@@ -79,7 +91,7 @@ def sitematch_confirm(
 def sitematch_reject(*, match: SiteMatch, user: AbstractBaseUser | None) -> SiteMatch:
     """Not a Norwegian site we keep: later imports leave it out."""
     match.outcome = SiteMatch.Outcome.REJECTED
-    match.decided_by = user if user is not None and user.is_authenticated else None
+    match.decided_by = _decider(user)
     match.decided_at = timezone.now()
     match.save()
     return match
@@ -93,9 +105,9 @@ def identityreview_decide(
     none), or keep them apart (the next import makes it a study of its own)."""
     review = IdentityReview.objects.select_for_update().get(pk=review.pk)
     if review.decision != Decision.OPEN:
-        raise ValidationError("Denne saken er allerede avgjort.")
+        raise ValidationError(_("Denne saken er allerede avgjort."))
     review.decision = Decision.ACCEPTED if same_study else Decision.REJECTED
-    review.decided_by = user if user is not None and user.is_authenticated else None
+    review.decided_by = _decider(user)
     review.decided_at = timezone.now()
     review.save()
     if same_study:
@@ -136,9 +148,9 @@ def statusproposal_decide(
     """Apply a proposed status (a reopened study loses its end dates) or turn it down."""
     proposal = StatusProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.decision != Decision.OPEN:
-        raise ValidationError("Dette forslaget er allerede avgjort.")
+        raise ValidationError(_("Dette forslaget er allerede avgjort."))
     proposal.decision = Decision.ACCEPTED if accept else Decision.REJECTED
-    proposal.decided_by = user if user is not None and user.is_authenticated else None
+    proposal.decided_by = _decider(user)
     proposal.decided_at = timezone.now()
     proposal.save()
     if accept:

@@ -10,11 +10,12 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sites.operations.services import task_enqueue
 
@@ -42,18 +43,18 @@ def import_folders() -> list[str]:
 def _inside(root: Path, relative: str) -> Path:
     path = (root / relative).resolve()
     if path != root.resolve() and root.resolve() not in path.parents:
-        raise ValidationError("Mappen må ligge i importmappen.")
+        raise ValidationError(_("Mappen må ligge i importmappen."))
     return path
 
 
 @transaction.atomic
-def importrun_start(*, label: str, path: Path, user: AbstractBaseUser | None) -> ImportRun:
+def importrun_start(*, label: str, path: Path, user: User | None) -> ImportRun:
     run = ImportRun.objects.create(label=label[:300], path=str(path), started_by=user)
     task_enqueue(task_name=TASK, kwargs={"run_id": run.pk})
     return run
 
 
-def importrun_upload(*, upload: UploadedFile, user: AbstractBaseUser | None) -> ImportRun:
+def importrun_upload(*, upload: UploadedFile, user: User | None) -> ImportRun:
     """Keep an uploaded file in the drop directory and import it."""
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(upload.name or "fil").name)[-120:] or "fil"
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
@@ -65,11 +66,11 @@ def importrun_upload(*, upload: UploadedFile, user: AbstractBaseUser | None) -> 
     return importrun_start(label=upload.name or name, path=target, user=user)
 
 
-def importrun_folder(*, folder: str, user: AbstractBaseUser | None) -> ImportRun:
+def importrun_folder(*, folder: str, user: User | None) -> ImportRun:
     """Import a folder under the drop directory (chosen in the admin)."""
     path = _inside(import_dir(), folder)
     if not path.is_dir():
-        raise ValidationError("Mappen finnes ikke.")
+        raise ValidationError(_("Mappen finnes ikke."))
     return importrun_start(label=f"{folder}/", path=path, user=user)
 
 

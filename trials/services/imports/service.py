@@ -29,6 +29,7 @@ from ...models import (
     StatusProposal,
     Study,
 )
+from ...models.interventions import intervention_types_normalise
 from ...models.studies import DATE_ORDER
 from ...validators import validate_snomed_ct_concept
 from ..diagnoses import study_diagnoses_set
@@ -38,6 +39,7 @@ from .records import RecordError, StudyRecord
 from .report import ImportReport
 from .sitematch import OrganisationMatcher, SiteReading
 from .sites import sitematch_record
+from .unassigned import assignment_request, unassigned_organisation
 
 S = Study.Status
 REASONS = {
@@ -45,7 +47,7 @@ REASONS = {
     Registry.CTIS: "Import fra EU CTIS",
     Registry.HELSENORGE: "Import fra helsenorge.no",
 }
-_RANK = {
+_RANK: dict[str, int] = {
     S.DRAFT: 0, S.AWAITING_APPROVAL: 1, S.APPROVED: 2, S.OPEN: 3, S.SUSPENDED: 3,
     S.CLOSED: 4, S.COMPLETED: 5, S.TERMINATED: 5, S.WITHDRAWN: 5,
 }  # fmt: skip
@@ -79,7 +81,7 @@ def study_values(record: StudyRecord) -> dict[str, Any]:
         "lay_summary_nb": record.lay_summary_nb,
         "category": record.category,
         "phase": record.phase,
-        "intervention_types": record.intervention_types,
+        "intervention_types": intervention_types_normalise(record.intervention_types),
         "conditions": record.conditions,
         "min_age": record.min_age,
         "max_age": record.max_age,
@@ -245,7 +247,8 @@ def _not_norwegian(record: StudyRecord, lead, readings, ctx: ImportContext) -> b
     """Nothing ties the record to Norway: no lead, no site, no default, no known identifier."""
     known_site = any(r.organisation or r.candidates for _site, r in readings)
     return (
-        lead is None
+        not record.has_norwegian_site
+        and lead is None
         and not known_site
         and ctx.default_organisation is None
         and not ctx.titles.claimed(record.identifiers)
@@ -269,6 +272,9 @@ def _write(record, ctx: ImportContext, link, lead, readings, print_: str) -> Stu
 
 def _create(record, lead, readings, ctx: ImportContext, print_: str) -> Study | None:
     responsible = _responsible([r for _s, r in readings], lead, ctx)
+    waiting = responsible is None and record.has_norwegian_site
+    if waiting:
+        responsible = unassigned_organisation()
     if responsible is None:
         ctx.report.skipped.append((record.registry_id, NOT_NORWEGIAN))
         for site, _reading in readings:
@@ -286,6 +292,8 @@ def _create(record, lead, readings, ctx: ImportContext, print_: str) -> Study | 
     _classify(study, record)
     ctx.titles.add(study)
     sitematch_record(study=study, record=record, readings=readings, ctx=ctx)
+    if waiting:
+        assignment_request(study=study, record=record, ctx=ctx)
     _link(study, record, None, print_, primary=True, ctx=ctx)
     ctx.report.created += 1
     return study

@@ -9,13 +9,23 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from ..records import RecordError, RecordProblem, StudyRecord
-from . import aact, ctgov_classic, ctgov_csv, ctgov_v1, ctgov_v2, ctis_csv, ctis_json, helsenorge
+from . import (
+    aact,
+    aact_crossreg,
+    ctgov_classic,
+    ctgov_csv,
+    ctgov_v1,
+    ctgov_v2,
+    ctis_csv,
+    ctis_json,
+    helsenorge,
+)
 
 JSON_FORMATS: tuple[ModuleType, ...] = (ctgov_v2, ctgov_v1, ctgov_classic, ctis_json, helsenorge)
 CSV_FORMATS: tuple[ModuleType, ...] = (ctgov_csv, ctis_csv, aact)
@@ -38,16 +48,24 @@ class ParsedFile:
     items: list[StudyRecord | RecordError] = field(default_factory=list)
     problem: str = ""
     unreadable: bool = False  # broken (an error), rather than a file of another kind
+    rows: list[dict] | None = None  # an AACT table's rows, parsed once the tables are joined
 
 
 def read_paths(paths: Iterable[Path], *, root: Path | None = None) -> Iterator[ParsedFile]:
-    """Every file under the given files and folders (sorted), read."""
+    """Every file under the given files and folders (sorted), read. The AACT tables among them
+    (an extract's studies table, its subsets and its cross-registration table) are joined on the
+    NCT number first, so each trial is read once with everything the tables hold about it."""
+    tables: list[ParsedFile] = []
     for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                yield read_file(child, name=_name(child, root or path))
-        else:
-            yield read_file(path, name=_name(path, root or path.parent))
+        children = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        base = root or (path if path.is_dir() else path.parent)
+        for child in children:
+            parsed = _read_path(child, _name(child, base))
+            if parsed.rows is None:
+                yield parsed
+            else:
+                tables.append(parsed)
+    yield from _joined(tables)
 
 
 def _name(path: Path, root: Path) -> str:
@@ -58,7 +76,12 @@ def _name(path: Path, root: Path) -> str:
 
 
 def read_file(path: Path, *, name: str | None = None) -> ParsedFile:
-    name = name or path.name
+    """One file, read (an AACT table on its own)."""
+    parsed = _read_path(path, name or path.name)
+    return parsed if parsed.rows is None else next(iter(_joined([parsed])))
+
+
+def _read_path(path: Path, name: str) -> ParsedFile:
     try:
         content = path.read_bytes()
     except OSError:
@@ -88,7 +111,29 @@ def _read(content: bytes, name: str) -> ParsedFile:
         module, raws = _json(text)
     else:
         module, raws = _table(text)
+        if module in (aact, aact_crossreg):
+            return ParsedFile(name, module.LABEL, rows=raws)
     return ParsedFile(name, module.LABEL, list(_parse_all(module, raws, name)))
+
+
+def _joined(tables: list[ParsedFile]) -> list[ParsedFile]:
+    """The AACT tables as one: the trials of the studies tables (the widest table first), each
+    completed from the other tables' rows with the same NCT number. The other tables are listed
+    with what they were joined to."""
+    if not tables:
+        return []
+    studies = sorted(
+        (t for t in tables if t.label == aact.LABEL), key=lambda t: -len((t.rows or [{}])[0])
+    )
+    others = [t for t in tables if t.label != aact.LABEL]
+    if not studies:
+        return [replace(t, rows=None, problem=aact.NO_STUDIES) for t in tables]
+    main = studies[0]
+    rows = aact.join([t.rows or [] for t in studies], [t.rows or [] for t in others])
+    joined = [replace(main, rows=None, items=list(_parse_all(aact, rows, main.name)))]
+    note = aact.JOINED.format(name=main.name)
+    joined += [replace(t, rows=None, label=f"{t.label} {note}") for t in [*studies[1:], *others]]
+    return joined
 
 
 def _json(text: str) -> tuple[ModuleType, list[Any]]:
@@ -113,7 +158,7 @@ def _table(text: str) -> tuple[ModuleType, list[dict]]:
     delimiter = max(",|;\t", key=header.count)
     rows = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     columns = set(rows.fieldnames or [])
-    for module in CSV_FORMATS:
+    for module in (*CSV_FORMATS, aact_crossreg):
         if module.COLUMNS <= columns:
             rows_list = list(rows)
             if module is ctis_csv:

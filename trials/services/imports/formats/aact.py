@@ -7,6 +7,13 @@ end of recruitment with its ``…_type``; ``completion_date`` counts only when A
 ``enrollment_type`` Actual = count, Anticipated/Estimated = target. The lead institution
 (``cities_lead``, else ``source``) is the responsible organisation and the Norwegian site.
 ``eudract_ids`` and ``other_ids`` carry the EudraCT and REK numbers.
+
+An extract comes as several tables keyed by ``nct_id``: the studies table (AACT's ``studies`` with
+its calculated values, sponsors and dates), subsets of it (the sample, the Norwegian-led trials)
+and the cross-registration table (EUCTR numbers, the sponsor's name and protocol code). Imported
+together they are joined (``join``): one trial per NCT number, each column taken from the widest
+studies table that has a value, then from the others; a cross-registration row without a trial
+in a studies table is no trial of its own.
 """
 
 import re
@@ -30,6 +37,47 @@ LABEL = "AACT-tabeller (ClinicalTrials.gov)"
 COLUMNS = {"nct_id", "overall_status", "brief_title", "start_date", "enrollment"}
 _PAST = {Study.Status.CLOSED, Study.Status.COMPLETED, Study.Status.TERMINATED}
 _REK = re.compile(r"^(19|20)\d{2}/\d{1,6}$")
+_EMPTY = ("", "NA", "NaN", "nan", "None")
+JOINED = "(slått sammen med {name} på NCT-nummer)"
+NO_STUDIES = (
+    "Tabellen har ingen studietabell å kobles til (importer den sammen med studietabellen)."
+)
+
+
+def _empty(value: object) -> bool:
+    return value is None or str(value).strip() in _EMPTY
+
+
+def join(studies: list[list[dict]], others: list[list[dict]]) -> list[dict]:
+    """One row per trial of the studies tables, completed from every table's rows with the same
+    NCT number (a value already there is kept), in the order the trials first appear."""
+    merged: dict[str, dict] = {}
+    for rows in studies:
+        for row in rows:
+            key = str(row.get("nct_id") or "").strip()
+            if key:
+                _fill(merged.setdefault(key, {}), row)
+    for rows in others:
+        for row in rows:
+            found = merged.get(str(row.get("nct_id") or "").strip())
+            if found is not None:
+                _fill(found, {**row, **_crossreg(row)})
+    return list(merged.values())
+
+
+def _fill(into: dict, row: dict) -> None:
+    for column, value in row.items():
+        if _empty(into.get(column)) and not _empty(value):
+            into[column] = value
+
+
+def _crossreg(row: dict) -> dict:
+    """The cross-registration table's names for what the studies table calls otherwise."""
+    return {
+        "eudract_ids": row.get("eudract_id"),
+        "sponsors": row.get("name_of_sponsor"),
+        "spon_prot_number": row.get("spon_prot_number"),
+    }
 
 
 def registry_id(row: dict) -> str:
@@ -71,6 +119,7 @@ def parse(row: Any) -> StudyRecord:
         registry_id=registry_id(row),
         file_format=FORMAT,
         identifiers=_identifiers(row),
+        sponsor_protocol_code=str(row.get("spon_prot_number") or "").strip()[:60],
         title=str(row.get("official_title") or row.get("brief_title") or ""),
         lay_title_en=str(row.get("brief_title") or ""),
         status=status,

@@ -3,13 +3,17 @@
 Meaning as in the CTIS CSV (see ``ctis_csv``): ``startDateEU`` (or the application's
 ``estimatedRecruitmentStartDate``) is the trial's start in the EEA, actual only once the trial is
 ongoing; ``estimatedEndDate`` a planned end; ``totalNumberEnrolled`` the planned number of
-participants (target). Countries come from ``trialCountries`` / ``memberStatesConcerned``.
+participants (target). Countries come from ``trialCountries`` / ``memberStatesConcerned``; the
+Norwegian sites from the Norwegian part II of the authorised application (``trialSites``: the
+organisation's name and city). A trial in Norway with neither a Norwegian sponsor nor a Norwegian
+site becomes a study waiting for a coordinator to assign it (``unassigned``).
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from ....models import Registry, Study
-from ..records import StudyRecord, identifiers_from, parse_date, parse_int, parse_phase
+from ..records import SiteRef, StudyRecord, identifiers_from, parse_date, parse_int, parse_phase
 from .ctis_csv import _STARTED, ctis_status
 
 FORMAT = "ctis_json"
@@ -27,6 +31,7 @@ def registry_id(raw: Any) -> str:
 def find(data: Any, key: str) -> Any:
     """The first value under ``key`` anywhere in the record (CTIS nests the same facts in
     several versions of its structure)."""
+    children: Iterable[Any]
     if isinstance(data, dict):
         if data.get(key) not in (None, "", [], {}):
             return data[key]
@@ -51,10 +56,39 @@ def _countries(raw: dict) -> set[str]:
     return names
 
 
+def _sponsor(raw: dict) -> tuple[str, str]:
+    """The primary sponsor's name and type (the portal's ``primarySponsor``, else the first
+    sponsor of the authorised application's part I)."""
+    primary = raw.get("primarySponsor")
+    if isinstance(primary, dict) and primary.get("name"):
+        return str(primary["name"]), str(primary.get("type") or raw.get("sponsorType") or "")
+    sponsors = find(raw, "sponsors")
+    first = sponsors[0] if isinstance(sponsors, list) and sponsors else {}
+    organisation = first.get("organisation") or {} if isinstance(first, dict) else {}
+    kind = str(organisation.get("type") or raw.get("sponsorType") or "")
+    return str(organisation.get("name") or ""), kind
+
+
+def norwegian_sites(raw: dict) -> list[SiteRef]:
+    """The trial sites in the Norwegian part II of the application (name and city)."""
+    parts = find(raw, "authorizedPartsII") or []
+    sites = []
+    for part in parts if isinstance(parts, list) else []:
+        if str((part.get("mscInfo") or {}).get("mscName") or "") != "Norway":
+            continue
+        for site in part.get("trialSites") or []:
+            info = site.get("organisationAddressInfo") or {}
+            name = str((info.get("organisation") or {}).get("name") or "").strip()
+            city = str((info.get("address") or {}).get("city") or "").strip()
+            if name or city:
+                sites.append(SiteRef(facility=name, city=city))
+    return sites
+
+
 def parse(raw: Any) -> StudyRecord:
     number = registry_id(raw)
     status = ctis_status(raw.get("ctStatus")) if isinstance(raw.get("ctStatus"), str) else None
-    sponsor = find(raw.get("primarySponsor") or raw.get("authorizedApplication") or {}, "name")
+    sponsor, sponsor_type = _sponsor(raw)
     start = parse_date(raw.get("startDateEU")) or parse_date(
         find(raw, "estimatedRecruitmentStartDate")
     )
@@ -72,7 +106,7 @@ def parse(raw: Any) -> StudyRecord:
         phase=parse_phase(str(raw.get("trialPhase") or "")),
         intervention_types=["drug"],
         sponsor_name=str(sponsor or "")[:200],
-        sponsor_industry="pharmaceutical" in str(raw.get("sponsorType") or "").lower(),
+        sponsor_industry="pharmaceutical" in sponsor_type.lower(),
         lead_names=[str(sponsor or "")],
         start_on=start,
         start_actual=status in _STARTED,
@@ -80,5 +114,7 @@ def parse(raw: Any) -> StudyRecord:
         enrolment=parse_int(raw.get("totalNumberEnrolled")),
         enrolment_actual=False,
         updated_on=parse_date(raw.get("lastUpdated")),
+        sites=norwegian_sites(raw),
+        norway_only=_countries(raw) == {"Norway"},
         in_norway="Norway" in _countries(raw),
     )

@@ -4,11 +4,14 @@ Meaning: a listing has no dates or numbers. "Åpen for rekruttering" is open for
 "Pågående" ongoing without recruitment (closed for inclusion). ``utfort_av`` is the responsible
 health trust; ``deltakende_foretak`` are the sites (the responsible trust among them when it has
 one). The title and summary are the Norwegian
-lay texts; ``kategorier`` are helsenorge's health categories.
+lay texts; ``kategorier`` are helsenorge's health categories (HRCS). helsenorge gives no study
+type: the study category is read from what the title and summary say the study does
+(``trials.helsenorge.study_category_for_listing``).
 """
 
 from typing import Any
 
+from ....helsenorge import study_category_for_listing
 from ....models import Registry, Study
 from ..records import RecordProblem, SiteRef, StudyRecord
 
@@ -32,13 +35,15 @@ def parse(raw: Any) -> StudyRecord:
         raise RecordProblem("Oppføringen mangler tittel.")
     responsible = str(raw.get("utfort_av") or "").strip()
     others = [str(name).strip() for name in raw.get("deltakende_foretak") or [] if name]
+    summary = str(raw.get("sammendrag") or "").strip()
     return StudyRecord(
         registry=Registry.HELSENORGE,
         registry_id=registry_id(raw),
         file_format=FORMAT,
         title=title,
         lay_title_nb=title[:300],
-        lay_summary_nb=str(raw.get("sammendrag") or "").strip(),
+        lay_summary_nb=summary,
+        category=study_category_for_listing(title, summary),
         status=STATUS.get(str(raw.get("status") or "").strip().lower()),
         conditions="\n".join(str(t) for t in raw.get("relaterte_behandlinger") or []),
         lead_names=[responsible],
