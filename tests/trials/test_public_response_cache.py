@@ -122,6 +122,28 @@ def test_a_new_or_removed_enrolment_shows_at_once_in_the_public_n_of_n(
     assert client.get(detail).json()["enrolled"] is None  # fewer than five: not shown
 
 
+def test_a_browser_revalidating_after_a_new_enrolment_gets_the_new_n_of_n(heart):
+    """The ETag moves with the enrolments too: a 304 would keep showing the old "enrolled"."""
+    from consents.models import Enrolment, Participant
+
+    site = heart.sites.get()
+    for i in range(6):
+        if i == 5:
+            client = Client()
+            detail = f"/api/v1/studies/{heart.public_id}/"
+            listing = "/api/v1/studies/?q=hjertesvikt"
+            etags = {url: client.get(url)["ETag"] for url in (detail, listing)}
+            cache.clear()  # a browser's revalidation can reach another web node
+        participant = Participant.objects.create(pseudonym=f"{heart.public_id}-{i:04d}")
+        Enrolment.objects.create(
+            participant=participant, study=heart, site=site, included_on=heart.opened_on
+        )
+    again = client.get(detail, HTTP_IF_NONE_MATCH=etags[detail])
+    assert again.status_code == 200 and again.json()["enrolled"] == 6
+    again = client.get(listing, HTTP_IF_NONE_MATCH=etags[listing])
+    assert again.status_code == 200 and again.json()["results"][0]["enrolled"] == 6
+
+
 def test_a_conditional_request_is_answered_from_the_cache_before_any_work(
     heart, django_assert_num_queries
 ):

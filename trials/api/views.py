@@ -105,7 +105,8 @@ class PublicStudyViewSet(PublicReadOnlyViewSet):
     filterset_class = PublicStudyFilter
     lookup_field = "public_id"
     lookup_value_regex = PUBLIC_ID_PATTERN
-    change_stamp = staticmethod(search.public_change_stamp)
+    # The studies show "enrolled": their validators move with the enrolments too.
+    change_stamp = staticmethod(search.public_study_stamp)
     response_cache = staticmethod(search.public_study_stamp)
     filtered_actions = ("list", "export_csv", "export_jsonl")
     paginated_actions = ("list", "withdrawn")
