@@ -1,6 +1,8 @@
 """The admin in Bokmål, Nynorsk and English: Django's own texts that Django ships untranslated
 are supplied by the project, and the menu names the third-party apps in the user's language."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -95,4 +97,7 @@ def test_the_site_inline_reads_in_the_users_language(
     page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).text
     assert add_row in page
     assert "Legg til ny" not in page  # "ny" agrees with some nouns only (nytt studiested)
-    assert f"{site} {study_site.pk}" in page
+    # A row is headed by where the study runs, in any language (not "Studiested 340").
+    row_labels = re.findall(r'<td class="original">\s*<p>\s*([^<]+?)\s*<', page)
+    assert study_site.organisation.name in row_labels
+    assert f"{site} {study_site.pk}" not in page
