@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from indicators.kbs.selectors import kbs_health_project_type
 from trials.models import (
     Decision,
     IdentityReview,
@@ -168,6 +169,22 @@ def test_a_ctis_json_trial_in_norway_is_led_from_its_norwegian_sites(reference_d
     assert study.responsible_organisation.name == "Helse Bergen HF"
     assert (report.sites_matched, report.sites_review) == (1, 1)  # Tromsø: a generic site
     assert import_paths(paths=[path]).unchanged == 1
+
+
+def test_ctis_trials_are_clinical_treatment_studies_and_stay_so(reference_data, tmp_path):
+    """Every CTIS trial tests a medicinal product: a clinical treatment study (a drug study in
+    the KBS report), not "other interventional"; importing again changes nothing."""
+    path = tmp_path / "ctis.json"
+    path.write_text(json.dumps(_ctis_json_in_norway()), encoding="utf-8")
+    import_paths(paths=[CTIS_CSV, path])
+    studies = Study.objects.exclude(eu_ct_number="")
+    assert studies.count() == 9
+    assert {s.get_category_display() for s in studies} == {"Klinisk behandlingsstudie"}
+    assert {kbs_health_project_type(s) for s in studies} == {"Legemiddelstudie"}
+    history = Study.history.count()
+    again = import_paths(paths=[CTIS_CSV, path])
+    assert again.created == again.updated == 0 and again.unchanged == 9
+    assert Study.history.count() == history
 
 
 def test_helsenorge_listings_import_as_studies_with_their_health_trusts(reference_data):
