@@ -9,6 +9,8 @@ class TrialsConfig(AppConfig):
     def ready(self) -> None:
         from . import signals
         from .selectors.access import register_access_rules
+        from .selectors.history import register_history_formatters
 
         signals.connect()
         register_access_rules()
+        register_history_formatters()
