@@ -15,6 +15,9 @@ class SitesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from .access import register_sites_rules
+        from .form_fields import counts_display
+        from .history_display import history_formatter_register
+        from .models import OrganisationCapacity, Profession
         from .operations import checks  # noqa: F401  (registers the production system checks)
         from .roles import roles_sync_after_migrate
         from .security import security_log  # noqa: F401  (connects the security-event receivers)
@@ -24,6 +27,11 @@ class SitesConfig(AppConfig):
         # After every migrate the role groups match sites/roles.py (as `manage.py sync_roles` does).
         post_migrate.connect(roles_sync_after_migrate, sender=self, dispatch_uid="roles_sync")
         register_sites_rules()
+        history_formatter_register(
+            OrganisationCapacity,
+            "phd_by_profession",
+            lambda counts: counts_display(counts, Profession.choices),
+        )
 
 
 class PortfolioAdminConfig(admin_apps.AdminConfig):

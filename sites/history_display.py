@@ -2,13 +2,16 @@
 
 simple-history shows what is stored (``cancelled → draft``, ``None``, ``True``); a coordinator
 reads the field's choice label (``Kansellert → Utkast``), "ja"/"nei", a Norwegian date and "–" for
-an empty value.
+an empty value. A field whose stored value is a code list or table (a JSON list of intervention
+types, figures per profession) has a formatter, registered by the app that knows its words
+(``history_formatter_register``), so it reads as "Legemiddel, Kosttilskudd" or "Lege: 3".
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Field
+from django.db.models import Field, Model
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.models import ModelChange
@@ -16,11 +19,29 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 EMPTY = "–"
 
+HistoryFormatter = Callable[[Any], str]
+_FORMATTERS: dict[tuple[str, str], HistoryFormatter] = {}
+
+
+def history_formatter_register(
+    model: type[Model], field_name: str, formatter: HistoryFormatter
+) -> None:
+    """How a field's stored value reads on every history page: ``formatter(value)``."""
+    _FORMATTERS[(model._meta.label_lower, field_name)] = formatter
+
+
+def _formatter(field: Field) -> HistoryFormatter | None:
+    model = getattr(field, "model", None)
+    return _FORMATTERS.get((model._meta.label_lower, field.name)) if model is not None else None
+
 
 def history_value(field: Field, value: Any) -> Any:
     """One stored value as a person reads it."""
     if value in (None, ""):
         return EMPTY
+    formatter = _formatter(field)
+    if formatter is not None:
+        return formatter(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):

@@ -10,8 +10,10 @@ class TrialsConfig(AppConfig):
     def ready(self) -> None:
         from . import signals
         from .selectors.access import register_access_rules
+        from .selectors.history import register_history_formatters
         from .selectors.word_similarity import register_sqlite_functions
 
         signals.connect()
         register_access_rules()
+        register_history_formatters()
         connection_created.connect(register_sqlite_functions, dispatch_uid="trials-sqlite-fns")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from indicators.kbs.selectors import kbs_health_project_type
 from trials.models import (
     Decision,
     IdentityReview,
@@ -18,6 +19,7 @@ from trials.models import (
 )
 from trials.services.ctgov import ctgov_import, ctgov_read
 from trials.services.imports import import_paths
+from trials.services.imports.identity import sponsor_words
 from trials.services.imports.records import SiteRef
 from trials.services.imports.reviews import (
     identityreview_decide,
@@ -168,6 +170,22 @@ def test_a_ctis_json_trial_in_norway_is_led_from_its_norwegian_sites(reference_d
     assert study.responsible_organisation.name == "Helse Bergen HF"
     assert (report.sites_matched, report.sites_review) == (1, 1)  # Tromsø: a generic site
     assert import_paths(paths=[path]).unchanged == 1
+
+
+def test_ctis_trials_are_clinical_treatment_studies_and_stay_so(reference_data, tmp_path):
+    """Every CTIS trial tests a medicinal product: a clinical treatment study (a drug study in
+    the KBS report), not "other interventional"; importing again changes nothing."""
+    path = tmp_path / "ctis.json"
+    path.write_text(json.dumps(_ctis_json_in_norway()), encoding="utf-8")
+    import_paths(paths=[CTIS_CSV, path])
+    studies = Study.objects.exclude(eu_ct_number="")
+    assert studies.count() == 9
+    assert {s.get_category_display() for s in studies} == {"Klinisk behandlingsstudie"}
+    assert {kbs_health_project_type(s) for s in studies} == {"Legemiddelstudie"}
+    history = Study.history.count()
+    again = import_paths(paths=[CTIS_CSV, path])
+    assert again.created == again.updated == 0 and again.unchanged == 9
+    assert Study.history.count() == history
 
 
 def test_helsenorge_listings_import_as_studies_with_their_health_trusts(reference_data):
@@ -376,6 +394,40 @@ def test_a_foreign_sponsors_ctis_trial_is_held_beside_its_clinicaltrials_gov_stu
     assert ofatumumab.responsible_organisation.name != UNASSIGNED_NAME
 
 
+def test_a_subsidiarys_ctis_trial_is_held_beside_its_groups_clinicaltrials_gov_study(
+    reference_data,
+):
+    """CTIS names Genzyme, ClinicalTrials.gov Sanofi (Genzyme is a Sanofi company): the trial is
+    offered beside Sanofi's study of the same product and disease (PERSEUS), not beside another
+    Sanofi MS study with more words in common, and not created a second time."""
+    import_paths(paths=[CSV_NORWAY])
+    report = import_paths(paths=[CTIS_CSV])
+    assert dict(report.identity_reviews)["2024-514495-41-00"].startswith("trolig samme studie")
+    assert "2024-514495-41-00" not in dict(report.awaiting_assignment)
+    review = IdentityReview.objects.get(registry_id="2024-514495-41-00")
+    assert review.study.nct_id == "NCT04458051" and review.decision == Decision.OPEN
+    assert review.study.sponsor.name == "Sanofi" and review.record_sponsor == "Genzyme Corp."
+    assert "SAR442168" in review.detail
+    assert not Study.objects.filter(eu_ct_number="2024-514495-41-00").exists()
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("Genzyme Corp.", "Sanofi", True),
+        ("Janssen Research & Development, LLC", "Johnson & Johnson", True),
+        ("MSD", "Merck Sharp & Dohme LLC", True),
+        ("F. Hoffmann-La Roche AG", "Hoffmann-La Roche", True),
+        ("EMD Serono", "Merck KGaA, Darmstadt, Germany", True),
+        ("Novartis Pharma AG", "Novartis Pharmaceuticals", True),  # one name, no group needed
+        ("Merck KGaA, Darmstadt, Germany", "Merck Sharp & Dohme LLC", False),
+        ("Genzyme Corp.", "Novartis Pharma AG", False),
+    ],
+)
+def test_sponsors_of_one_company_group_are_one_sponsor(one, other, same):
+    assert bool(sponsor_words(one) & sponsor_words(other)) is same
+
+
 def test_linking_a_reviewed_record_adds_its_identifier_and_sticks(reference_data, coordinator_vest):
     import_paths(paths=[CSV_NORWAY])
     import_paths(paths=[CTIS_CSV])
@@ -455,7 +507,9 @@ def test_every_file_imports_with_a_report_and_twice_changes_nothing(reference_da
     assert "aact_spec/covid_search.xml" in " ".join(skipped_files)
     # A trial in Norway is never skipped for want of a Norwegian organisation: it waits for one.
     waiting = dict(first.awaiting_assignment)
-    assert waiting["2024-514495-41-00"] == "Genzyme Corp." and waiting["NCT00544037"] == "Bayer"
+    assert waiting["NCT00544037"] == "Bayer"
+    # Genzyme's CTIS trial waits beside Sanofi's ClinicalTrials.gov study instead.
+    assert "2024-514495-41-00" in dict(first.identity_reviews)
     history = Study.history.count()
     second = import_paths(paths=[DATA])
     _no_raw_errors(second)

@@ -68,15 +68,6 @@ class InterventionTypesField(forms.MultipleChoiceField):
         return self.prepare_value(initial) != self.prepare_value(data)
 
 
-def intervention_types_display(values: Iterable[object] | None) -> str:
-    """The types as words in the list's order ("Legemiddel, Kosttilskudd"), for a study shown
-    read-only; a type not in the list by its stored name."""
-    stored = intervention_types_normalise(values)
-    words = [str(label) for value, label in InterventionType.choices if value in stored]
-    words += [v for v in stored if v not in InterventionType.values]
-    return ", ".join(words) or "–"
-
-
 class StudyAdminForm(VersionedFormMixin, forms.ModelForm):
     """Refuses a stale save (``VersionedFormMixin``), an unexplained change to an approved study and
     a status change or publication the rules do not allow."""

@@ -23,9 +23,10 @@ from trials.results.admin import ResultsReportInline
 
 from .. import selectors, services
 from ..models import HealthCategory, ResearchActivity, Sponsor, Study, StudySite
+from ..models.interventions import intervention_types_display
 from ..selectors.history import studysite_history_for_study
 from .exports import export_csv, export_xlsx
-from .forms import LANGUAGES, StudyAdminForm, StudySiteFormSet, intervention_types_display
+from .forms import LANGUAGES, StudyAdminForm, StudySiteFormSet
 from .widgets import (
     CappedCountPaginator,
     CountLabelChangeList,

@@ -22,6 +22,11 @@ class HealthCategory(models.Model):
         return self.label_nb
 
 
+def hrcs_rows() -> list[tuple[str, str]]:
+    """The HRCS health categories as table rows: code and name ("02 Kreft")."""
+    return [(c.code, f"{c.code} {c.label_nb}") for c in HealthCategory.objects.order_by("code")]
+
+
 class ResearchActivity(models.Model):
     code = models.CharField(_("kode"), max_length=4, unique=True)
     group_code = models.PositiveSmallIntegerField(_("gruppe"))

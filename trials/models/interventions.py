@@ -46,3 +46,12 @@ def intervention_type_normalise(value: object) -> str:
 def intervention_types_normalise(values: Iterable[object] | None) -> list[str]:
     """Listed values, sorted and without repeats; empty entries are left out."""
     return sorted({intervention_type_normalise(v) for v in values or () if str(v).strip()})
+
+
+def intervention_types_display(values: Iterable[object] | None) -> str:
+    """The types as words in the list's order ("Legemiddel, Kosttilskudd"), for a study shown
+    read-only and on its history page; a type not in the list by its stored name."""
+    stored = intervention_types_normalise(values)
+    words = [str(label) for value, label in InterventionType.choices if value in stored]
+    words += [v for v in stored if v not in InterventionType.values]
+    return ", ".join(words) or "–"

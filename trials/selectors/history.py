@@ -7,10 +7,13 @@ from typing import Any
 from django.db.models import Field
 from django.utils.translation import gettext_lazy as _
 
-from sites.history_display import history_value
-from sites.models import Organisation
+from sites.form_fields import counts_display
+from sites.history_display import history_formatter_register, history_value
+from sites.models import Organisation, OrganisationCapacity
 
-from ..models import StudySite
+from ..models import Study, StudySite
+from ..models.hrcs import hrcs_rows
+from ..models.interventions import intervention_types_display
 
 _KIND = {"+": _("Lagt til"), "~": _("Endret"), "-": _("Fjernet")}
 _IGNORED = {"created_at", "updated_at"}
@@ -24,6 +27,15 @@ class SiteChange:
     user: str
     reason: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, old, new)
+
+
+def register_history_formatters() -> None:
+    """History pages show the study's intervention types and the patients per HRCS health
+    category by their names, not the stored JSON."""
+    history_formatter_register(Study, "intervention_types", intervention_types_display)
+    history_formatter_register(
+        OrganisationCapacity, "patients_by_hrcs", lambda v: counts_display(v, hrcs_rows())
+    )
 
 
 def _site_field(name: str) -> Field:

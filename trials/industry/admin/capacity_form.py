@@ -11,14 +11,9 @@ from django.utils.text import capfirst
 
 from sites.form_fields import CountsField
 from sites.models import OrganisationCapacity, Profession
-from trials.models import HealthCategory
+from trials.models.hrcs import hrcs_rows
 
 TABLES = ("phd_by_profession", "patients_by_hrcs")
-
-
-def hrcs_rows() -> list[tuple[str, str]]:
-    """The HRCS health categories as table rows: code and name ("02 Kreft")."""
-    return [(c.code, f"{c.code} {c.label_nb}") for c in HealthCategory.objects.order_by("code")]
 
 
 class OrganisationCapacityForm(forms.ModelForm):

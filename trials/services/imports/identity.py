@@ -5,8 +5,9 @@ study that has one of its identifiers (EU CT, EudraCT, NCT, ISRCTN, REK), unless
 claim them or the titles differ too much. Without a shared identifier, a study of the same
 responsible organisation with (almost) the same title and no contradicting identifier is the same
 study; a merely similar title is held for review. A record with no Norwegian organisation (a
-foreign sponsor's trial) is compared with the studies of the same sponsor instead, and a similar
-title there is always held for review. Nothing is merged silently.
+foreign sponsor's trial) is compared with the studies of the same sponsor instead (one company
+group counts as one sponsor: ``sponsorgroups``), and a similar title there, or the same product
+code in the titles ("SAR442168"), is always held for review. Nothing is merged silently.
 """
 
 import re
@@ -18,6 +19,7 @@ from ...models import Decision, IdentityReview, RegistryRecord, Sponsor, Study
 from ...validators import IDENTIFIER_FIELDS
 from .records import StudyRecord
 from .sitematch import normalise_name
+from .sponsorgroups import sponsor_groups
 
 SAME_TITLE = 0.9  # word overlap from which two titles of one organisation are one study
 SIMILAR_TITLE = 0.6  # from which a person should look
@@ -27,6 +29,7 @@ _STOP = {
     "vs", "randomized", "randomised", "controlled", "phase", "patients", "effect", "effects",
     "og", "med", "til", "som", "av", "ved", "hos", "studie",
 }  # fmt: skip
+_PRODUCT_CODE = re.compile(r"[a-z]{2,}\d{3,}[a-z0-9]*")
 _SPONSOR_NOISE = {
     "pharma", "pharmaceutical", "pharmaceuticals", "corp", "corporation", "inc", "ltd",
     "limited", "company", "gmbh", "llc", "group", "international", "research", "development",
@@ -205,7 +208,11 @@ def _closest(
 
 
 def sponsor_words(name: str) -> frozenset[str]:
-    """The words that tell one sponsor from another ("Novartis Pharma AG" → novartis)."""
+    """What tells one sponsor from another: its company group when the name is one of a group's
+    ("Genzyme Corp." → Sanofi), else its words ("Novartis Pharma AG" → novartis)."""
+    groups = sponsor_groups(name)
+    if groups:
+        return groups
     words = re.findall(r"[a-z0-9]{4,}", normalise_name(name or ""))
     return frozenset(w for w in words if w not in _SPONSOR_NOISE)
 
@@ -225,16 +232,28 @@ def _sponsor_studies(name: str) -> list[tuple[int, list[frozenset[str]]]]:
     return [(s.pk, _study_words(s)) for s in rows]
 
 
+def product_codes(words: frozenset[str]) -> frozenset[str]:
+    """A product's development code among a title's words ("SAR442168", "OMB157")."""
+    return frozenset(w for w in words if _PRODUCT_CODE.fullmatch(w))
+
+
 def _by_sponsor(record: StudyRecord, apart: set[int]) -> Identity:
     """No Norwegian organisation to compare within (a foreign sponsor's trial): a study of the
-    same sponsor with a similar title may be the same trial in another registry. A person decides;
-    a title alone never links them."""
-    best, best_pk = _closest(record, _sponsor_studies(record.sponsor_name), apart)
-    study = Study.objects.get(pk=best_pk) if best_pk and best >= SIMILAR_TITLE else None
+    same sponsor with a similar title may be the same trial in another registry. When some of
+    the sponsor's studies name the record's product code in their titles, the closest of those is
+    offered, however few other words they share. A person decides; a title alone never links
+    them."""
+    candidates = _sponsor_studies(record.sponsor_name)
+    codes = product_codes(title_words(record.title))
+    coded = [(pk, words) for pk, words in candidates if any(codes & w for w in words)]
+    best, best_pk = _closest(record, coded or candidates, apart)
+    similar = bool(coded) or best >= SIMILAR_TITLE
+    study = Study.objects.get(pk=best_pk) if best_pk and similar else None
     if study is None or _contradicting(record, study):
         return Identity()
+    same = f"Samme produktkode ({', '.join(sorted(codes)).upper()})" if coded else "Lik tittel"
     _review(record, study, IdentityReview.Kind.POSSIBLE_SAME,
-            f"Lik tittel og samme sponsor ({round(best * 100)} % like ord).")  # fmt: skip
+            f"{same} og samme sponsor ({round(best * 100)} % like ord).")  # fmt: skip
     return Identity(hold="trolig samme studie som en vi har (samme sponsor); venter på vurdering")
 
 

@@ -209,11 +209,20 @@ def parse_ctgov_status(text: str) -> str | None:
 SEX = {"ALL": Study.Sex.ALL, "FEMALE": Study.Sex.FEMALE, "MALE": Study.Sex.MALE}
 
 
-def category_for(study_type: str, purpose: str = "", registry: bool = False) -> str:
+def category_for(
+    study_type: str, purpose: str = "", registry: bool = False, *, medicinal: bool = False
+) -> str:
+    """The study category a registry's study type describes. An interventional study is a
+    clinical treatment study when its primary purpose is treatment, or when it is a trial of a
+    medicinal product (``medicinal``): participants are given the product to find out what it
+    does, and such a drug study ("legemiddelstudie") is one of the two kinds of clinical treatment
+    study NVA counts, whatever its phase. Other interventional studies are "annen
+    intervensjonsstudie"; an observational study is a registry study when its data come from a
+    patient registry."""
     kind = str(study_type or "").upper()
     if kind.startswith("OBSERVATIONAL"):
         return Study.Category.REGISTRY if registry else Study.Category.OBSERVATIONAL
-    if kind == "INTERVENTIONAL" and str(purpose or "").upper() == "TREATMENT":
+    if kind == "INTERVENTIONAL" and (medicinal or str(purpose or "").upper() == "TREATMENT"):
         return Study.Category.KBS
     return Study.Category.OTHER_INTERVENTIONAL
 

@@ -6,13 +6,22 @@ of the trial" the completion. "Number of participants enrolled" is the number of
 planned for the trial (CTIS shows the application's figure), so it is the target. Sites are the
 countries in "Location(s) and recruitment status"; a trial in Norway gets its Norwegian site from
 its sponsor when the sponsor is Norwegian, otherwise none (CTIS does not name Norwegian sites).
+Every CTIS trial is a clinical trial of a medicinal product (the EU Clinical Trials Regulation
+covers nothing else), so it is a clinical treatment study (``category_for``, ``medicinal``).
 """
 
 import re
 from typing import Any
 
 from ....models import Registry, Study
-from ..records import StudyRecord, identifiers_from, parse_date, parse_int, parse_phase
+from ..records import (
+    StudyRecord,
+    category_for,
+    identifiers_from,
+    parse_date,
+    parse_int,
+    parse_phase,
+)
 
 FORMAT = "ctis_csv"
 LABEL = "EU CTIS CSV-eksport"
@@ -64,7 +73,7 @@ def parse(row: Any) -> StudyRecord:
         sponsor_protocol_code="" if code.upper() == "N/A" else code[:60],
         title=re.sub(r"\s+", " ", str(row.get("Title of the trial") or "")).strip(),
         status=status,
-        category=Study.Category.OTHER_INTERVENTIONAL,
+        category=category_for("INTERVENTIONAL", medicinal=True),
         phase=parse_phase(str(row.get("Trial phase") or "")),
         intervention_types=["drug"],
         conditions=str(row.get("Medical conditions") or "").strip(),

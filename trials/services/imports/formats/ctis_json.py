@@ -6,14 +6,23 @@ ongoing; ``estimatedEndDate`` a planned end; ``totalNumberEnrolled`` the planned
 participants (target). Countries come from ``trialCountries`` / ``memberStatesConcerned``; the
 Norwegian sites from the Norwegian part II of the authorised application (``trialSites``: the
 organisation's name and city). A trial in Norway with neither a Norwegian sponsor nor a Norwegian
-site becomes a study waiting for a coordinator to assign it (``unassigned``).
+site becomes a study waiting for a coordinator to assign it (``unassigned``). Every trial is a
+clinical treatment study, as in the CSV.
 """
 
 from collections.abc import Iterable
 from typing import Any
 
-from ....models import Registry, Study
-from ..records import SiteRef, StudyRecord, identifiers_from, parse_date, parse_int, parse_phase
+from ....models import Registry
+from ..records import (
+    SiteRef,
+    StudyRecord,
+    category_for,
+    identifiers_from,
+    parse_date,
+    parse_int,
+    parse_phase,
+)
 from .ctis_csv import _STARTED, ctis_status
 
 FORMAT = "ctis_json"
@@ -102,7 +111,7 @@ def parse(raw: Any) -> StudyRecord:
         sponsor_protocol_code=str(raw.get("shortTitle") or find(raw, "shortTitle") or "")[:60],
         title=str(raw.get("title") or find(raw, "fullTitle") or number).strip(),
         status=status,
-        category=Study.Category.OTHER_INTERVENTIONAL,
+        category=category_for("INTERVENTIONAL", medicinal=True),
         phase=parse_phase(str(raw.get("trialPhase") or "")),
         intervention_types=["drug"],
         sponsor_name=str(sponsor or "")[:200],
