@@ -79,15 +79,15 @@ def test_project_labels_follow_the_language(client, coordinator_vest):
 
 
 @pytest.mark.parametrize(
-    ("language", "add_row", "site"),
+    ("language", "add_row", "details"),
     [
-        ("nb", "Legg til rad: Studiested", "Studiested"),
-        ("nn", "Legg til rad: Studiestad", "Studiestad"),
-        ("en", "Add another Study site", "Study site"),
+        ("nb", "Legg til rad: Studiested", "Detaljer"),
+        ("nn", "Legg til rad: Studiestad", "Detaljar"),
+        ("en", "Add another Study site", "Details"),
     ],
 )
 def test_the_site_inline_reads_in_the_users_language(
-    client, coordinator_vest, language, add_row, site
+    client, coordinator_vest, language, add_row, details
 ):
     study_site = StudySiteFactory(organisation=hf("Bergen"))
     client.force_login(coordinator_vest)
@@ -95,4 +95,6 @@ def test_the_site_inline_reads_in_the_users_language(
     page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).text
     assert add_row in page
     assert "Legg til ny" not in page  # "ny" agrees with some nouns only (nytt studiested)
-    assert f"{site} {study_site.pk}" in page
+    row = page.split('<td class="original">', 1)[1].split("</tr>", 1)[0]
+    assert study_site.organisation.name in row  # the row is named by its site, not "Studiested 3"
+    assert f">{details}<span" in row  # the link to the site's own page

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db import models
+from django.utils import translation
 from django.utils.text import capfirst
 
 from sites.form_fields import CountsField
@@ -17,8 +18,13 @@ TABLES = ("phd_by_profession", "patients_by_hrcs")
 
 
 def hrcs_rows() -> list[tuple[str, str]]:
-    """The HRCS health categories as table rows: code and name ("02 Kreft")."""
-    return [(c.code, f"{c.code} {c.label_nb}") for c in HealthCategory.objects.order_by("code")]
+    """The HRCS health categories as table rows: code and name ("02 Kreft"), in English for an
+    English page."""
+    english = translation.get_language() == "en"
+    return [
+        (c.code, f"{c.code} {c.label_en if english else c.label_nb}")
+        for c in HealthCategory.objects.order_by("code")
+    ]
 
 
 class OrganisationCapacityForm(forms.ModelForm):
