@@ -50,12 +50,12 @@ def scope_choices(outer: Scope) -> list[ScopeGroup]:
     if outer.is_national:
         regions = Region.objects.order_by("name")
         groups.append(
-            ScopeGroup(_("Land og regioner"), [(NATIONAL_SCOPE.key, NATIONAL_SCOPE.label)])
+            ScopeGroup(_("Land og regioner"), [(NATIONAL_SCOPE.key, str(NATIONAL_SCOPE.label))])
         )
         groups[0].choices.extend((scope_for_region(r).key, r.name) for r in regions)
     else:
         organisations = organisations.filter(region=outer.region)
-        groups.append(ScopeGroup(_("Region"), [(outer.key, outer.label)]))
+        groups.append(ScopeGroup(_("Region"), [(outer.key, str(outer.label))]))
     trusts = organisations.filter(kind__in=TRUST_KINDS).values_list("pk", "name")
     groups.append(
         ScopeGroup(_("Helseforetak med sykehusene under"), [(f"hf:{pk}", n) for pk, n in trusts])

@@ -128,3 +128,13 @@ def test_the_dashboards_speak_the_users_language(computed, coordinator_vest, cli
     ).content.decode()
     assert "Ranked by new participants per 100,000 inhabitants" in league
     assert "<strong>Health trust</strong>" in league and "Helseforetak" not in league
+
+
+@pytest.mark.django_db
+def test_the_country_is_named_in_the_users_language(computed, admin_client):
+    english = admin_client.get(f"{OVERVIEW}?period=2026-10", HTTP_ACCEPT_LANGUAGE="en")
+    html = english.content.decode()
+    assert _options(html)["national"] == "Whole country"
+    assert '<optgroup label="Country and regions">' in html and "Hele landet" not in html
+    nynorsk = admin_client.get(f"{OVERVIEW}?period=2026-10", HTTP_ACCEPT_LANGUAGE="nn")
+    assert _options(nynorsk.content.decode())["national"] == "Heile landet"
