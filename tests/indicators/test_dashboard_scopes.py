@@ -8,6 +8,7 @@ import re
 import pytest
 
 from indicators import services
+from indicators.catalogue import CATALOGUE
 from indicators.periods import Period
 from sites.models import Organisation, Region
 
@@ -138,3 +139,15 @@ def test_the_country_is_named_in_the_users_language(computed, admin_client):
     assert '<optgroup label="Country and regions">' in html and "Hele landet" not in html
     nynorsk = admin_client.get(f"{OVERVIEW}?period=2026-10", HTTP_ACCEPT_LANGUAGE="nn")
     assert _options(nynorsk.content.decode())["national"] == "Heile landet"
+
+
+@pytest.mark.django_db
+def test_indicator_names_are_english_on_an_english_page(computed, coordinator_vest, client):
+    client.force_login(coordinator_vest)
+    active = CATALOGUE["participants-active"]
+    overview = client.get(f"{OVERVIEW}?period=2026-10", HTTP_ACCEPT_LANGUAGE="en").text
+    assert f">{active.name_en}</span>" in overview and f">{active.name_nb}<" not in overview
+    drill = client.get(f"{DRILL}participants-active/?period=2026-10", HTTP_ACCEPT_LANGUAGE="en")
+    assert f"<title>{active.name_en} |" in drill.text
+    bokmal = client.get(f"{OVERVIEW}?period=2026-10", HTTP_ACCEPT_LANGUAGE="nb").text
+    assert f">{active.name_nb}</span>" in bokmal
