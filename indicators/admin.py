@@ -23,6 +23,7 @@ from .models import (
     ReportedDenominator,
     ReportedFigure,
     ReportRun,
+    indicator_name,
 )
 from .periods import Period, previous_month
 
@@ -157,7 +158,8 @@ class IndicatorAdmin(ScopedAdmin):
         found = dashboard.drilldown(code=code, period=period, scope=scope)
         if found is None:
             raise Http404
-        context = self._dashboard_context(request, outer, scope, period, CATALOGUE[code].name_nb)
+        title = indicator_name(CATALOGUE[code].name_nb, CATALOGUE[code].name_en)
+        context = self._dashboard_context(request, outer, scope, period, title)
         context["drilldown"] = found
         return TemplateResponse(request, "indicators/admin/drilldown.html", context)
 

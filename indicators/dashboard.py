@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sites.models import Organisation, Region
 from trials.models import Study
@@ -28,6 +30,9 @@ from .selectors import (
     scope_study_filter,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 TRUST_KINDS = (Organisation.Kind.HF, Organisation.Kind.PRIVATE_NONPROFIT)
 
 
@@ -44,17 +49,19 @@ def scope_choices(outer: Scope) -> list[ScopeGroup]:
     organisations = Organisation.objects.filter(region__isnull=False).order_by("name")
     if outer.is_national:
         regions = Region.objects.order_by("name")
-        groups.append(ScopeGroup("Land og regioner", [(NATIONAL_SCOPE.key, NATIONAL_SCOPE.label)]))
+        groups.append(
+            ScopeGroup(_("Land og regioner"), [(NATIONAL_SCOPE.key, str(NATIONAL_SCOPE.label))])
+        )
         groups[0].choices.extend((scope_for_region(r).key, r.name) for r in regions)
     else:
         organisations = organisations.filter(region=outer.region)
-        groups.append(ScopeGroup("Region", [(outer.key, outer.label)]))
+        groups.append(ScopeGroup(_("Region"), [(outer.key, str(outer.label))]))
     trusts = organisations.filter(kind__in=TRUST_KINDS).values_list("pk", "name")
     groups.append(
-        ScopeGroup("Helseforetak med sykehusene under", [(f"hf:{pk}", n) for pk, n in trusts])
+        ScopeGroup(_("Helseforetak med sykehusene under"), [(f"hf:{pk}", n) for pk, n in trusts])
     )
     everyone = organisations.values_list("pk", "name")
-    groups.append(ScopeGroup("Organisasjoner", [(f"org:{pk}", n) for pk, n in everyone]))
+    groups.append(ScopeGroup(_("Organisasjoner"), [(f"org:{pk}", n) for pk, n in everyone]))
     return groups
 
 
@@ -73,14 +80,20 @@ def scope_chosen(outer: Scope, key: str | None) -> Scope:
     scope = scope_parse(key)
     if scope is None:
         raise ScopeRefused(
-            f"Ukjent omfang «{key}». Velg et omfang i listen (hele landet, en region, et "
-            "helseforetak eller en organisasjon).",
+            _(
+                "Ukjent omfang «%(key)s». Velg et omfang i listen (hele landet, en region, et "
+                "helseforetak eller en organisasjon)."
+            )
+            % {"key": key},
             400,
         )
     if not scope_allows(outer, key):
         raise ScopeRefused(
-            f"Du har ikke tilgang til tallene for «{scope.label}». Du kan se {outer.label} "
-            "og det som ligger under.",
+            _(
+                "Du har ikke tilgang til tallene for «%(scope)s». Du kan se %(outer)s "
+                "og det som ligger under."
+            )
+            % {"scope": scope.label, "outer": outer.label},
             403,
         )
     return scope
@@ -115,12 +128,12 @@ def _active(period: Period) -> Q:
 
 
 # (column heading, how a study's part is counted) for indicators whose value adds up over studies.
-COUNTED: dict[str, tuple[str, Annotation]] = {
-    "participants-included": ("Personer inkludert", _people(_included)),
-    "participants-per-100k": ("Personer inkludert", _people(_included)),
-    "kbs-share-specialist": ("Personer inkludert", _people(_included)),
-    "participants-active": ("Personer som deltar", _people(_active)),
-    "enrolment-activity": ("Løpende inklusjoner", _enrolments),
+COUNTED: dict[str, tuple[StrOrPromise, Annotation]] = {
+    "participants-included": (gettext_lazy("Personer inkludert"), _people(_included)),
+    "participants-per-100k": (gettext_lazy("Personer inkludert"), _people(_included)),
+    "kbs-share-specialist": (gettext_lazy("Personer inkludert"), _people(_included)),
+    "participants-active": (gettext_lazy("Personer som deltar"), _people(_active)),
+    "enrolment-activity": (gettext_lazy("Løpende inklusjoner"), _enrolments),
 }
 DAYS = {"approval-to-first-patient-days"}
 
@@ -154,14 +167,14 @@ def drilldown(*, code: str, period: Period, scope: Scope, limit: int = 500) -> D
     if code in COUNTED:
         heading, annotation = COUNTED[code]
         rows: list[Any] = list(studies.annotate(contribution=annotation(period, scope))[:limit])
-        return Drilldown(rows, heading, sum(s.contribution for s in rows))
+        return Drilldown(rows, str(heading), sum(s.contribution for s in rows))
     if code in DAYS:
         rows = list(_days(studies)[:limit])
         for study in rows:
             study.contribution = _days_between(study)
-        return Drilldown(rows, "Dager fra godkjenning til første inklusjon", None)
+        return Drilldown(rows, _("Dager fra godkjenning til første inklusjon"), None)
     rows = list(studies[:limit])
     counts_studies = CATALOGUE[code].unit == "studier"  # each study counts once
     for study in rows:
         study.contribution = 1 if counts_studies else None
-    return Drilldown(rows, "Studier" if counts_studies else "Bidrag", len(rows))
+    return Drilldown(rows, _("Studier") if counts_studies else _("Bidrag"), len(rows))

@@ -3,9 +3,16 @@ snapshots, manually reported figures, and the monthly report runs."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from sites.models import Municipality, Organisation, Region
+
+
+def indicator_name(name_nb: str, name_en: str) -> str:
+    """An indicator's name on a page: in English on an English page, else in Bokmål (indicators
+    have no Nynorsk name)."""
+    return name_en if name_en and translation.get_language() == "en" else name_nb
 
 
 class Indicator(models.Model):
@@ -69,6 +76,10 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name_nb
+
+    @property
+    def name_shown(self) -> str:
+        return indicator_name(self.name_nb, self.name_en)
 
     @property
     def focus_area_order(self) -> int:

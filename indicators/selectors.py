@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from sites.models import Organisation, Region, UserScope
 from trials import selectors as trials_selectors
@@ -16,6 +17,9 @@ from trials.models import Study, StudySite
 from .catalogue import CATALOGUE, NATIONAL, enrolment_active, site_active
 from .models import Indicator, IndicatorSnapshot, ReportedDenominator, ReportedFigure, ReportRun
 from .periods import Period
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def snapshot_current() -> QuerySet[IndicatorSnapshot]:
@@ -35,7 +39,7 @@ def snapshot_current() -> QuerySet[IndicatorSnapshot]:
 @dataclass(frozen=True)
 class Scope:
     key: str
-    label: str
+    label: StrOrPromise  # the country's name follows the reader's language
     region: Region | None = None
 
     @property
@@ -43,7 +47,7 @@ class Scope:
         return self.key == NATIONAL
 
 
-NATIONAL_SCOPE = Scope(NATIONAL, "Hele landet")
+NATIONAL_SCOPE = Scope(NATIONAL, gettext_lazy("Hele landet"))
 
 
 def scope_for_region(region: Region) -> Scope:

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from indicators import services
+from indicators.catalogue import CATALOGUE
 from indicators.periods import Period
 from sites.models import Organisation, Region
 
@@ -108,3 +109,45 @@ def test_the_drill_down_of_a_median_shows_each_studys_days(computed, coordinator
     # A: DMP approval 5 July, first recorded enrolment 1 August.
     assert "Dager fra godkjenning til første inklusjon" in html
     assert _contribution(html, "A") == "27"
+
+
+@pytest.mark.django_db
+def test_the_dashboards_speak_the_users_language(computed, coordinator_vest, client):
+    client.force_login(coordinator_vest)
+    unknown = client.get(f"{OVERVIEW}?scope=nonsense", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Unknown scope “nonsense”. Choose a scope in the list" in unknown
+    assert '<label for="ind-scope">Scope</label>' in unknown
+    assert 'value="Show"' in unknown and "Ukjent omfang" not in unknown
+    drill = client.get(
+        f"{DRILL}participants-active/?period=2026-10", HTTP_ACCEPT_LANGUAGE="nn"
+    ).content.decode()
+    assert "Personar som deltek" in drill and "Personer som deltar" not in drill
+    assert "Same person i fleire studiar blir talt i kvar studie" in drill
+    assert "<th>Tittel</th>" in drill and ": 1 studie, til saman" in drill
+    league = client.get(
+        "/admin/indicators/indicator/liga/?period=2026-10&niva=hf", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Ranked by new participants per 100,000 inhabitants" in league
+    assert "<strong>Health trust</strong>" in league and "Helseforetak" not in league
+
+
+@pytest.mark.django_db
+def test_the_country_is_named_in_the_users_language(computed, admin_client):
+    english = admin_client.get(f"{OVERVIEW}?period=2026-10", HTTP_ACCEPT_LANGUAGE="en")
+    html = english.content.decode()
+    assert _options(html)["national"] == "Whole country"
+    assert '<optgroup label="Country and regions">' in html and "Hele landet" not in html
+    nynorsk = admin_client.get(f"{OVERVIEW}?period=2026-10", HTTP_ACCEPT_LANGUAGE="nn")
+    assert _options(nynorsk.content.decode())["national"] == "Heile landet"
+
+
+@pytest.mark.django_db
+def test_indicator_names_are_english_on_an_english_page(computed, coordinator_vest, client):
+    client.force_login(coordinator_vest)
+    active = CATALOGUE["participants-active"]
+    overview = client.get(f"{OVERVIEW}?period=2026-10", HTTP_ACCEPT_LANGUAGE="en").text
+    assert f">{active.name_en}</span>" in overview and f">{active.name_nb}<" not in overview
+    drill = client.get(f"{DRILL}participants-active/?period=2026-10", HTTP_ACCEPT_LANGUAGE="en")
+    assert f"<title>{active.name_en} |" in drill.text
+    bokmal = client.get(f"{OVERVIEW}?period=2026-10", HTTP_ACCEPT_LANGUAGE="nb").text
+    assert f">{active.name_nb}</span>" in bokmal

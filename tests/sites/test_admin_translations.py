@@ -81,15 +81,15 @@ def test_project_labels_follow_the_language(client, coordinator_vest):
 
 
 @pytest.mark.parametrize(
-    ("language", "add_row", "site"),
+    ("language", "add_row", "details"),
     [
-        ("nb", "Legg til rad: Studiested", "Studiested"),
-        ("nn", "Legg til rad: Studiestad", "Studiestad"),
-        ("en", "Add another Study site", "Study site"),
+        ("nb", "Legg til rad: Studiested", "Detaljer"),
+        ("nn", "Legg til rad: Studiestad", "Detaljar"),
+        ("en", "Add another Study site", "Details"),
     ],
 )
 def test_the_site_inline_reads_in_the_users_language(
-    client, coordinator_vest, language, add_row, site
+    client, coordinator_vest, language, add_row, details
 ):
     study_site = StudySiteFactory(organisation=hf("Bergen"))
     client.force_login(coordinator_vest)
@@ -100,4 +100,6 @@ def test_the_site_inline_reads_in_the_users_language(
     # A row is headed by where the study runs, in any language (not "Studiested 340").
     row_labels = re.findall(r'<td class="original">\s*<p>\s*([^<]+?)\s*<', page)
     assert study_site.organisation.name in row_labels
-    assert f"{site} {study_site.pk}" not in page
+    assert f"Studiested {study_site.pk}" not in page
+    row = page.split('<td class="original">', 1)[1].split("</tr>", 1)[0]
+    assert f">{details}<span" in row  # the link to the site's own page

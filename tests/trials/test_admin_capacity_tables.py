@@ -147,3 +147,16 @@ def test_figures_shown_read_only_are_words_and_numbers(client, capacity, helse_v
     assert "Lege: 100, Sykepleier: 10" in page
     assert "02 Kreft: 5" in page  # 5 400, grouped as the page's language writes it
     assert "{&quot;lege&quot;" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "profession", "category"),
+    [("nn", "Sjukepleiar", "02 Kreft"), ("en", "Nurse", "02 Cancer and neoplasms")],
+)
+def test_the_tables_read_in_the_users_language(
+    client, coordinator_vest, capacity, language, profession, category
+):
+    client.force_login(coordinator_vest)
+    page = client.get(_url(capacity), HTTP_ACCEPT_LANGUAGE=language).text
+    assert f">{profession}</label>" in page and ">Sykepleier</label>" not in page
+    assert f">{category}</label>" in page

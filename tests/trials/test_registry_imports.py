@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from indicators.kbs.selectors import kbs_health_project_type
 from trials.models import (
@@ -21,6 +22,7 @@ from trials.services.ctgov import ctgov_import, ctgov_read
 from trials.services.imports import import_paths
 from trials.services.imports.identity import sponsor_words
 from trials.services.imports.records import SiteRef
+from trials.services.imports.report import ImportReport
 from trials.services.imports.reviews import (
     identityreview_decide,
     sitematch_confirm,
@@ -533,3 +535,17 @@ def test_identifiers_are_searchable_in_the_study_list_however_they_are_typed(
     st_olav = Study.objects.get(nct_id="NCT06113666")
     assert f"/admin/trials/study/{takeda.pk}/change/" in response.text
     assert f"/admin/trials/study/{st_olav.pk}/change/" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("language", "created", "expected"),
+    [
+        ("nb", 1, "1 ny, 0 oppdatert"),
+        ("nb", 2, "2 nye, 0 oppdatert"),
+        ("nn", 1, "1 ny, 0 oppdaterte"),
+        ("en", 1, "1 new, 0 updated"),
+    ],
+)
+def test_the_import_summary_agrees_with_its_count(language, created, expected):
+    with translation.override(language):
+        assert ImportReport(created=created).summary().startswith(expected)

@@ -1,6 +1,7 @@
 """The Health Research Classification System: 21 health categories and 48 research activity codes."""
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,8 +24,13 @@ class HealthCategory(models.Model):
 
 
 def hrcs_rows() -> list[tuple[str, str]]:
-    """The HRCS health categories as table rows: code and name ("02 Kreft")."""
-    return [(c.code, f"{c.code} {c.label_nb}") for c in HealthCategory.objects.order_by("code")]
+    """The HRCS health categories as table rows: code and name ("02 Kreft"), in English for an
+    English page."""
+    english = translation.get_language() == "en"
+    return [
+        (c.code, f"{c.code} {c.label_en if english else c.label_nb}")
+        for c in HealthCategory.objects.order_by("code")
+    ]
 
 
 class ResearchActivity(models.Model):

@@ -47,9 +47,12 @@ class ImportReport:
             "unmatched": self.sites_unmatched,
         }
         records = (
-            _(
+            ngettext(
+                "%(created)s ny, %(updated)s oppdatert, %(unchanged)s uendret, "
+                "%(skipped)s hoppet over, %(errors)s med feil",
                 "%(created)s nye, %(updated)s oppdatert, %(unchanged)s uendret, "
-                "%(skipped)s hoppet over, %(errors)s med feil"
+                "%(skipped)s hoppet over, %(errors)s med feil",
+                self.created,
             )
             % counts
         )
