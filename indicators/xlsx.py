@@ -5,10 +5,12 @@ from __future__ import annotations
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from sites.spreadsheet import xlsx_row
+from trials.models import Study
 
 from .models import Indicator
 
@@ -17,16 +19,27 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
+    """One sheet written row by row (a write-only workbook: a national report has tens of
+    thousands of studies), with a styled header row, fitted columns and the header frozen."""
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(xlsx_row(sheet, header))
-    for cell in sheet[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    for row in rows:
-        sheet.append(xlsx_row(sheet, row))  # titles and names are shown, never run
     for index, name in enumerate(header, start=1):
         width = max([len(str(name))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 70)
     sheet.freeze_panes = "A2"
+    cells = []
+    for value in xlsx_row(sheet, header):
+        cell = value if isinstance(value, Cell) else WriteOnlyCell(sheet, value=value)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cells.append(cell)
+    sheet.append(cells)
+    for row in rows:
+        sheet.append(xlsx_row(sheet, row))  # titles and names are shown, never run
+
+
+def _labels(field_name: str) -> dict[object, str]:
+    """A study field's choices as shown (what ``get_<field>_display`` gives), looked up once per
+    workbook instead of once per study."""
+    return {value: str(label) for value, label in Study._meta.get_field(field_name).flatchoices}
 
 
 def _num(value):
@@ -34,8 +47,7 @@ def _num(value):
 
 
 def report_workbook(context: dict) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     header = [
         "Kode",
         "Indikator",
@@ -73,6 +85,7 @@ def report_workbook(context: dict) -> bytes:
                 ]
             )
         _sheet(workbook, str(label), header, rows)
+    category, status, sponsor_type = _labels("category"), _labels("status"), _labels("sponsor_type")
     _sheet(
         workbook,
         "Studier",
@@ -81,9 +94,9 @@ def report_workbook(context: dict) -> bytes:
             [
                 s.public_id,
                 s.scientific_title,
-                s.get_category_display(),
-                s.get_status_display(),
-                s.get_sponsor_type_display(),
+                category.get(s.category, s.category),
+                status.get(s.status, s.status),
+                sponsor_type.get(s.sponsor_type, s.sponsor_type),
                 s.responsible_organisation.name,
                 s.participants,
             ]
