@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any, cast
 
+from django.db.models import Field
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -39,7 +41,8 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) 
 def _labels(field_name: str) -> dict[object, str]:
     """A study field's choices as shown (what ``get_<field>_display`` gives), looked up once per
     workbook instead of once per study."""
-    return {value: str(label) for value, label in Study._meta.get_field(field_name).flatchoices}
+    field = cast("Field[Any, Any]", Study._meta.get_field(field_name))
+    return {value: str(label) for value, label in field.flatchoices}
 
 
 def _num(value):
