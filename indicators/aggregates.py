@@ -2,18 +2,43 @@
 
 Both run inside the database: PostgreSQL has ``percentile_cont`` and date subtraction; on SQLite a
 ``MEDIAN`` aggregate is registered on every new connection (see ``apps.py``).
+
+``aggregation_session`` gives a period's computation the memory its large aggregates need.
 """
 
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection, transaction
 from django.db.models import Aggregate, FloatField, Func
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+
+
+AGGREGATION_WORK_MEM = "64MB"
+"""Memory for each sort and hash of a period's aggregates on PostgreSQL (the server's default, 4 MB,
+sorts the running enrolments of a month on disk and hashes the participants in batches)."""
+
+
+@contextmanager
+def aggregation_session() -> Iterator[None]:
+    """Run a period's aggregates in one transaction with room to sort and hash in memory and without
+    just-in-time compilation (it costs more than it saves on these short scans). The settings last to the end of
+    the outermost transaction (``SET LOCAL``), never beyond; other databases run as they are."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+                    [AGGREGATION_WORK_MEM],
+                )
+        yield
 
 
 class Median(Aggregate):

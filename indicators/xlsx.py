@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from io import BytesIO
+from typing import Any, cast
 
+from django.db.models import Field
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from sites.spreadsheet import xlsx_row
+from trials.models import Study
 
 from .models import Indicator
 
@@ -32,20 +36,32 @@ def _sheet(
     percent: Sequence[Sequence[bool]] = (),
 ) -> None:
     """A sheet with a header row; ``percent[r][c]`` marks the cells shown as percentages."""
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(xlsx_row(sheet, header))
-    for cell in sheet[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    for row in rows:
-        sheet.append(xlsx_row(sheet, row))  # titles and names are shown, never run
-    for row_index, marks in enumerate(percent, start=2):
-        for column, mark in enumerate(marks, start=1):
-            if mark:
-                sheet.cell(row=row_index, column=column).number_format = PERCENT_FORMAT
+    sheet = workbook.create_sheet(title=title[:31])  # write-only: widths and panes come first
     for index, name in enumerate(header, start=1):
         width = max([len(str(name))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 70)
     sheet.freeze_panes = "B2"
+    header_cells = []
+    for value in xlsx_row(sheet, header):
+        cell = value if isinstance(value, Cell) else WriteOnlyCell(sheet, value=value)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row_index, row in enumerate(rows):
+        values = xlsx_row(sheet, row)  # titles and names are shown, never run
+        marks = percent[row_index] if row_index < len(percent) else ()
+        for column, mark in enumerate(marks):
+            if mark:
+                values[column] = WriteOnlyCell(sheet, value=values[column])
+                values[column].number_format = PERCENT_FORMAT
+        sheet.append(values)
+
+
+def _labels(field_name: str) -> dict[object, str]:
+    """A study field's choices as shown (what ``get_<field>_display`` gives), looked up once per
+    workbook instead of once per study."""
+    field = cast("Field[Any, Any]", Study._meta.get_field(field_name))
+    return {value: str(label) for value, label in field.flatchoices}
 
 
 def _num(value: Decimal | int | None, unit: str = "") -> float | None:
@@ -130,9 +146,9 @@ def _league_sheet(workbook: Workbook, context: dict) -> None:
 
 
 def report_workbook(context: dict) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     _indicator_sheets(workbook, context["lines"])
+    category, status, sponsor_type = _labels("category"), _labels("status"), _labels("sponsor_type")
     _sheet(
         workbook,
         "Studier",
@@ -149,9 +165,9 @@ def report_workbook(context: dict) -> bytes:
             [
                 s.scientific_title,
                 s.public_id,
-                s.get_category_display(),
-                s.get_status_display(),
-                s.get_sponsor_type_display(),
+                category.get(s.category, s.category),
+                status.get(s.status, s.status),
+                sponsor_type.get(s.sponsor_type, s.sponsor_type),
                 s.responsible_organisation.name,
                 s.participants,
             ]

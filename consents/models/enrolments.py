@@ -78,6 +78,8 @@ class Enrolment(models.Model):
             models.Index(fields=["study", "status"], name="enrolment_study_status_idx"),
             models.Index(fields=["site", "included_on"], name="enrolment_site_included_idx"),
             models.Index(fields=["included_on"], name="enrolment_included_idx"),
+            # A study's first enrolment (time from approval to first patient) from the index alone.
+            models.Index(fields=["study", "included_on"], name="enrolment_study_included_idx"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
     Aggregate,
     Case,
@@ -20,6 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from consents.models import Enrolment
 from sites.models import Organisation
@@ -118,37 +120,141 @@ def scope_results(
 ) -> Iterator[tuple[Scope, str, str, dict[str, Any]]]:
     """The aggregates of ``qs`` per scope and breakdown: (scope, breakdown, its value, aggregates).
 
-    One query per (level × breakdown); the loop runs over aggregated rows, never source rows. The
-    trust level is aggregated in the database, not summed from organisations, so a person at two
-    hospitals of one HF counts once there.
+    The loop runs over aggregated rows, never source rows. The trust level is aggregated in the
+    database, not summed from organisations, so a person at two hospitals of one HF counts once
+    there. On PostgreSQL every level of one breakdown is one query (``GROUPING SETS``: the rows are
+    read and joined once); elsewhere it is one query per (level × breakdown).
     """
     paths: ScopePaths = {"region": region, "organisation": organisation}
-    for level in levels:
-        keys = {NATIONAL: [], REGION: [region], TRUST: ["_trust"], ORGANISATION: [organisation]}[
-            level
+    levels = tuple(levels)
+    results: list[tuple[int, int, Scope, str, str, dict[str, Any]]] = []
+    for index, (name, expression) in enumerate([("", None), *(breakdowns or {}).items()]):
+        wanted = [
+            level for level in levels if not name or level in BREAKDOWN_LEVELS.get(name, ALL_LEVELS)
         ]
-        for name, expression in [("", None), *(breakdowns or {}).items()]:
-            if name and level not in BREAKDOWN_LEVELS.get(name, ALL_LEVELS):
-                continue
-            query = qs.order_by()
-            if level == TRUST:
-                # "site__organisation_id" → the organisation at "site__organisation__".
-                path = organisation.removesuffix("_id") + "__"
-                query = query.annotate(_trust=organisation_health_trust(path))
-            fields = list(keys)
-            if expression is not None:
-                query = query.annotate(_breakdown=expression)
-                fields.append("_breakdown")
-            if fields:
-                results = list(query.values(*fields).annotate(**aggregates))
-            else:
-                results = [query.aggregate(**aggregates)]
-            for result in results:
-                scope = _scope_of(level, result, paths)
-                if scope is None:
-                    continue
-                breakdown_value = result.get("_breakdown") if name else ""
-                yield scope, name, "" if breakdown_value is None else str(breakdown_value), result
+        grouped = None
+        if len(wanted) > 1 and connections[qs.db].vendor == "postgresql":
+            grouped = grouping_sets(qs, paths, wanted, expression, aggregates)
+        if grouped is None:
+            grouped = [
+                (scope, result)
+                for level in wanted
+                for scope, result in _level_results(qs, paths, level, expression, aggregates)
+            ]
+        for scope, result in grouped:
+            breakdown_value = result.get("_breakdown") if name else ""
+            value = "" if breakdown_value is None else str(breakdown_value)
+            results.append((levels.index(scope.kind), index, scope, name, value, result))
+    results.sort(key=lambda item: item[:2])  # level by level, as the snapshots are listed
+    for _level, _index, scope, name, value, result in results:
+        yield scope, name, value, result
+
+
+def _level_results(
+    qs: QuerySet[Any],
+    paths: ScopePaths,
+    level: str,
+    expression: Expression | F | None,
+    aggregates: Mapping[str, Aggregate],
+) -> Iterator[tuple[Scope, dict[str, Any]]]:
+    """One level of one breakdown: one query."""
+    region, organisation = paths["region"], paths["organisation"]
+    keys = {NATIONAL: [], REGION: [region], TRUST: ["_trust"], ORGANISATION: [organisation]}[level]
+    query = qs.order_by()
+    if level == TRUST:
+        query = query.annotate(_trust=_trust_of(organisation))
+    fields = list(keys)
+    if expression is not None:
+        query = query.annotate(_breakdown=expression)
+        fields.append("_breakdown")
+    if fields:
+        results = list(query.values(*fields).annotate(**aggregates))
+    else:
+        results = [query.aggregate(**aggregates)]
+    for result in results:
+        scope = _scope_of(level, result, paths)
+        if scope is not None:
+            yield scope, result
+
+
+def _trust_of(organisation: str) -> Expression:
+    # "site__organisation_id" → the organisation at "site__organisation__".
+    return organisation_health_trust(organisation.removesuffix("_id") + "__")
+
+
+NO_SCOPE = -1
+"""Stands for "no region/trust/organisation" in a grouped key, so that NULL means "not grouped"."""
+
+LEVEL_KEYS = {REGION: "_region", TRUST: "_trust", ORGANISATION: "_organisation"}
+
+
+def grouping_sets(
+    qs: QuerySet[Any],
+    paths: ScopePaths,
+    levels: list[str],
+    expression: Expression | F | None,
+    aggregates: Mapping[str, Aggregate],
+) -> list[tuple[Scope, dict[str, Any]]] | None:
+    """Every level of one breakdown in one PostgreSQL query with ``GROUPING SETS``: the same
+    aggregates, per scope, as one query per level. None when the query is not of the expected
+    shape (the caller then asks level by level)."""
+    expressions: dict[str, Expression | F] = {
+        REGION: F(paths["region"]),
+        TRUST: _trust_of(paths["organisation"]),
+        ORGANISATION: F(paths["organisation"]),
+    }
+    keys = [LEVEL_KEYS[level] for level in levels if level != NATIONAL]
+    query = qs.order_by().annotate(
+        **{
+            LEVEL_KEYS[level]: Coalesce(expressions[level], Value(NO_SCOPE))
+            for level in levels
+            if level != NATIONAL
+        }
+    )
+    fields = list(keys)
+    if expression is not None:
+        query = query.annotate(_breakdown=expression)
+        fields.append("_breakdown")
+    compiler = query.values(*fields).annotate(**aggregates).query.get_compiler(using=qs.db)
+    sql, params = compiler.as_sql()
+    aliases = [alias for _expression, _sql, alias in compiler.select]
+    position = {alias: str(i) for i, alias in enumerate(aliases, start=1)}
+    group_by = f" GROUP BY {', '.join(position[f] for f in fields)}"
+    if not sql.endswith(group_by):
+        return None
+    common = [position["_breakdown"]] if expression is not None else []
+    sets = [
+        [*([] if level == NATIONAL else [position[LEVEL_KEYS[level]]]), *common] for level in levels
+    ]
+    grouped = ", ".join(f"({', '.join(s)})" for s in sets)
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(f"{sql.removesuffix(group_by)} GROUP BY GROUPING SETS ({grouped})", params)
+        rows = cursor.fetchall()
+    converters = compiler.get_converters([e for e, _sql, _alias in compiler.select])
+    if converters:
+        rows = list(compiler.apply_converters(rows, converters))
+    results = []
+    for row in rows:
+        result = dict(zip(aliases, row, strict=True))
+        scope = _grouped_scope(result, keys)
+        if scope is not None:
+            results.append((scope, result))
+    return results
+
+
+def _grouped_scope(result: dict[str, Any], keys: list[str]) -> Scope | None:
+    """The scope of one row of ``grouping_sets``: the one level key it was grouped by, if any."""
+    level, value = NATIONAL, None
+    for candidate, key in LEVEL_KEYS.items():
+        if key in keys and result[key] is not None:
+            level, value = candidate, result[key]
+    if level == NATIONAL:
+        return Scope(NATIONAL, scope_key(NATIONAL), None, None)
+    if value == NO_SCOPE:
+        return None
+    region_id = value if level == REGION else None
+    organisation_id = None if level == REGION else value
+    return Scope(level, scope_key(level, region_id, organisation_id), region_id, organisation_id)
 
 
 def by_scope(

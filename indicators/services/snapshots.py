@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from ..aggregates import aggregation_session
 from ..catalogue import CATALOGUE, NATIONAL, Definition, Row
 from ..catalogue.base import Coverage
 from ..coverage import coverage_warnings, jump_warning
@@ -167,9 +168,11 @@ def snapshots_compute(
     now = timezone.now()
     provisional = period.is_provisional(timezone.localdate())
     new = []
-    for definition in wanted:
+    with aggregation_session():
+        computed = [(definition, _rows(definition, period, figures)) for definition in wanted]
+    for definition, rows in computed:
         indicator = indicators[definition.code]
-        for row in _rows(definition, period, figures):
+        for row in rows:
             previous = frozen.get(_key(indicator.pk, row))
             if previous is not None and (
                 previous.value,

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from indicators import selectors, services
 from indicators.periods import Period
 from tests.factories import StudySiteFactory, hf
+from trials.models import Study
 
 OCTOBER = Period.month(2026, 10)
 HYPERLINK = '=HYPERLINK("http://x","y")'
@@ -49,3 +50,27 @@ def test_monthly_report_workbook_writes_a_formula_like_title_as_text(world):
         and sheet.title not in {"Studier", "Organisasjoner", "Datakvalitet"}
     ]
     assert numbers and all(cell.data_type == "n" for cell in numbers)
+
+
+@pytest.mark.django_db
+def test_monthly_report_workbook_lists_studies_as_the_admin_names_them(world):
+    services.snapshots_compute(period=OCTOBER)
+    built = services.report_build(period=OCTOBER, scope=selectors.NATIONAL_SCOPE)
+    sheet = load_workbook(io.BytesIO(built.attachment))["Studier"]
+
+    header = list(sheet[1])
+    assert all(cell.font.bold for cell in header) and sheet.freeze_panes
+    column = {cell.value: index for index, cell in enumerate(header)}
+    names = ["Kategori", "Status", "Sponsortype"]
+    shown = {
+        row[column["Id"]].value: [row[column[name]].value for name in names]
+        for row in sheet.iter_rows(min_row=2)
+    }
+    studies = Study.objects.filter(public_id__in=shown)
+    assert studies.exists()
+    for study in studies:
+        assert shown[study.public_id] == [
+            study.get_category_display(),
+            study.get_status_display(),
+            study.get_sponsor_type_display(),
+        ]
