@@ -6,6 +6,7 @@ failure instead. `.ci/browsers` installs both.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,8 +47,27 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
+        yield NorwegianBrowser(chromium)
         chromium.close()
+
+
+class NorwegianBrowser:
+    """The browser as the coordinators have it: its pages ask for Bokmål (the admin honours the
+    browser's language), unless a test names another locale."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        options.setdefault("locale", "nb-NO")
+        return self._browser.new_context(**options)
+
+    def new_page(self, **options: Any) -> Any:
+        options.setdefault("locale", "nb-NO")
+        return self._browser.new_page(**options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
 
 
 @pytest.fixture(scope="session")

@@ -57,7 +57,7 @@ def test_coordinator_reports_and_administrator_finalises_and_downloads(
     page = coordinator_page(browser)
     sign_in(page, live_server.url, "kbs-admin", "/admin/kbs/reportingperiod/")
     run_action(page, "Stenge for rapportering")
-    assert "1 periode(r) stengt." in page.locator(".messagelist").inner_text()
+    assert "1 periode stengt." in page.locator(".messagelist").inner_text()
     run_action(page, "Ferdigstille og lage sluttrapporten")
     assert "ferdigstilt" in page.locator(".messagelist").inner_text()
     page.get_by_role("link", name="2025").click()
