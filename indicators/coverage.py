@@ -11,6 +11,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .periods import Period
+from .warnings import (
+    BELOW_MIN_N,
+    DENOMINATOR_MISSING,
+    DENOMINATOR_YEAR_CHANGED,
+    MUNICIPALITIES_MISSING,
+    REFERENCE_YEAR,
+    REPORTING_CHANGED,
+    UNKNOWN_SHARE,
+    UNKNOWN_SHARE_CHANGED,
+    VALUE_JUMP,
+)
 
 UNKNOWN_SHARE_LIMIT = 10  # percent of people with unknown sex or age worth a warning
 UNKNOWN_SHARE_CHANGE = 5  # percentage points between periods
@@ -31,23 +42,21 @@ def _within_period(coverage: dict, period: Period) -> list[str]:
     warnings = []
     reference = coverage.get("reference_year")
     if reference and reference != period.start.year:
-        warnings.append(f"Nevneren/tallet gjelder {reference}, ikke {period.start.year}.")
-    for key, label in [("unknown_sex_share", "kjønn"), ("unknown_age_share", "alder")]:
+        warnings.append(REFERENCE_YEAR % {"reference": reference, "year": period.start.year})
+    for key, template in UNKNOWN_SHARE.items():
         share = coverage.get(key)
         if share is not None and share >= UNKNOWN_SHARE_LIMIT:
-            warnings.append(f"{_nb(share)} % av personene har ukjent {label}.")
+            warnings.append(template % {"share": _nb(share)})
     if coverage.get("municipalities_missing"):
         missing, held = coverage["municipalities_missing"], coverage.get("municipalities", 0)
         warnings.append(
-            f"{missing} av {missing + held} kommuner mangler folketall for "
-            f"{coverage.get('reference_year')}: folketallet er for lavt og raten for høy."
+            MUNICIPALITIES_MISSING
+            % {"missing": missing, "total": missing + held, "year": coverage.get("reference_year")}
         )
     if coverage.get("denominator_missing"):
-        warnings.append("Ingen rapportert nevner for dette omfanget: andelen beregnes ikke.")
+        warnings.append(DENOMINATOR_MISSING)
     if coverage.get("below_min_n"):
-        warnings.append(
-            f"Median vises ikke: {coverage['n']} studier, minst {coverage['min_n']} kreves."
-        )
+        warnings.append(BELOW_MIN_N % {"n": coverage["n"], "min_n": coverage["min_n"]})
     return warnings
 
 
@@ -55,22 +64,21 @@ def _against_previous(coverage: dict, previous: dict, label: str) -> list[str]:
     warnings = []
     now, before = coverage.get("reporting"), previous.get("reporting")
     if now is not None and before and abs(now - before) >= max(1, REPORTING_CHANGE * before):
-        warnings.append(
-            f"Dekningen er endret: {now} organisasjoner har rapportert grunnlaget mot {before} "
-            f"i {label}; endringen i verdien kan skyldes det."
-        )
-    for key, name in [("unknown_sex_share", "kjønn"), ("unknown_age_share", "alder")]:
+        warnings.append(REPORTING_CHANGED % {"now": now, "before": before, "label": label})
+    for key, template in UNKNOWN_SHARE_CHANGED.items():
         a, b = coverage.get(key), previous.get(key)
         if a is not None and b is not None and abs(a - b) >= UNKNOWN_SHARE_CHANGE:
-            warnings.append(
-                f"Andelen med ukjent {name} er endret fra {_nb(b)} % til {_nb(a)} % mot {label}."
-            )
+            warnings.append(template % {"before": _nb(b), "now": _nb(a), "label": label})
     if previous.get("reference_year") and coverage.get("reference_year") != previous.get(
         "reference_year"
     ):
         warnings.append(
-            f"Nevneren er byttet fra {previous['reference_year']}-tall til "
-            f"{coverage.get('reference_year')}-tall mot {label}."
+            DENOMINATOR_YEAR_CHANGED
+            % {
+                "before": previous["reference_year"],
+                "now": coverage.get("reference_year"),
+                "label": label,
+            }
         )
     return warnings
 
@@ -82,10 +90,7 @@ def jump_warning(value, previous_value, period: Period) -> list[str]:
     change = 100 * (Decimal(value) - Decimal(previous_value)) / Decimal(previous_value)
     if abs(change) < JUMP:
         return []
-    return [
-        f"Verdien er endret med {change:+.0f} % mot {period.previous()}: kontroller at "
-        "grunnlaget er komplett før tallet brukes."
-    ]
+    return [VALUE_JUMP % {"change": f"{change:+.0f}", "label": period.previous()}]
 
 
 def coverage_warnings(coverage: dict | None, previous: dict | None, period: Period) -> list[str]:

@@ -6,7 +6,15 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from ..warnings import warning_shown
+
 register = template.Library()
+
+
+@register.filter
+def warning_text(text: str) -> str:
+    """A stored warning in the reader's language."""
+    return warning_shown(text)
 
 
 @register.filter
