@@ -8,10 +8,14 @@ national installation's recipients: a coordinator of each region, of every healt
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_i7 DJANGO_SECRET_KEY=bench \\
         .venv/bin/python bench/indicators.py
+    ... bench/indicators.py --enrolments 10000000     # 10 M enrolments, 500 000 studies
 
-The data is generated once (SQL generate_series) and reused on later runs.
+The data is generated once (SQL generate_series) and reused on later runs. Studies and participants
+scale with ``--enrolments`` (one study per 20 enrolments, one participant per two); the sites stay the
+100 organisations. ``--top N`` prints the N slowest statements.
 """
 
+import argparse
 import os
 import sys
 import time
@@ -29,7 +33,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-STUDIES, ENROLMENTS, PARTICIPANTS, ORGS = 50_000, 1_000_000, 500_000, 100
+ORGS = 100
+ENROLMENTS = 1_000_000
+STUDIES, PARTICIPANTS = ENROLMENTS // 20, ENROLMENTS // 2
+
+
+def scale(enrolments: int) -> None:
+    global ENROLMENTS, STUDIES, PARTICIPANTS
+    ENROLMENTS, STUDIES, PARTICIPANTS = enrolments, enrolments // 20, enrolments // 2
 
 
 def populate() -> None:
@@ -95,8 +106,9 @@ def populate() -> None:
                 created_at)
             SELECT md5('p' || g), 1930 + (g % 90),
                    (ARRAY['female','male','unknown'])[1 + g % 3],
-                   (SELECT id FROM sites_municipality ORDER BY id OFFSET (g % 357) LIMIT 1), now()
-            FROM generate_series(1, {PARTICIPANTS}) g
+                   m.ids[1 + g % array_length(m.ids, 1)], now()
+            FROM generate_series(1, {PARTICIPANTS}) g,
+                 (SELECT array_agg(id ORDER BY id) ids FROM sites_municipality) m
             """  # noqa: S608
         )
         cur.execute(
@@ -107,7 +119,7 @@ def populate() -> None:
                  p AS (SELECT min(id) lo FROM consents_participant)
             INSERT INTO trials_enrolment (participant_id, study_id, site_id, included_on, status,
                 ended_on, end_reason, created_at, updated_at)
-            SELECT p.lo + (g % 499979), sites.study_id, sites.id,
+            SELECT p.lo + (g % {PARTICIPANTS - 21}), sites.study_id, sites.id,
                    coalesce(sites.activated_on, DATE '2023-01-01') + (g % 700)::int, CASE WHEN g % 4 = 0 THEN 'completed'
                    ELSE 'included' END,
                    CASE WHEN g % 4 = 0 THEN coalesce(sites.activated_on, DATE '2023-01-01') + (g % 700)::int + 60 END,
@@ -123,6 +135,11 @@ def populate() -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--enrolments", type=int, default=ENROLMENTS)
+    parser.add_argument("--top", type=int, default=0)
+    args = parser.parse_args()
+    scale(args.enrolments)
     from django.conf import settings
 
     from consents.models import Enrolment
@@ -148,6 +165,9 @@ def main() -> None:
         f"compute all {len(CATALOGUE)} indicators for {period}: {compute_s:.1f} s, "
         f"{result.created} snapshots, {len(ctx.captured_queries)} queries"
     )
+    slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[: args.top]
+    for query in slowest:
+        print(f"  {float(query['time']):6.2f} s  {query['sql'][:160]}")
 
     from aiosmtpd.controller import Controller
 
