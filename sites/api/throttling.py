@@ -1,7 +1,14 @@
 """The public rate limit: per client address as the trusted proxies saw it, answered with 429
-and ``Retry-After`` in the language of the request."""
+and ``Retry-After`` in the language of the request.
+
+The limit counts requests in fixed windows (``600/min``: at most 600 in each clock minute) with one
+counter per address and window in the shared cache. DRF's own throttle keeps every request's time in
+a list it reads and writes back whole on each request, so its cost grows with the rate allowed; a
+counter costs the same at any rate.
+"""
 
 import math
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
@@ -21,6 +28,30 @@ class ClientAddressThrottle(throttling.AnonRateThrottle):
 
     def get_ident(self, request) -> str:
         return client_address(request=request) or ""
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        now = self.timer()
+        window = int(now // self.duration)
+        self.window_ends_at = (window + 1) * self.duration
+        self.now = now
+        return self._count(f"{key}:{window}") <= self.num_requests
+
+    def _count(self, key: str) -> int:
+        """This request's number in its window (0 while the cache is unavailable: then no limit)."""
+        try:
+            return self.cache.incr(key) or 0
+        except ValueError:  # the window's first request
+            if self.cache.add(key, 1, self.duration + 1):
+                return 1
+            return self.cache.incr(key) or 0
+
+    def wait(self) -> float:
+        return max(0.0, self.window_ends_at - self.now)
 
 
 class PublicAnonThrottle(ClientAddressThrottle):

@@ -6,9 +6,11 @@ import io
 import json
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import parse_http_date
@@ -223,6 +225,35 @@ def test_anonymous_clients_are_throttled_with_retry_after(client, reference_data
     assert statuses == [200, 200, 200, 429]
     limited = client.get("/api/v1/regions/")
     assert limited.status_code == 429 and 0 < int(limited["Retry-After"]) <= 60
+
+
+def test_the_limit_counts_each_clock_minute_and_says_when_it_opens(
+    client, reference_data, monkeypatch
+):
+    """At most the rate in each clock minute: a client that used it up at 10:15:45 is told to
+    come back in 15 seconds, and is served again from 10:16:00."""
+    monkeypatch.setattr(PublicAnonThrottle, "THROTTLE_RATES", {"anon": "2/min"})
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, 15, 45, tzinfo=dt.UTC), tick=False):
+        statuses = [client.get("/api/v1/regions/").status_code for _ in range(3)]
+        limited = client.get("/api/v1/regions/")
+    assert statuses == [200, 200, 429]
+    assert limited.status_code == 429 and limited["Retry-After"] == "15"
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, 16, 0, tzinfo=dt.UTC), tick=False):
+        assert client.get("/api/v1/regions/").status_code == 200
+
+
+def test_the_limit_costs_the_same_at_any_rate(client, reference_data, monkeypatch):
+    """A generous limit (a partner's harvester) is one counter per client, not a list of every
+    request's time that each request reads and writes back whole."""
+    monkeypatch.setattr(PublicAnonThrottle, "THROTTLE_RATES", {"anon": "100000/min"})
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, 15, 0, tzinfo=dt.UTC), tick=False):
+        for _ in range(30):
+            assert client.get("/api/v1/regions/").status_code == 200
+        throttle = PublicAnonThrottle()
+        key = throttle.get_cache_key(RequestFactory().get("/"), None)
+        window = int(dt.datetime(2026, 3, 2, 10, 15, tzinfo=dt.UTC).timestamp() // 60)
+        assert cache.get(f"{key}:{window}") == 30
+        assert cache.get(key) is None
 
 
 def test_cors_is_open_for_get_on_the_api_only(client, reference_data):
