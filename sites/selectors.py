@@ -14,7 +14,22 @@ belongs only to Helse Vest. The rules, by ``UserScope.role``:
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
-from .models import Organisation, UserPreference, UserScope
+from .models import Municipality, Organisation, Region, UserPreference, UserScope
+from .operations.reference_cache import ReferenceRows
+
+# The places a public page names, as plain rows from the shared cache (operations.reference_cache).
+REGION_ROWS = ReferenceRows("by-name", Region.objects.order_by("name"), "id", "code", "name")
+MUNICIPALITY_ROWS = ReferenceRows(
+    "by-name",
+    Municipality.objects.order_by("name"),
+    *("id", "code", "name", "county_name", "latitude", "longitude"),
+)
+
+
+def ids_by_code(reference: ReferenceRows) -> dict[str, int]:
+    """``code → id`` of reference rows whose first two fields are the id and the code."""
+    return {code: pk for pk, code, *_ in reference.rows()}
+
 
 NATIONAL_ROLES = frozenset({UserScope.Role.NATIONAL_ADMIN, UserScope.Role.NORTRIALS})
 

@@ -24,6 +24,15 @@ def pytest_configure(config) -> None:
         time_machine.travel(dt.datetime.fromisoformat(wall_clock), tick=True).start()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate-limit counters, public responses and cached
+    reference rows of an earlier test (whose rows were rolled back) do not carry over."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def frozen_now():
     """For tests whose data names a date or an hour: the clock stands at FROZEN_NOW, then ticks."""

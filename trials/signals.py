@@ -2,19 +2,28 @@
 
 from django.db.models.signals import post_delete, post_save
 
-from sites.models import Organisation
+from sites.models import Municipality, Organisation, Region
 
-from .models import PublicChange, Sponsor, Study, StudySite
+from .models import HealthCategory, PublicChange, Sponsor, Study, StudySite
+
+# Named on public pages (a site's region and municipality, a study's categories) without an
+# ``updated_at`` the public change stamp reads.
+PUBLIC_REFERENCE_MODELS = (Sponsor, Region, Municipality, HealthCategory)
 
 
-def _record(sender, **kwargs) -> None:
-    PublicChange.objects.create(kind=sender._meta.label_lower)
+def _record(sender, created: bool = False, **kwargs) -> None:
+    # A new sponsor or place is on no page until a study names it, and that moves the study's time.
+    if not created:
+        PublicChange.objects.create(kind=sender._meta.label_lower)
 
 
 def connect() -> None:
-    for model in (Study, StudySite, Organisation, Sponsor):
+    for model in (Study, StudySite, Organisation, *PUBLIC_REFERENCE_MODELS):
         post_delete.connect(_record, sender=model, dispatch_uid=f"public_change_{model.__name__}")
-    post_save.connect(_record, sender=Sponsor, dispatch_uid="public_change_sponsor_saved")
+    for model in PUBLIC_REFERENCE_MODELS:
+        post_save.connect(
+            _record, sender=model, dispatch_uid=f"public_change_{model.__name__}_saved"
+        )
     connect_response_cache()
 
 

@@ -26,6 +26,9 @@ class ClientAddressThrottle(throttling.AnonRateThrottle):
     wrote and takes the entry the proxies added (``TRUSTED_PROXY_COUNT``).
     """
 
+    num_requests: int  # from the rate, set by DRF's __init__
+    duration: int
+
     def get_ident(self, request) -> str:
         return client_address(request=request) or ""
 
@@ -67,9 +70,7 @@ class PublicAnonThrottle(ClientAddressThrottle):
     def allow_plain_request(self, request: HttpRequest) -> bool:
         """The same limit for a plain Django view (FHIR, a cached answer), which has neither a DRF
         request nor a view: the key reads only the client's address."""
-        # DRF's stubs ask for a DRF Request and a view; SimpleRateThrottle passes both on to
-        # get_cache_key alone, which here reads the address of any request.
-        return self.allow_request(request, None)  # type: ignore[arg-type]
+        return self.allow_request(request, None)
 
 
 class PublicThrottled(Throttled):

@@ -6,7 +6,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from sites.history import update_with_history
-from sites.models import Organisation
+from sites.models import Organisation, Region
 from tests.factories import StudySiteFactory, hf
 from trials.models import Study, StudySite
 
@@ -104,6 +104,8 @@ def test_language_switch(studies, lang, heading, title):
 
 
 def test_list_page_query_count_does_not_grow_with_rows(reference_data):
+    Client().get("/")  # the select lists' reference rows are now in the cache
+
     def count(n: int) -> int:
         for _ in range(n):
             StudySiteFactory()
@@ -112,6 +114,23 @@ def test_list_page_query_count_does_not_grow_with_rows(reference_data):
         return len(ctx.captured_queries)
 
     assert count(2) == count(15)
+
+
+def test_the_select_lists_come_from_the_cache_and_a_renamed_region_shows_at_once(studies):
+    """The regions, categories and municipalities of the search form are read once, then served
+    from the shared cache; saving a region forgets them, so the new name is on the next page."""
+    Client().get("/?open=on&region=helse-vest")
+    with CaptureQueriesContext(connection) as ctx:
+        html = page("/?open=on&region=helse-vest&hrcs=03")
+    tables = ('FROM "sites_region"', 'FROM "sites_municipality"', 'FROM "trials_healthcategory"')
+    assert not [q["sql"] for q in ctx.captured_queries if any(t in q["sql"] for t in tables)]
+    assert '<option value="helse-vest" selected>Helse Vest RHF</option>' in html
+    region = Region.objects.get(code="helse-vest")
+    region.name = "Helse Vest (nytt navn)"
+    region.save()
+    assert '<option value="helse-vest" selected>Helse Vest (nytt navn)</option>' in page(
+        "/?open=on&region=helse-vest"
+    )
 
 
 def test_study_page_shows_its_sites_on_a_map_that_needs_no_map_server(studies):

@@ -29,11 +29,19 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from sites.api.filters import NamedFiltersFilterSet
-from sites.models import Municipality, Organisation, Region
-from sites.selectors import STABLE_ID_PREFIX, organisation_public_id_q
+from sites.models import Organisation
+from sites.operations.reference_cache import ReferenceRows
+from sites.selectors import (
+    MUNICIPALITY_ROWS,
+    REGION_ROWS,
+    STABLE_ID_PREFIX,
+    ids_by_code,
+    organisation_public_id_q,
+)
 
-from ..models import HealthCategory, Study, StudySite
+from ..models import Study, StudySite
 from ..selectors import search
+from ..selectors.public import HEALTH_CATEGORY_ROWS
 
 PUBLIC_STATUSES = [
     (value, label)
@@ -173,20 +181,20 @@ def _unknown_codes(name: str, unknown: list[str]) -> ValidationError:
     )
 
 
-def region_ids(codes: list[str]) -> list[int]:
-    found = dict(Region.objects.filter(code__in=codes).values_list("code", "pk"))
-    unknown = [code for code in codes if code not in found]
+def _known_ids(name: str, reference: ReferenceRows, codes: list[str]) -> list[int]:
+    known = ids_by_code(reference)
+    unknown = [code for code in codes if code not in known]
     if unknown:
-        raise _unknown_codes("region", unknown)
-    return list(found.values())
+        raise _unknown_codes(name, unknown)
+    return list(dict.fromkeys(known[code] for code in codes))
+
+
+def region_ids(codes: list[str]) -> list[int]:
+    return _known_ids("region", REGION_ROWS, codes)
 
 
 def municipality_ids(codes: list[str]) -> list[int]:
-    found = dict(Municipality.objects.filter(code__in=codes).values_list("code", "pk"))
-    unknown = [code for code in codes if code not in found]
-    if unknown:
-        raise _unknown_codes("municipality", unknown)
-    return list(found.values())
+    return _known_ids("municipality", MUNICIPALITY_ROWS, codes)
 
 
 def organisation_ids(keys: list[str]) -> list[int]:
@@ -213,12 +221,9 @@ def _sites_matching(condition: Q) -> Exists:
 
 
 def _in_health_categories(codes: list[str]) -> Exists:
-    found = dict(HealthCategory.objects.filter(code__in=codes).values_list("code", "pk"))
-    unknown = [code for code in codes if code not in found]
-    if unknown:
-        raise _unknown_codes("hrcs", unknown)
     links = Study.hrcs_categories.through.objects.filter(
-        study_id=OuterRef("pk"), healthcategory_id__in=list(found.values())
+        study_id=OuterRef("pk"),
+        healthcategory_id__in=_known_ids("hrcs", HEALTH_CATEGORY_ROWS["nb"], codes),
     )
     return Exists(links)
 

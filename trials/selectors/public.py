@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from django.db import connection
 
 from sites.models import Municipality, Organisation, Region
+from sites.operations.reference_cache import ReferenceRows
 from sites.operations.replica import read_connection
 from sites.selectors import organisation_public_id
 
@@ -52,6 +53,18 @@ PUBLIC_STUDY_FIELDS = (
     "planned_recruitment_end_on",
     "updated_at",
 )
+
+
+# The HRCS health categories a public page names, as plain rows from the shared cache, in the
+# order of their names in Bokmål (also for Nynorsk) and in English.
+HEALTH_CATEGORY_ROWS = {
+    lang: ReferenceRows(
+        f"by-{label}",
+        HealthCategory.objects.order_by(label),
+        *("id", "code", "label_nb", "label_en"),
+    )
+    for lang, label in (("nb", "label_nb"), ("en", "label_en"))
+}
 
 
 class PublicSite(NamedTuple):

@@ -7,20 +7,22 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from sites.models import Municipality, Region
 from sites.operations.response_cache import public_response_cache
 from sites.pagination import BoundedCountPaginator
+from sites.selectors import MUNICIPALITY_ROWS, REGION_ROWS
 
 from .. import selectors
 from ..api.filters import PublicStudyFilter
 from ..api.serializers import lay_text
-from ..models import HealthCategory, Study
+from ..models import Study
 from ..selectors import search
+from ..selectors.public import HEALTH_CATEGORY_ROWS
 from .site_map import HEIGHT, MARKER_RADIUS, WIDTH, site_markers, sites_on_map
 from .texts import (
     CATEGORY_EXPLAINED,
@@ -34,8 +36,6 @@ LANGUAGES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 PAGE_SIZE = 20
 # "30. november 2026", "30 November 2026" (month names from the active language).
 DATE_FORMATS = {"nb": "j. F Y", "nn": "j. F Y", "en": "j F Y"}
-# The municipalities a search can be near (those with a position), by name.
-LOCATED_MUNICIPALITIES = Municipality.objects.filter(latitude__isnull=False).order_by("name")
 RADIUS_CHOICES = [(10, "10 km"), (25, "25 km"), (50, "50 km"), (100, "100 km"), (250, "250 km")]
 
 
@@ -44,48 +44,16 @@ def municipality_label(name: str, county_name: str) -> str:
     return f"{name} ({county_name})"
 
 
-class MunicipalityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Municipality) -> str:
-        return municipality_label(obj.name, obj.county_name)
-
-
-class HealthCategoryChoiceField(forms.ModelChoiceField):
-    """An HRCS health category in the page's language."""
-
-    def label_from_instance(self, obj: HealthCategory) -> str:
-        return obj.label_en if translation.get_language() == "en" else obj.label_nb
-
-
 class FinderForm(forms.Form):
     q = forms.CharField(
         label=_("Søk etter sykdom, behandling eller stikkord"), required=False, max_length=200
     )
     open = forms.BooleanField(label=_("Bare studier som tar inn deltakere nå"), required=False)
-    region = forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.order_by("name"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Alle regioner"),
-        widget=QuickSelect,
-    )
-    hrcs = HealthCategoryChoiceField(
-        label=_("Sykdomsområde"),
-        queryset=HealthCategory.objects.order_by("label_nb"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Alle sykdomsområder"),
-        widget=QuickSelect,
-    )
+    # The places and categories are reference rows from the shared cache (see __init__).
+    region = forms.ChoiceField(label=_("Region"), required=False, widget=QuickSelect)
+    hrcs = forms.ChoiceField(label=_("Sykdomsområde"), required=False, widget=QuickSelect)
     age = forms.IntegerField(label=_("Alder (år)"), required=False, min_value=0, max_value=130)
-    municipality = MunicipalityChoiceField(
-        label=_("Nær kommune"),
-        queryset=LOCATED_MUNICIPALITIES,
-        to_field_name="code",
-        required=False,
-        empty_label=_("Hvor som helst"),
-        widget=QuickSelect,
-    )
+    municipality = forms.ChoiceField(label=_("Nær kommune"), required=False, widget=QuickSelect)
     radius_km = forms.TypedChoiceField(
         label=_("Avstand"), choices=RADIUS_CHOICES, coerce=int, required=False, initial=50, empty_value=50,  # type: ignore[arg-type]  # any value may stand for empty; the stubs say str
         widget=QuickSelect,
@@ -118,16 +86,27 @@ class FinderForm(forms.Form):
 
     def __init__(self, *args, lang: str = "nb", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        label = "label_en" if lang == "en" else "label_nb"
-        hrcs = cast(HealthCategoryChoiceField, self.fields["hrcs"])
-        hrcs.queryset = HealthCategory.objects.order_by(label)
-        # The 357 options from plain rows: no model instance per option, on every page.
-        municipality = cast(MunicipalityChoiceField, self.fields["municipality"])
-        rows = LOCATED_MUNICIPALITIES.values_list("code", "name", "county_name")
-        municipality.widget.choices = [
-            ("", municipality.empty_label),
-            *((code, municipality_label(name, county)) for code, name, county in rows),
-        ]
+        self._choose("region", _("Alle regioner"), [(c, n) for _pk, c, n in REGION_ROWS.rows()])
+        english = lang == "en"
+        categories = HEALTH_CATEGORY_ROWS["en" if english else "nb"].rows()
+        self._choose(
+            "hrcs",
+            _("Alle sykdomsområder"),
+            [
+                (code, label_en if english else label_nb)
+                for _pk, code, label_nb, label_en in categories
+            ],
+        )
+        # The municipalities a search can be near: those with a position, by name.
+        self.located = {row[1]: row for row in MUNICIPALITY_ROWS.rows() if row[4] is not None}
+        self._choose(
+            "municipality",
+            _("Hvor som helst"),
+            [(code, municipality_label(row[2], row[3])) for code, row in self.located.items()],
+        )
+
+    def _choose(self, name: str, empty: str | Promise, choices: list[tuple[str, str]]) -> None:
+        cast(forms.ChoiceField, self.fields[name]).choices = [("", empty), *choices]
 
     def filter_data(self) -> dict[str, str]:
         data = self.cleaned_data
@@ -138,15 +117,14 @@ class FinderForm(forms.Form):
         for name in ("open", "healthy_volunteers", "decentralised"):
             if data.get(name):
                 out[name] = "true"
-        if data.get("region"):
-            out["region"] = data["region"].code
-        if data.get("hrcs"):
-            out["hrcs"] = data["hrcs"].code
+        for name in ("region", "hrcs"):
+            if data.get(name):
+                out[name] = data[name]
         if data.get("age") is not None:
             out["age"] = str(data["age"])
         if data.get("municipality"):
-            m = data["municipality"]
-            out["near"] = f"{m.latitude},{m.longitude}"
+            *_place, latitude, longitude = self.located[data["municipality"]]
+            out["near"] = f"{latitude},{longitude}"
             out["radius_km"] = str(data.get("radius_km") or 50)
         return out
 

@@ -1,0 +1,49 @@
+"""Small reference tables that every public page reads (regions, municipalities, HRCS health
+categories), kept as plain rows in the shared cache.
+
+The finder's select lists and the public filters' code lookups read them on every request; from the
+cache that is one small read instead of a query each. Every save or deletion of a row of the table
+forgets its cached rows at once (as the public change stamp is forgotten); ``REFERENCE_CACHE_SECONDS``
+bounds how long a write that sends no signal (a bulk write) can go unseen.
+
+    REGIONS = ReferenceRows("regions", Region.objects.order_by("name"), "id", "code", "name")
+    REGIONS.rows()  # [(1, "helse-nord", "Helse Nord"), …]
+"""
+
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.db.models.signals import post_delete, post_save
+
+KEY_PREFIX = "reference-rows:"
+REFERENCE_CACHE_SECONDS = 600
+
+
+class ReferenceRows:
+    """The rows (tuples of ``fields``) of ``queryset``, from the shared cache when they are there."""
+
+    def __init__(self, name: str, queryset: QuerySet[Any], *fields: str) -> None:
+        self.key = f"{KEY_PREFIX}{queryset.model._meta.label_lower}:{name}"
+        self.queryset = queryset
+        self.fields = fields
+        for signal in (post_save, post_delete):
+            signal.connect(
+                self._forget, sender=queryset.model, weak=False, dispatch_uid=f"forget:{self.key}"
+            )
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        rows = cache.get(self.key)
+        if rows is None:
+            rows = list(self.queryset.values_list(*self.fields))
+            cache.set(self.key, rows, REFERENCE_CACHE_SECONDS)
+        return rows
+
+    def forget(self) -> None:
+        cache.delete(self.key)
+
+    def _forget(self, sender: type[Model], **kwargs: Any) -> None:
+        # Now, and again once committed: a page read in between would have cached the old rows.
+        self.forget()
+        transaction.on_commit(self.forget)
