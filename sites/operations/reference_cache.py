@@ -34,10 +34,13 @@ class ReferenceRows:
             )
 
     def rows(self) -> list[tuple[Any, ...]]:
-        rows = cache.get(self.key)
-        if rows is None:
-            rows = list(self.queryset.values_list(*self.fields))
-            cache.set(self.key, rows, REFERENCE_CACHE_SECONDS)
+        (rows,) = rows_of(self)
+        return rows
+
+    def read(self) -> list[tuple[Any, ...]]:
+        """From the database, into the cache."""
+        rows = list(self.queryset.values_list(*self.fields))
+        cache.set(self.key, rows, REFERENCE_CACHE_SECONDS)
         return rows
 
     def forget(self) -> None:
@@ -47,3 +50,9 @@ class ReferenceRows:
         # Now, and again once committed: a page read in between would have cached the old rows.
         self.forget()
         transaction.on_commit(self.forget)
+
+
+def rows_of(*references: ReferenceRows) -> list[list[tuple[Any, ...]]]:
+    """The rows of each of ``references``, those in the cache in one read."""
+    cached = cache.get_many([reference.key for reference in references])
+    return [cached.get(reference.key) or reference.read() for reference in references]

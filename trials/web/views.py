@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from sites.operations.reference_cache import rows_of
 from sites.operations.response_cache import public_response_cache
 from sites.pagination import BoundedCountPaginator
 from sites.selectors import MUNICIPALITY_ROWS, REGION_ROWS
@@ -30,7 +31,7 @@ from .texts import (
     registry_links,
     status_in_words,
 )
-from .widgets import QuickSelect
+from .widgets import CodeChoiceField, QuickSelect
 
 LANGUAGES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 PAGE_SIZE = 20
@@ -50,10 +51,10 @@ class FinderForm(forms.Form):
     )
     open = forms.BooleanField(label=_("Bare studier som tar inn deltakere nå"), required=False)
     # The places and categories are reference rows from the shared cache (see __init__).
-    region = forms.ChoiceField(label=_("Region"), required=False, widget=QuickSelect)
-    hrcs = forms.ChoiceField(label=_("Sykdomsområde"), required=False, widget=QuickSelect)
+    region = CodeChoiceField(label=_("Region"))
+    hrcs = CodeChoiceField(label=_("Sykdomsområde"))
     age = forms.IntegerField(label=_("Alder (år)"), required=False, min_value=0, max_value=130)
-    municipality = forms.ChoiceField(label=_("Nær kommune"), required=False, widget=QuickSelect)
+    municipality = CodeChoiceField(label=_("Nær kommune"))
     radius_km = forms.TypedChoiceField(
         label=_("Avstand"), choices=RADIUS_CHOICES, coerce=int, required=False, initial=50, empty_value=50,  # type: ignore[arg-type]  # any value may stand for empty; the stubs say str
         widget=QuickSelect,
@@ -86,9 +87,11 @@ class FinderForm(forms.Form):
 
     def __init__(self, *args, lang: str = "nb", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._choose("region", _("Alle regioner"), [(c, n) for _pk, c, n in REGION_ROWS.rows()])
         english = lang == "en"
-        categories = HEALTH_CATEGORY_ROWS["en" if english else "nb"].rows()
+        regions, categories, municipalities = rows_of(
+            REGION_ROWS, HEALTH_CATEGORY_ROWS["en" if english else "nb"], MUNICIPALITY_ROWS
+        )
+        self._choose("region", _("Alle regioner"), [(c, n) for _pk, c, n in regions])
         self._choose(
             "hrcs",
             _("Alle sykdomsområder"),
@@ -98,7 +101,7 @@ class FinderForm(forms.Form):
             ],
         )
         # The municipalities a search can be near: those with a position, by name.
-        self.located = {row[1]: row for row in MUNICIPALITY_ROWS.rows() if row[4] is not None}
+        self.located = {row[1]: row for row in municipalities if row[4] is not None}
         self._choose(
             "municipality",
             _("Hvor som helst"),
@@ -106,7 +109,7 @@ class FinderForm(forms.Form):
         )
 
     def _choose(self, name: str, empty: str | Promise, choices: list[tuple[str, str]]) -> None:
-        cast(forms.ChoiceField, self.fields[name]).choices = [("", empty), *choices]
+        cast(CodeChoiceField, self.fields[name]).offer(empty, choices)
 
     def filter_data(self) -> dict[str, str]:
         data = self.cleaned_data

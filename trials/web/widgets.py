@@ -1,19 +1,32 @@
-"""A select list that renders its options as plain markup.
+"""A select list that renders its options as plain markup, and a choice of code offered in one.
 
 Django's ``Select`` renders every ``<option>`` through a template: for the finder's 357
 municipalities that was three quarters of the page's time. ``QuickSelect`` writes the same
-markup (same attributes, same escaping, same selected option) in one pass.
+markup (same attributes, same escaping, same selected option) in one pass. Its options are plain
+``(value, label)`` pairs, kept as given: Django normalises a choice list (looking for groups and
+enumerations) each time it is set, twice per field and page.
 """
 
+from collections.abc import Iterable
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 
 
 class QuickSelect(forms.Select):
+    @property  # plain pairs only, never groups
+    def choices(self) -> list[tuple[Any, Any]]:
+        return self._choices
+
+    @choices.setter
+    def choices(self, value: Iterable[tuple[Any, Any]]) -> None:
+        self._choices = list(value)
+
     def render(
         self,
         name: str,
@@ -31,3 +44,31 @@ class QuickSelect(forms.Select):
             options.append(f'<option value="{escape(shown)}"{mark}>{escape(str(label))}</option>')
             selected.discard(shown)  # One selected option, as Django's own select.
         return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")  # noqa: S308 - escaped above
+
+
+class CodeChoiceField(forms.CharField):
+    """One code (a region, an HRCS category, a municipality) from options the form offers on
+    each request (``offer``), shown as a ``QuickSelect``; a code not offered is an invalid choice,
+    with the words of Django's own choice fields."""
+
+    widget = QuickSelect
+    default_error_messages = {
+        "invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"],
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+        self.codes: frozenset[str] = frozenset()
+
+    def offer(self, empty: str | Promise, options: list[tuple[str, str]]) -> None:
+        self.codes = frozenset(code for code, _label in options)
+        cast(QuickSelect, self.widget).choices = [("", empty), *options]
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if value and value not in self.codes:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
