@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Study
@@ -14,6 +15,18 @@ class StatusInWords(NamedTuple):
     headline: "str | StrPromise"
     explanation: "str | StrPromise"
     css: str  # status-open or status-closed
+
+
+def ages_in_words(study: Study) -> str:
+    """Who may take part by age: "Fra 18 til 65 år.", "Fra 18 år.", "Alle aldre."."""
+    low, high = study.min_age, study.max_age
+    if low and high is not None:
+        return gettext("Fra %(a)s til %(b)s år.") % {"a": low, "b": high}
+    if low:
+        return gettext("Fra %(a)s år.") % {"a": low}
+    if high is not None:
+        return gettext("Opp til %(b)s år.") % {"b": high}
+    return gettext("Alle aldre.")
 
 
 _STATUS: "dict[str, tuple[StrPromise, StrPromise]]" = {

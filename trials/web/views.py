@@ -1,6 +1,7 @@
 """Study finder pages. They read through the same filter set and selectors as the public API."""
 
 from typing import cast
+from urllib.parse import quote
 
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger
@@ -8,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
@@ -28,6 +30,7 @@ from .site_map import HEIGHT, MARKER_RADIUS, WIDTH, site_markers, sites_on_map
 from .texts import (
     CATEGORY_EXPLAINED,
     PHASE_EXPLAINED,
+    ages_in_words,
     registry_links,
     status_in_words,
 )
@@ -170,6 +173,7 @@ def _search_query(given: QueryDict) -> str:
 
 
 def _row(study, lang: str) -> dict:
+    """What the list and the study page say about ``study``, worked out once in Python."""
     open_sites = [site for site in study.public_sites if site.is_open]
     places = sorted({site.place for site in study.public_sites})
     title, title_lang = lay_text(study, "lay_title", lang)
@@ -181,9 +185,12 @@ def _row(study, lang: str) -> dict:
         "title": title,
         "title_lang": title_lang,
         "summary": summary,
+        "teaser": Truncator(summary).words(30, truncate=" …"),
         "summary_lang": summary_lang,
         "open_sites": open_sites,
-        "places": places,
+        "places": ", ".join(places),
+        "ages": ages_in_words(study),
+        "category": study.get_category_display(),
         "distance": getattr(study, "distance_km", None),
         "status": status_in_words(study, recruiting=bool(open_sites)),
     }
@@ -229,6 +236,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
             rows = [_row(study, lang) for study in selectors.study_attach_public(page.object_list)]
         params = request.GET.copy()
         params.pop("page", None)
+        search_query = _search_query(request.GET)
         return render(
             request,
             "trials/finder/list.html",
@@ -239,7 +247,10 @@ def study_list(request: HttpRequest) -> HttpResponse:
                 "front_page": front_page,
                 "filter_errors": filter_errors,
                 "query_without_page": params.urlencode(),
-                "search_query": _search_query(request.GET),
+                "search_query": search_query,
+                # The study links: the page's language, and the search to go back to.
+                "detail_query": f"?lang={lang}"
+                + (f"&sok={quote(search_query, safe='/')}" if search_query else ""),
                 "lang": lang,
                 "language_links": _language_links(request, lang),
             },
