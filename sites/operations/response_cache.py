@@ -13,6 +13,9 @@ complete 200, a response to a request with a session cookie (a signed-in user ma
 one that read the session or the CSRF token, sets a cookie, varies by cookie or is not
 ``Cache-Control: public``. A signed-in user is still served what the public was.
 
+An exact count too costly to repeat for every page of a search (FHIR's ``total``) is kept the same
+way, under the search's SQL and the stamp (``public_count``).
+
 The stamp itself is read from the database on every request unless ``PUBLIC_CACHE_STAMP_SECONDS``
 is above zero: then it is kept that long in the cache too (a cached response then costs no query),
 and every save or deletion of a row the stamp reads forgets it at once (``stamp_forget``); only a
@@ -21,9 +24,11 @@ bulk write elsewhere waits out those seconds.
 
 import hashlib
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import cc_delim_re
@@ -33,6 +38,7 @@ from sites.api.caching import Stamp, request_not_modified
 from sites.api.throttling import PublicAnonThrottle
 
 KEY_PREFIX = "public-response:"
+COUNT_PREFIX = "public-count:"
 STAMP_PREFIX = "public-stamp:"
 _REQUEST_KEY = "_public_response_cache_key"
 _SESSION_SEEN = "_public_response_cache_session_seen"
@@ -84,6 +90,21 @@ def stamp_forget(stamp: Stamp) -> None:
     """Something the stamp reads has changed: read it from the database on the next request."""
     if settings.PUBLIC_CACHE_STAMP_SECONDS > 0:
         cache.delete(_stamp_key(stamp))
+
+
+def public_count(queryset: QuerySet[Any], stamp: Stamp) -> int:
+    """The exact number of rows of a public search, counted once per search and public change:
+    kept in the shared cache under the query's SQL and the stamp's token, so every page of one
+    search (and everyone making it) shares one count, and any change counts afresh."""
+    counted = queryset.order_by().values("pk")
+    sql, params = counted.query.sql_with_params()
+    raw = f"{stamp_token(stamp)}\n{sql}\n{params!r}"
+    key = COUNT_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+    total = cache.get(key)
+    if total is None:
+        total = counted.count()
+        cache.set(key, total, max(settings.PUBLIC_RESPONSE_CACHE_SECONDS, 60))
+    return total
 
 
 def request_key(request: HttpRequest, token: str) -> str:

@@ -341,3 +341,22 @@ def test_the_last_page_knows_its_total_without_counting(reference_data):
         for ctx in (counted, last, whole)
     ]
     assert counts == [1, 0, 0]
+
+
+def test_the_pages_of_a_search_share_one_exact_count_until_something_changes(reference_data):
+    """Counting every match of a search over half a million studies takes a third of a second:
+    the first page counts, the next pages (and every other client asking the same) reuse that
+    count, and a study published in between is counted afresh."""
+    for _ in range(5):
+        StudySiteFactory()
+
+    def counted(query: str) -> tuple[int | None, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            total = _bundle(query).total
+        return total, sum('"__count"' in q["sql"] for q in ctx.captured_queries)
+
+    assert counted("_count=2") == (5, 1)
+    assert counted("_count=2&_page=2") == (5, 0)
+    assert counted("_count=2&_format=json") == (5, 0)  # the same search: the same count
+    StudySiteFactory()
+    assert counted("_count=2&_page=2") == (6, 1)

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from sites.api.caching import conditional_validators, request_not_modified, set_validators
 from sites.api.throttling import PublicAnonThrottle, PublicThrottled
-from sites.operations.response_cache import public_response_cache
+from sites.operations.response_cache import public_count, public_response_cache
 
 from .. import selectors
 from ..models import Study
@@ -156,8 +156,9 @@ def research_study_search(request: HttpRequest) -> JsonResponse:
 
 def _count(queryset: QuerySet[Study]) -> int:
     """The exact number of matches: the search's own conditions, counted without its order,
-    columns or joins, so PostgreSQL reads only the indexes and rows those conditions need."""
-    return queryset.order_by().values("pk").count()
+    columns or joins, so PostgreSQL reads only the indexes and rows those conditions need; once
+    per search and public change (the pages of a search share it)."""
+    return public_count(queryset, search.public_study_stamp)
 
 
 def _subset(resource: dict, elements: list[str]) -> dict:
