@@ -1,6 +1,7 @@
 """The bounded count: paginators that count at most a limit of rows, so the first pages of a huge
 list cost about as much as those of a small one. The admin lists, the study finder and the public
-API all count this way."""
+API all count this way; the public ones (given a ``count_stamp``) count each search once per public
+change (``sites.operations.response_cache.public_count``)."""
 
 import math
 from typing import Any
@@ -10,6 +11,9 @@ from django.db.models import QuerySet
 from django.utils.formats import number_format
 from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
+
+from sites.api.caching import Stamp
+from sites.operations.response_cache import public_count
 
 
 class BoundedCountPaginator(Paginator):
@@ -31,9 +35,11 @@ class BoundedCountPaginator(Paginator):
         allow_empty_first_page: bool = True,
         *,
         wanted_page: int = 1,
+        count_stamp: Stamp | None = None,
     ) -> None:
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.count_limit = max(self.count_limit, wanted_page * self.per_page)
+        self.count_stamp = count_stamp
 
     @cached_property
     def raw_count(self) -> int:
@@ -42,6 +48,9 @@ class BoundedCountPaginator(Paginator):
         count_up_to = getattr(object_list, "count_up_to", None)
         if count_up_to is not None:
             return count_up_to(self.count_limit + 1)
+        if isinstance(object_list, QuerySet) and self.count_stamp is not None:
+            # A public search: counted once per search and public change, in the shared cache.
+            return public_count(object_list, self.count_stamp, limit=self.count_limit + 1)
         if isinstance(object_list, QuerySet):
             # Without ORDER BY the database may stop as soon as it has seen count_limit + 1 rows,
             # and selecting only the key leaves out per-row annotations (such as enrolment counts).

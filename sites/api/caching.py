@@ -2,7 +2,9 @@
 with 304 when the client's copy is current."""
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
@@ -15,10 +17,34 @@ Stamp = Callable[[], tuple[datetime | None, str]]
 
 Validators = tuple[str, datetime | None]
 
+_STAMPS_READ: ContextVar[dict[Stamp, tuple[datetime | None, str]] | None] = ContextVar(
+    "public_stamps_read", default=None
+)
+
+
+@contextmanager
+def stamps_read_once() -> Iterator[None]:
+    """Within the block (one request), each stamp is read from the database once: the response
+    cache's key, the ``ETag`` and a search's count all use that reading."""
+    token = _STAMPS_READ.set({})
+    try:
+        yield
+    finally:
+        _STAMPS_READ.reset(token)
+
+
+def read_stamp(stamp: Stamp) -> tuple[datetime | None, str]:
+    read = _STAMPS_READ.get()
+    if read is None:
+        return stamp()
+    if stamp not in read:
+        read[stamp] = stamp()
+    return read[stamp]
+
 
 def conditional_validators(request, *, stamp: Stamp, lang: str) -> Validators:
     """``(ETag, Last-Modified)`` of a public response: the change stamp, the URL and language."""
-    last_modified, token = stamp()
+    last_modified, token = read_stamp(stamp)
     raw = f"{token}|{request.get_full_path()}|{lang}"
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"', last_modified
 

@@ -45,7 +45,10 @@ class PublicPageNumberPagination(pagination.PageNumberPagination):
         self.request = request
         wanted = int(raw) if raw else 1
         self.bounded = self.django_paginator_class(
-            queryset, self.get_page_size(request) or self.page_size, wanted_page=wanted
+            queryset,
+            self.get_page_size(request) or self.page_size,
+            wanted_page=wanted,
+            count_stamp=getattr(type(view), "change_stamp", None),  # counted once per change
         )
         try:
             self.page = self.bounded.page(wanted)

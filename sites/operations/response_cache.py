@@ -34,7 +34,7 @@ from django.utils import translation
 from django.utils.cache import cc_delim_re
 from django.utils.http import parse_http_date_safe
 
-from sites.api.caching import Stamp, request_not_modified
+from sites.api.caching import Stamp, read_stamp, request_not_modified, stamps_read_once
 from sites.api.throttling import PublicAnonThrottle
 
 KEY_PREFIX = "public-response:"
@@ -77,11 +77,11 @@ def _stamp_key(stamp: Stamp) -> str:
 def stamp_token(stamp: Stamp) -> str:
     seconds = settings.PUBLIC_CACHE_STAMP_SECONDS
     if seconds <= 0:
-        return stamp()[1]
+        return read_stamp(stamp)[1]
     key = _stamp_key(stamp)
     token = cache.get(key)
     if token is None:
-        token = stamp()[1]
+        token = read_stamp(stamp)[1]
         cache.set(key, token, seconds)
     return token
 
@@ -92,11 +92,11 @@ def stamp_forget(stamp: Stamp) -> None:
         cache.delete(_stamp_key(stamp))
 
 
-def public_count(queryset: QuerySet[Any], stamp: Stamp) -> int:
-    """The exact number of rows of a public search, counted once per search and public change:
-    kept in the shared cache under the query's SQL and the stamp's token, so every page of one
-    search (and everyone making it) shares one count, and any change counts afresh."""
-    counted = queryset.order_by().values("pk")
+def public_count(queryset: QuerySet[Any], stamp: Stamp, *, limit: int | None = None) -> int:
+    """The number of rows of a public search (up to ``limit``), counted once per search and public
+    change: kept in the shared cache under the query's SQL and the stamp's token, so every page of
+    one search (and everyone making it) shares one count, and any change counts afresh."""
+    counted = queryset.order_by().values("pk")[:limit]
     sql, params = counted.query.sql_with_params()
     raw = f"{stamp_token(stamp)}\n{sql}\n{params!r}"
     key = COUNT_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
@@ -155,7 +155,8 @@ class PublicResponseCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        with stamps_read_once():
+            response = self.get_response(request)
         key = getattr(request, _REQUEST_KEY, None)
         if key is None:
             return response

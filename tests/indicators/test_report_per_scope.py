@@ -1,7 +1,6 @@
 """Each scope's monthly report is built once and sent to every recipient of that scope."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -31,7 +30,6 @@ def vest_team(django_user_model, helse_vest):
 
 @pytest.mark.django_db
 def test_every_recipient_of_a_scope_gets_the_one_report_built_for_it(world, vest_team, smtp_server):
-    cache.clear()
     services.snapshots_compute(period=OCTOBER)
     run_ids = services.report_runs_prepare(period=OCTOBER)
     assert len(run_ids) == 3

@@ -2,7 +2,6 @@
 a field error (400) every time, never a server error and never a request routed by accident."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from sites.models import Organisation
@@ -34,7 +33,6 @@ def payload(**overrides) -> dict:
 @pytest.fixture
 def api(reference_data, settings):
     settings.FEASIBILITY_INTAKE_RATE = "10000/min"
-    cache.clear()
     return APIClient()
 
 

@@ -5,14 +5,12 @@ an empty choice or free text is "any", as in django-filter. A time the database 
 400, not a 500."""
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import StudySiteFactory
 
 
 @pytest.fixture
 def study(reference_data):
-    cache.clear()
     return StudySiteFactory(study__hrcs=["03"], study__conditions="Hjertesvikt").study
 
 

@@ -23,11 +23,6 @@ from trials.models import Study, StudySite
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-
-
 @pytest.fixture
 def client() -> APIClient:
     return APIClient()
@@ -84,6 +79,24 @@ def test_list_query_count_is_constant_whatever_the_page_size(client, many, query
     # stamps + count + rows + the page's sites, categories and enrolled: never per row, and no
     # lookup of a region or category code (they come from the cache)
     assert counts[0] == counts[1] <= 10
+
+
+def test_a_list_reads_the_public_stamp_once_and_a_search_is_counted_once_per_change(client, many):
+    """The stamp is read once per request (cache key, ETag and count all use it); the count of a
+    search is shared by its pages until something public changes."""
+
+    def asked(url: str) -> tuple[int, int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(url).json()
+        sqls = [q["sql"] for q in ctx.captured_queries]
+        stamps = sum("max(updated_at)" in sql for sql in sqls)
+        return body["count"], stamps, sum("COUNT(*) FROM (SELECT" in sql for sql in sqls)
+
+    assert asked("/api/v1/studies/?hrcs=02&page_size=10") == (25, 1, 1)
+    assert asked("/api/v1/studies/?hrcs=02&page_size=10&page=2") == (25, 1, 0)
+    assert asked("/api/v1/studies/?page_size=10&hrcs=02&page=3") == (25, 1, 0)
+    StudySiteFactory(study__hrcs=["02"])
+    assert asked("/api/v1/studies/?hrcs=02&page_size=10&page=2") == (26, 1, 1)
 
 
 def test_query_count_does_not_depend_on_page_size(client, many):

@@ -210,7 +210,9 @@ def _finder_queryset(data: dict) -> tuple[object, dict]:
 def _page(request: HttpRequest, queryset):
     raw_page = request.GET.get("page", "1")
     wanted = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 10_000 else 1
-    paginator = BoundedCountPaginator(queryset, PAGE_SIZE, wanted_page=wanted)
+    paginator = BoundedCountPaginator(
+        queryset, PAGE_SIZE, wanted_page=wanted, count_stamp=search.public_study_stamp
+    )
     try:
         return paginator.page(wanted)
     except (EmptyPage, PageNotAnInteger):

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
@@ -65,7 +64,6 @@ def profiles(reference_data):
 
 @pytest.fixture
 def api():
-    cache.clear()
     return APIClient()
 
 

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import StudySiteFactory, hf
@@ -19,7 +18,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def client() -> APIClient:
-    cache.clear()
     return APIClient()
 
 
