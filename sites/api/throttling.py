@@ -15,6 +15,7 @@ from django.utils.translation import gettext, ngettext
 from rest_framework import throttling
 from rest_framework.exceptions import Throttled
 
+from sites.operations.cache import count_in_window
 from sites.security.addresses import client_address
 
 
@@ -42,16 +43,10 @@ class ClientAddressThrottle(throttling.AnonRateThrottle):
         window = int(now // self.duration)
         self.window_ends_at = (window + 1) * self.duration
         self.now = now
-        return self._count(f"{key}:{window}") <= self.num_requests
-
-    def _count(self, key: str) -> int:
-        """This request's number in its window (0 while the cache is unavailable: then no limit)."""
-        try:
-            return self.cache.incr(key) or 0
-        except ValueError:  # the window's first request
-            if self.cache.add(key, 1, self.duration + 1):
-                return 1
-            return self.cache.incr(key) or 0
+        # This request's number in its window (0 while the cache is down: then no limit).
+        return (
+            count_in_window(self.cache, f"{key}:{window}", self.duration + 1) <= self.num_requests
+        )
 
     def wait(self) -> float:
         return max(0.0, self.window_ends_at - self.now)

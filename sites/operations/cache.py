@@ -6,7 +6,10 @@ Only throttling counters and caches live here; sessions, lockouts and pending wo
 import functools
 import logging
 
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache
+from django.utils.connection import ConnectionProxy
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -45,3 +48,30 @@ class TolerantRedisCache(RedisCache):
     has_key = _tolerant(False)(RedisCache.has_key)
     incr = _tolerant(None)(RedisCache.incr)
     clear = _tolerant(False)(RedisCache.clear)
+
+
+def count_in_window(cache: BaseCache, key: str, seconds: int) -> int:
+    """Add one to the counter ``key``, which lives ``seconds`` from its first count, and return
+    it (0 while Redis is down). In Redis one round trip (``SET NX EX`` and ``INCR`` pipelined);
+    in any other cache (the demo's local memory) an ``incr``, or an ``add`` for the first."""
+    if isinstance(cache, ConnectionProxy):  # ``django.core.cache.cache``
+        cache = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(cache, TolerantRedisCache):
+        return _redis_count(cache, key, seconds)
+    try:
+        return cache.incr(key) or 0
+    except ValueError:  # the first count
+        if cache.add(key, 1, seconds):
+            return 1
+        return cache.incr(key) or 0
+
+
+@_tolerant(0)
+def _redis_count(cache: TolerantRedisCache, key: str, seconds: int) -> int:
+    key = cache.make_and_validate_key(key)
+    client = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]  # Django's own client, not in the stubs
+    pipe = client.pipeline(transaction=False)
+    pipe.set(key, 0, ex=seconds, nx=True)
+    pipe.incr(key)
+    _created, count = pipe.execute()
+    return int(count)
