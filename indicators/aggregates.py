@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 
-AGGREGATION_WORK_MEM = "64MB"
+AGGREGATION_WORK_MEM = "256MB"
 """Memory for each sort and hash of a period's aggregates on PostgreSQL (the server's default, 4 MB,
 sorts the running enrolments of a month on disk and hashes the participants in batches)."""
 
