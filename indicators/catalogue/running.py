@@ -29,17 +29,22 @@ from sites.selectors import organisation_health_trust
 from ..models import RunningEnrolment
 from ..periods import Period
 from .base import ALL_LEVELS, NATIONAL, ORGANISATION, REGION, TRUST, Row, ScopePaths
-from .scopes import enrolment_active, people_count, scope_results, scope_row
+from .scopes import (
+    ENROLMENT_FIELDS,
+    enrolment_active,
+    people_count,
+    scope_results,
+    scope_row,
+)
+
+BREAKDOWN_COLUMNS = ("organisation_kind", "sponsor_type", "sex", "birth_year", "municipality")
+"""The breakdowns' columns, each read from its path in ``scopes.ENROLMENT_FIELDS``."""
 
 COLUMNS: dict[str, Expression | F] = {
     "organisation_id": F("site__organisation_id"),
     "region_id": F("site__organisation__region_id"),
     "trust_id": organisation_health_trust("site__organisation__"),
-    "organisation_kind": F("site__organisation__kind"),
-    "sponsor_type": F("study__sponsor_type"),
-    "sex": F("participant__sex"),
-    "birth_year": F("participant__birth_year"),
-    "municipality": F("participant__home_municipality__code"),
+    **{name: F(ENROLMENT_FIELDS[name]) for name in BREAKDOWN_COLUMNS},
 }
 """Where each column of ``RunningEnrolment`` comes from, seen from ``Enrolment`` (besides the
 enrolment's own id, participant, study and inclusion day)."""
@@ -63,12 +68,8 @@ RUNNING_SCOPE: ScopePaths = {
 }
 
 RUNNING_FIELDS = {
-    "hrcs": "study__hrcs_categories__code",
-    "sex": "sex",
-    "birth_year": "birth_year",
-    "organisation_kind": "organisation_kind",
-    "sponsor_type": "sponsor_type",
-    "municipality": "municipality",
+    "hrcs": ENROLMENT_FIELDS["hrcs"],  # a study's categories: one row for each would count twice
+    **{name: name for name in BREAKDOWN_COLUMNS},
 }
 """The breakdowns' paths on ``RunningEnrolment`` (see ``enrolment_breakdowns``)."""
 
