@@ -5,7 +5,7 @@ over, for the health trust), participant and study; at national scale that join 
 count itself, and seven breakdowns would make it seven times. ``running_enrolments`` materialises it
 once, as a temporary table (``RunningEnrolment``) holding every scope and breakdown column, and
 ``running_enrolments_kept`` keeps that table for a whole period's computation, so it is built once
-per period and dropped at the end. The same SQL runs on SQLite and PostgreSQL.
+per period (when an indicator first needs it) and dropped at the end. The same SQL runs on SQLite and PostgreSQL.
 
 Counting distinct people sorts every group's participants, once per scope level and breakdown. The
 table also marks each participant's first row in each scope (``rank_<level> = 1``), so a breakdown
@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Aggregate, Count, Expression, F, Q, QuerySet, Window
@@ -82,7 +83,14 @@ PEOPLE: dict[str, Aggregate] = {
 }
 """The people among running enrolments, and how many of them have no known sex or birth year."""
 
-_kept: ContextVar[Period | None] = ContextVar("running_enrolments_kept", default=None)
+
+@dataclass
+class _Kept:
+    period: Period
+    built: bool = False
+
+
+_kept: ContextVar[_Kept | None] = ContextVar("running_enrolments_kept", default=None)
 
 
 def _create(period: Period) -> None:
@@ -104,37 +112,44 @@ def _drop() -> None:
 
 
 @contextmanager
-def _materialised(period: Period) -> Iterator[None]:
-    # In a transaction of its own, so that an error leaves no table behind on the connection.
-    with transaction.atomic():
-        _create(period)
-        yield
-        _drop()
+def _keeping(period: Period) -> Iterator[_Kept]:
+    kept = _kept.get()
+    if kept is not None and kept.period == period:
+        yield kept
+        return
+    kept = _Kept(period)
+    token = _kept.set(kept)
+    try:
+        with transaction.atomic():
+            yield kept
+            if kept.built:
+                _drop()
+    finally:
+        _kept.reset(token)
 
 
 @contextmanager
 def running_enrolments_kept(period: Period) -> Iterator[None]:
-    """Build the period's running enrolments once, for every indicator computed inside."""
-    if _kept.get() == period:
+    """Keep the period's running enrolments, once built, for every indicator computed inside; drop
+    them at the end. The block is a transaction of its own, so that an error leaves no table
+    behind on the connection."""
+    with _keeping(period):
         yield
-        return
-    with _materialised(period):
-        token = _kept.set(period)
-        try:
-            yield
-        finally:
-            _kept.reset(token)
 
 
 @contextmanager
 def running_enrolments(period: Period) -> Iterator[QuerySet[RunningEnrolment]]:
     """The enrolments running in ``period`` (``enrolment_active``), one row each, with their scope
-    and breakdown columns; built for this use alone unless a computation keeps it.
+    and breakdown columns: built at the first use inside ``running_enrolments_kept``, else for this
+    use alone.
 
     Every enrolment included in the period is among them (an enrolment ends on or after the day it
     was included: a constraint of the table), so ``within("included_on", period)`` of these rows
     are the period's new enrolments."""
-    with running_enrolments_kept(period):
+    with _keeping(period) as kept:
+        if not kept.built:
+            _create(period)
+            kept.built = True
         yield RunningEnrolment.objects.all()
 
 

@@ -126,3 +126,12 @@ def test_a_periods_computation_builds_the_running_enrolments_once_and_drops_them
     reading = [i for i, s in enumerate(sql) if '"indicators_running_enrolment"' in s]
     assert len(created) == 1 and len(dropped) == 1
     assert created[0] < min(set(reading) - set(created)) and max(reading) == dropped[0]
+
+
+@pytest.mark.django_db
+def test_a_computation_of_indicators_that_do_not_read_them_builds_no_table(world):
+    with CaptureQueriesContext(connection) as ctx:
+        services.snapshots_compute(
+            period=OCTOBER, codes=["consents-digital", "studies-open-public"]
+        )
+    assert not any(q["sql"].startswith("CREATE TEMPORARY TABLE") for q in ctx.captured_queries)
