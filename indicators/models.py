@@ -350,3 +350,40 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start:%Y-%m} {self.email}"
+
+
+class RunningEnrolment(models.Model):
+    """An enrolment running in the period being computed, with what its indicators are scoped and
+    broken down by already joined in: a temporary table, built once for a period's computation and
+    dropped after it (see ``indicators.catalogue.running``); never a table of the schema."""
+
+    participant = models.ForeignKey(
+        "consents.Participant", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    study = models.ForeignKey(
+        "trials.Study", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    included_on = models.DateField()
+    region_id = models.BigIntegerField(null=True)
+    trust_id = models.BigIntegerField(null=True)
+    organisation_kind = models.CharField(max_length=24)
+    sponsor_type = models.CharField(max_length=20)
+    sex = models.CharField(max_length=8)
+    birth_year = models.PositiveSmallIntegerField(null=True)
+    municipality = models.CharField(max_length=4, null=True)
+    # 1 on the participant's first running enrolment in the country, the region, the health trust
+    # and the organisation of this one: counting those rows counts each person once per scope.
+    rank_national = models.PositiveIntegerField()
+    rank_region = models.PositiveIntegerField()
+    rank_trust = models.PositiveIntegerField()
+    rank_organisation = models.PositiveIntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "indicators_running_enrolment"
+
+    def __str__(self) -> str:
+        return f"enrolment {self.pk}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from django.db.models import Q
 
@@ -62,10 +62,12 @@ median (see ``indicators.coverage``)."""
 
 
 class ScopePaths(TypedDict):
-    """The paths from the aggregated rows to the scope's region and organisation."""
+    """The paths from the aggregated rows to the scope's region and organisation, and to its health
+    trust where the rows hold it (else it is worked out from the organisation)."""
 
     region: str
     organisation: str
+    trust: NotRequired[str]
 
 
 @dataclass(frozen=True)

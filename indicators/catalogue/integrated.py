@@ -8,16 +8,14 @@ from django.db.models import Aggregate, Count, IntegerField, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
-from consents.models import Enrolment
 from sites.models import OrganisationCapacity, Profession
 
 from ..periods import Period
 from .base import FOCUS_INTEGRATED, Definition, Row, ScopePaths, count
+from .running import RUNNING_FIELDS, RUNNING_SCOPE, running_enrolments
 from .scopes import (
-    ENROLMENT_SCOPE,
     by_scope,
     care_level,
-    enrolment_active,
     scope_results,
     scope_row,
     studies_with_active_enrolments,
@@ -27,13 +25,14 @@ PROFESSIONS = Profession.values  # the rows of the capacity form's PhD table
 
 
 def enrolment_activity(period: Period) -> list[Row]:
-    return by_scope(
-        Enrolment.objects.filter(enrolment_active(period)),
-        **ENROLMENT_SCOPE,
-        aggregates={"n": Count("pk")},
-        to_value=lambda r: count(r["n"]),
-        breakdowns={"care_level": care_level("site__organisation__kind")},
-    )
+    with running_enrolments(period) as running:
+        return by_scope(
+            running,
+            **RUNNING_SCOPE,
+            aggregates={"n": Count("pk")},
+            to_value=lambda r: count(r["n"]),
+            breakdowns={"care_level": care_level(RUNNING_FIELDS["organisation_kind"])},
+        )
 
 
 def _capacity(period: Period) -> QuerySet[OrganisationCapacity]:

@@ -28,9 +28,9 @@ from .base import (
     scope_key,
     share,
 )
+from .running import PEOPLE, RUNNING_FIELDS, RUNNING_SCOPE, running_enrolments
 from .scopes import (
     ENROLMENT_SCOPE,
-    PEOPLE,
     PEOPLE_BREAKDOWNS,
     PER_100K_LEVELS,
     SITE_SCOPE,
@@ -45,13 +45,15 @@ from .scopes import (
 
 
 def participants_included(period: Period) -> list[Row]:
-    return by_scope(
-        Enrolment.objects.filter(within("included_on", period)),
-        **ENROLMENT_SCOPE,
-        aggregates=PEOPLE,
-        to_value=people_count,
-        breakdowns={k: v for k, v in enrolment_breakdowns(period).items() if k != "municipality"},
-    )
+    breakdowns = enrolment_breakdowns(period, RUNNING_FIELDS)
+    with running_enrolments(period) as running:
+        return by_scope(
+            running.filter(within("included_on", period)),
+            **RUNNING_SCOPE,
+            aggregates=PEOPLE,
+            to_value=people_count,
+            breakdowns={k: v for k, v in breakdowns.items() if k != "municipality"},
+        )
 
 
 def participants_growth(period: Period) -> list[Row]:

@@ -14,17 +14,24 @@ from trials.models import Study, StudySite
 from .. import denominators
 from ..aggregates import DaysBetween, Median
 from ..periods import Period
-from .base import FOCUS_PATIENTS, Coverage, Definition, Row, count, per_inhabitants, to_decimal
+from .base import (
+    ALL_LEVELS,
+    FOCUS_PATIENTS,
+    Coverage,
+    Definition,
+    Row,
+    count,
+    per_inhabitants,
+    to_decimal,
+)
+from .running import PEOPLE, RUNNING_FIELDS, RUNNING_SCOPE, people_by_scope, running_enrolments
 from .scopes import (
-    ENROLMENT_SCOPE,
-    PEOPLE,
     PEOPLE_BREAKDOWNS,
     PER_100K_LEVELS,
     SITE_SCOPE,
     STUDY_SCOPE,
     by_scope,
     care_level,
-    enrolment_active,
     enrolment_breakdowns,
     people_count,
     site_active,
@@ -33,27 +40,39 @@ from .scopes import (
     within,
 )
 
+PARTICIPANT_BREAKDOWNS = ("sex", "age_band", "municipality")
+"""The breakdowns by what is the participant's own (see ``running.people_by_scope``)."""
+
 
 def participants_active(period: Period) -> list[Row]:
-    return by_scope(
-        Enrolment.objects.filter(enrolment_active(period)),
-        **ENROLMENT_SCOPE,
-        aggregates=PEOPLE,
-        to_value=people_count,
-        breakdowns=enrolment_breakdowns(period),
-    )
+    breakdowns = enrolment_breakdowns(period, RUNNING_FIELDS)
+    with running_enrolments(period) as running:
+        rows = people_by_scope(
+            running, {k: v for k, v in breakdowns.items() if k in PARTICIPANT_BREAKDOWNS}
+        )
+        rows += by_scope(
+            running,
+            **RUNNING_SCOPE,
+            aggregates=PEOPLE,
+            to_value=people_count,
+            breakdowns={k: v for k, v in breakdowns.items() if k not in PARTICIPANT_BREAKDOWNS},
+            totals=False,
+        )
+    order = ["", *PEOPLE_BREAKDOWNS]  # level by level, as the snapshots are listed
+    return sorted(rows, key=lambda r: (ALL_LEVELS.index(r.scope_kind), order.index(r.breakdown)))
 
 
 def participants_per_100k(period: Period) -> list[Row]:
     """New participants per 100 000 inhabitants of the scope's population (the region, or the
     catchment area of the health trust)."""
-    people = by_scope(
-        Enrolment.objects.filter(within("included_on", period)),
-        **ENROLMENT_SCOPE,
-        aggregates={"n": Count("participant", distinct=True)},
-        to_value=lambda r: count(r["n"]),
-        levels=PER_100K_LEVELS,
-    )
+    with running_enrolments(period) as running:
+        people = by_scope(
+            running.filter(within("included_on", period)),
+            **RUNNING_SCOPE,
+            aggregates={"n": Count("participant", distinct=True)},
+            to_value=lambda r: count(r["n"]),
+            levels=PER_100K_LEVELS,
+        )
     figures = denominators.population(period.start.year)
     return [
         per_inhabitants(row, figure, 100_000)

@@ -70,14 +70,27 @@ def care_level(kind: str) -> Case:
     )
 
 
-def enrolment_breakdowns(period: Period) -> dict[str, Expression | F]:
+ENROLMENT_FIELDS = {
+    "hrcs": "study__hrcs_categories__code",
+    "sex": "participant__sex",
+    "birth_year": "participant__birth_year",
+    "organisation_kind": "site__organisation__kind",
+    "sponsor_type": "study__sponsor_type",
+    "municipality": "participant__home_municipality__code",
+}
+"""The paths the breakdowns of enrolments are read from (see ``running.RUNNING_FIELDS``)."""
+
+
+def enrolment_breakdowns(
+    period: Period, fields: Mapping[str, str] = ENROLMENT_FIELDS
+) -> dict[str, Expression | F]:
     return {
-        "hrcs": F("study__hrcs_categories__code"),
-        "sex": F("participant__sex"),
-        "age_band": age_band("participant__birth_year", period.start.year),
-        "care_level": care_level("site__organisation__kind"),
-        "sponsor_type": F("study__sponsor_type"),
-        "municipality": F("participant__home_municipality__code"),
+        "hrcs": F(fields["hrcs"]),
+        "sex": F(fields["sex"]),
+        "age_band": age_band(fields["birth_year"], period.start.year),
+        "care_level": care_level(fields["organisation_kind"]),
+        "sponsor_type": F(fields["sponsor_type"]),
+        "municipality": F(fields["municipality"]),
     }
 
 
@@ -114,21 +127,28 @@ def scope_results(
     *,
     region: str,
     organisation: str,
+    trust: str | None = None,
     aggregates: Mapping[str, Aggregate],
     breakdowns: Mapping[str, Expression | F] | None = None,
     levels: Iterable[str] = ALL_LEVELS,
+    totals: bool = True,
 ) -> Iterator[tuple[Scope, str, str, dict[str, Any]]]:
     """The aggregates of ``qs`` per scope and breakdown: (scope, breakdown, its value, aggregates).
 
     The loop runs over aggregated rows, never source rows. The trust level is aggregated in the
     database, not summed from organisations, so a person at two hospitals of one HF counts once
     there. On PostgreSQL every level of one breakdown is one query (``GROUPING SETS``: the rows are
-    read and joined once); elsewhere it is one query per (level × breakdown).
+    read and joined once); elsewhere it is one query per (level × breakdown). ``totals=False``
+    leaves out the rows without a breakdown.
     """
     paths: ScopePaths = {"region": region, "organisation": organisation}
+    if trust is not None:
+        paths["trust"] = trust
     levels = tuple(levels)
     results: list[tuple[int, int, Scope, str, str, dict[str, Any]]] = []
     for index, (name, expression) in enumerate([("", None), *(breakdowns or {}).items()]):
+        if not (name or totals):
+            continue
         wanted = [
             level for level in levels if not name or level in BREAKDOWN_LEVELS.get(name, ALL_LEVELS)
         ]
@@ -162,7 +182,7 @@ def _level_results(
     keys = {NATIONAL: [], REGION: [region], TRUST: ["_trust"], ORGANISATION: [organisation]}[level]
     query = qs.order_by()
     if level == TRUST:
-        query = query.annotate(_trust=_trust_of(organisation))
+        query = query.annotate(_trust=_trust_of(paths))
     fields = list(keys)
     if expression is not None:
         query = query.annotate(_breakdown=expression)
@@ -177,9 +197,11 @@ def _level_results(
             yield scope, result
 
 
-def _trust_of(organisation: str) -> Expression:
+def _trust_of(paths: ScopePaths) -> Expression | F:
+    if "trust" in paths:
+        return F(paths["trust"])
     # "site__organisation_id" → the organisation at "site__organisation__".
-    return organisation_health_trust(organisation.removesuffix("_id") + "__")
+    return organisation_health_trust(paths["organisation"].removesuffix("_id") + "__")
 
 
 NO_SCOPE = -1
@@ -200,7 +222,7 @@ def grouping_sets(
     shape (the caller then asks level by level)."""
     expressions: dict[str, Expression | F] = {
         REGION: F(paths["region"]),
-        TRUST: _trust_of(paths["organisation"]),
+        TRUST: _trust_of(paths),
         ORGANISATION: F(paths["organisation"]),
     }
     keys = [LEVEL_KEYS[level] for level in levels if level != NATIONAL]
@@ -262,10 +284,12 @@ def by_scope(
     *,
     region: str,
     organisation: str,
+    trust: str | None = None,
     aggregates: Mapping[str, Aggregate],
     to_value: ToValue,
     breakdowns: Mapping[str, Expression | F] | None = None,
     levels: Iterable[str] = ALL_LEVELS,
+    totals: bool = True,
 ) -> list[Row]:
     """Aggregate ``qs`` for the national scope, per region, per health trust (hospitals rolled up to
     their HF) and per organisation, with breakdowns: one ``Row`` per scope and breakdown value."""
@@ -274,9 +298,11 @@ def by_scope(
         qs,
         region=region,
         organisation=organisation,
+        trust=trust,
         aggregates=aggregates,
         breakdowns=breakdowns,
         levels=levels,
+        totals=totals,
     ):
         value, numerator, denominator, *coverage = to_value(result)
         figures = (value, numerator, denominator)
@@ -342,15 +368,6 @@ AGREEMENT_SCOPE: ScopePaths = {
 
 
 PER_100K_LEVELS = (NATIONAL, REGION, TRUST)
-
-
-PEOPLE: dict[str, Aggregate] = {
-    "n": Count("participant", distinct=True),
-    "unknown_sex": Count(
-        "participant", distinct=True, filter=Q(participant__sex__in=["unknown", ""])
-    ),
-    "unknown_age": Count("participant", distinct=True, filter=Q(participant__birth_year=None)),
-}
 
 
 def people_count(

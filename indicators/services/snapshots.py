@@ -13,6 +13,7 @@ from django.utils import timezone
 from ..aggregates import aggregation_session
 from ..catalogue import CATALOGUE, NATIONAL, Definition, Row
 from ..catalogue.base import Coverage
+from ..catalogue.running import running_enrolments_kept
 from ..coverage import coverage_warnings, jump_warning
 from ..models import Indicator, IndicatorSnapshot, ReportedFigure
 from ..periods import YTD, Period, annual_periods
@@ -168,7 +169,7 @@ def snapshots_compute(
     now = timezone.now()
     provisional = period.is_provisional(timezone.localdate())
     new = []
-    with aggregation_session():
+    with aggregation_session(), running_enrolments_kept(period):
         computed = [(definition, _rows(definition, period, figures)) for definition in wanted]
     for definition, rows in computed:
         indicator = indicators[definition.code]

@@ -1,0 +1,137 @@
+"""The people and enrolment counts read from the period's running enrolments, joined once into a
+temporary table, are exactly those counted straight from the enrolments (on SQLite and PostgreSQL);
+the table is built once for a period's computation and dropped after it."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
+
+from consents.models import Enrolment, Participant
+from indicators import services
+from indicators.catalogue import CATALOGUE
+from indicators.catalogue.base import SPECIALIST_KINDS, count
+from indicators.catalogue.scopes import (
+    ENROLMENT_SCOPE,
+    by_scope,
+    care_level,
+    enrolment_active,
+    enrolment_breakdowns,
+    people_count,
+    within,
+)
+from indicators.periods import Period
+from sites.models import Organisation
+from tests.factories import StudyFactory, StudySiteFactory, hf
+
+OCTOBER = Period.month(2026, 10)
+
+PEOPLE = {
+    "n": Count("participant", distinct=True),
+    "unknown_sex": Count(
+        "participant", distinct=True, filter=Q(participant__sex__in=["unknown", ""])
+    ),
+    "unknown_age": Count("participant", distinct=True, filter=Q(participant__birth_year=None)),
+}
+"""People counted straight from the enrolments, as the indicators counted them before."""
+
+
+def _straight(code: str, period: Period) -> list:
+    breakdowns = enrolment_breakdowns(period)
+    if code == "participants-active":
+        qs, aggregates, to_value = (
+            Enrolment.objects.filter(enrolment_active(period)),
+            PEOPLE,
+            people_count,
+        )
+    elif code == "participants-included":
+        qs, aggregates, to_value = (
+            Enrolment.objects.filter(within("included_on", period)),
+            PEOPLE,
+            people_count,
+        )
+        breakdowns.pop("municipality")
+    else:  # enrolment-activity
+        qs = Enrolment.objects.filter(enrolment_active(period))
+        aggregates, to_value = {"n": Count("pk")}, lambda r: count(r["n"])
+        breakdowns = {"care_level": care_level("site__organisation__kind")}
+    return by_scope(
+        qs, **ENROLMENT_SCOPE, aggregates=aggregates, to_value=to_value, breakdowns=breakdowns
+    )
+
+
+@pytest.fixture
+def people_at_several_sites(world):
+    """One person at two hospitals of one trust, one twice at the same hospital in two studies, one
+    of unknown sex and age at a hospital and outside specialist care: the cases a person is counted once
+    in."""
+    bergen = hf("Bergen")
+    haukeland = Organisation.objects.get(name="Haukeland universitetssjukehus")
+    voss = Organisation.objects.get(name="Voss sjukehus")
+    municipal = Organisation.objects.exclude(kind__in=SPECIALIST_KINDS).order_by("pk").first()
+    studies = [
+        StudyFactory(responsible_organisation=bergen, rek_approved_on=dt.date(2026, 1, 5))
+        for _ in range(2)
+    ]
+    sites = {
+        (study.pk, organisation.pk): StudySiteFactory(
+            study=study, organisation=organisation, activated_on=dt.date(2026, 1, 10)
+        )
+        for study in studies
+        for organisation in (haukeland, voss, municipal)
+    }
+    two_hospitals = Participant.objects.create(pseudonym="r1", sex="female", birth_year=1950)
+    twice_here = Participant.objects.create(pseudonym="r2", sex="male", birth_year=1980)
+    unknown = Participant.objects.create(pseudonym="r3", sex="unknown", birth_year=None)
+    for person, study, organisation, included in [
+        (two_hospitals, studies[0], haukeland, dt.date(2026, 10, 5)),
+        (two_hospitals, studies[0], voss, dt.date(2026, 9, 5)),
+        (twice_here, studies[0], haukeland, dt.date(2026, 10, 6)),
+        (twice_here, studies[1], haukeland, dt.date(2026, 8, 6)),
+        (unknown, studies[1], voss, dt.date(2026, 10, 7)),
+        (unknown, studies[1], municipal, dt.date(2026, 10, 8)),
+    ]:
+        Enrolment.objects.create(
+            participant=person,
+            study=study,
+            site=sites[study.pk, organisation.pk],
+            included_on=included,
+            status="completed",
+            ended_on=dt.date(2026, 10, 20),
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "code", ["participants-active", "participants-included", "enrolment-activity"]
+)
+@pytest.mark.parametrize("period", [OCTOBER, Period.year(2026)], ids=str)
+def test_counts_from_the_running_enrolments_are_those_counted_straight(
+    people_at_several_sites, code, period
+):
+    rows = CATALOGUE[code].compute(period)
+    assert sorted(map(repr, rows)) == sorted(map(repr, _straight(code, period)))
+    assert any(row.breakdown == "sex" for row in rows) or code == "enrolment-activity"
+
+
+@pytest.mark.django_db
+def test_a_periods_computation_builds_the_running_enrolments_once_and_drops_them(world):
+    with CaptureQueriesContext(connection) as ctx:
+        services.snapshots_compute(period=OCTOBER)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    created = [i for i, s in enumerate(sql) if s.startswith("CREATE TEMPORARY TABLE")]
+    dropped = [i for i, s in enumerate(sql) if s.startswith("DROP TABLE")]
+    reading = [i for i, s in enumerate(sql) if '"indicators_running_enrolment"' in s]
+    assert len(created) == 1 and len(dropped) == 1
+    assert created[0] < min(set(reading) - set(created)) and max(reading) == dropped[0]
+
+
+@pytest.mark.django_db
+def test_a_computation_of_indicators_that_do_not_read_them_builds_no_table(world):
+    with CaptureQueriesContext(connection) as ctx:
+        services.snapshots_compute(
+            period=OCTOBER, codes=["consents-digital", "studies-open-public"]
+        )
+    assert not any(q["sql"].startswith("CREATE TEMPORARY TABLE") for q in ctx.captured_queries)
