@@ -5,10 +5,12 @@ Only throttling counters and caches live here; sessions, lockouts and pending wo
 
 import functools
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.base import BaseCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.connection import ConnectionProxy
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -36,7 +38,32 @@ def _get_default(args, kwargs):
     return kwargs.get("default", args[1] if len(args) > 1 else None)
 
 
+class _OneClientPerPool(RedisCacheClient):
+    """Django's client makes a new ``redis.Redis`` for every cache operation, copying its hundred
+    and seventy response callbacks one by one; a client is only a handle on its connection pool
+    (and safe to share), so one per pool is kept."""
+
+    # Django's own attributes, which its type stubs leave out.
+    _client: Any
+    _get_connection_pool: Callable[[bool], Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = _OneClientPerPool
+
     get = _tolerant(_get_default)(RedisCache.get)
     set = _tolerant(None)(RedisCache.set)
     add = _tolerant(False)(RedisCache.add)
