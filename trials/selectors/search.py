@@ -8,7 +8,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import cast
 
 from django.core.exceptions import EmptyResultSet
@@ -384,10 +384,16 @@ def public_study_stamp() -> tuple[dt.datetime | None, str]:
     """What a public study page shows: the public stamp, and the newest change of an enrolment
     (the "n of N" enrolled; its history table is indexed by date, and records deletions too), in
     one statement. The key of the shared response cache (sites/operations/response_cache.py)."""
+    history = _enrolment_history_table()
+    return _newest([*_public_stamp_columns(), f"(SELECT max(history_date) FROM {history})"])  # noqa: S608
+
+
+@cache
+def _enrolment_history_table() -> str:
+    """Read once: simple-history builds a new manager class on every ``Model.history``."""
     from consents.models import Enrolment  # Lazy: consents depends on trials.
 
-    history = Enrolment.history.model._meta.db_table
-    return _newest([*_public_stamp_columns(), f"(SELECT max(history_date) FROM {history})"])  # noqa: S608
+    return Enrolment.history.model._meta.db_table
 
 
 def public_capability_change_stamp() -> tuple[dt.datetime | None, str]:
