@@ -38,12 +38,28 @@ class QuickSelect(forms.Select):
         final_attrs["name"] = name
         selected = set(self.format_value(value))
         options = []
-        for option_value, label in self.choices:
-            shown = str(option_value)
+        for shown, start, end in _escaped(tuple((str(v), str(label)) for v, label in self.choices)):
             mark = " selected" if shown in selected else ""
-            options.append(f'<option value="{escape(shown)}"{mark}>{escape(str(label))}</option>')
+            options.append(f"{start}{mark}{end}")
             selected.discard(shown)  # One selected option, as Django's own select.
-        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")  # noqa: S308 - escaped above
+        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")  # noqa: S308 - escaped in _escaped
+
+
+_ESCAPED: dict[tuple[tuple[str, str], ...], list[tuple[str, str, str]]] = {}
+
+
+def _escaped(choices: tuple[tuple[str, str], ...]) -> list[tuple[str, str, str]]:
+    """Each option as its value and its escaped markup before and after the selected mark, kept for
+    the lists this process has shown (a page shows the same few lists, in three languages)."""
+    escaped = _ESCAPED.get(choices)
+    if escaped is None:
+        if len(_ESCAPED) > 64:
+            _ESCAPED.clear()
+        escaped = _ESCAPED[choices] = [
+            (shown, f'<option value="{escape(shown)}"', f">{escape(label)}</option>")
+            for shown, label in choices
+        ]
+    return escaped
 
 
 class CodeChoiceField(forms.CharField):
