@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 CACHE_CONTROL = "public, max-age=60"
@@ -33,13 +35,36 @@ def stamps_read_once() -> Iterator[None]:
         _STAMPS_READ.reset(token)
 
 
+STAMP_PREFIX = "public-stamps:"
+
+
+def stamp_key(stamp: Stamp) -> str:
+    return f"{STAMP_PREFIX}{stamp.__module__}.{stamp.__qualname__}"
+
+
 def read_stamp(stamp: Stamp) -> tuple[datetime | None, str]:
+    """The stamp: read once per request (inside ``stamps_read_once``) and, with
+    ``PUBLIC_CACHE_STAMP_SECONDS`` above 0, kept that long in the shared cache (every save of a row
+    it reads forgets it: ``response_cache.stamp_forget``)."""
     read = _STAMPS_READ.get()
-    if read is None:
+    if read is not None and stamp in read:
+        return read[stamp]
+    value = _kept(stamp)
+    if read is not None:
+        read[stamp] = value
+    return value
+
+
+def _kept(stamp: Stamp) -> tuple[datetime | None, str]:
+    seconds = settings.PUBLIC_CACHE_STAMP_SECONDS
+    if seconds <= 0:
         return stamp()
-    if stamp not in read:
-        read[stamp] = stamp()
-    return read[stamp]
+    key = stamp_key(stamp)
+    value = cache.get(key)
+    if value is None:
+        value = stamp()
+        cache.set(key, value, seconds)
+    return value
 
 
 def conditional_validators(request, *, stamp: Stamp, lang: str) -> Validators:

@@ -13,13 +13,13 @@ complete 200, a response to a request with a session cookie (a signed-in user ma
 one that read the session or the CSRF token, sets a cookie, varies by cookie or is not
 ``Cache-Control: public``. A signed-in user is still served what the public was.
 
-An exact count too costly to repeat for every page of a search (FHIR's ``total``) is kept the same
-way, under the search's SQL and the stamp (``public_count``).
+A search's count (the bounded count of a list, FHIR's exact ``total``) is kept the same way, under
+the search's SQL and the stamp (``public_count``), so the pages of a search count once.
 
-The stamp itself is read from the database on every request unless ``PUBLIC_CACHE_STAMP_SECONDS``
-is above zero: then it is kept that long in the cache too (a cached response then costs no query),
-and every save or deletion of a row the stamp reads forgets it at once (``stamp_forget``); only a
-bulk write elsewhere waits out those seconds.
+The stamp itself is read once per request (``sites.api.caching.read_stamp``), from the database
+unless ``PUBLIC_CACHE_STAMP_SECONDS`` is above zero: then it is kept that long in the cache too (a
+cached response costs no query, nor does an ``ETag``), and every save or deletion of a row the stamp
+reads forgets it at once (``stamp_forget``); only a bulk write elsewhere waits out those seconds.
 """
 
 import hashlib
@@ -34,12 +34,17 @@ from django.utils import translation
 from django.utils.cache import cc_delim_re
 from django.utils.http import parse_http_date_safe
 
-from sites.api.caching import Stamp, read_stamp, request_not_modified, stamps_read_once
+from sites.api.caching import (
+    Stamp,
+    read_stamp,
+    request_not_modified,
+    stamp_key,
+    stamps_read_once,
+)
 from sites.api.throttling import PublicAnonThrottle
 
 KEY_PREFIX = "public-response:"
 COUNT_PREFIX = "public-count:"
-STAMP_PREFIX = "public-stamp:"
 _REQUEST_KEY = "_public_response_cache_key"
 _SESSION_SEEN = "_public_response_cache_session_seen"
 # What a 304 repeats of the full answer (RFC 9110 15.4.5), as the views do.
@@ -70,26 +75,10 @@ def _view_stamp(view_func) -> tuple[Stamp | None, bool]:
     return None, False
 
 
-def _stamp_key(stamp: Stamp) -> str:
-    return f"{STAMP_PREFIX}{stamp.__module__}.{stamp.__qualname__}"
-
-
-def stamp_token(stamp: Stamp) -> str:
-    seconds = settings.PUBLIC_CACHE_STAMP_SECONDS
-    if seconds <= 0:
-        return read_stamp(stamp)[1]
-    key = _stamp_key(stamp)
-    token = cache.get(key)
-    if token is None:
-        token = read_stamp(stamp)[1]
-        cache.set(key, token, seconds)
-    return token
-
-
 def stamp_forget(stamp: Stamp) -> None:
     """Something the stamp reads has changed: read it from the database on the next request."""
     if settings.PUBLIC_CACHE_STAMP_SECONDS > 0:
-        cache.delete(_stamp_key(stamp))
+        cache.delete(stamp_key(stamp))
 
 
 def public_count(queryset: QuerySet[Any], stamp: Stamp, *, limit: int | None = None) -> int:
@@ -98,7 +87,7 @@ def public_count(queryset: QuerySet[Any], stamp: Stamp, *, limit: int | None = N
     one search (and everyone making it) shares one count, and any change counts afresh."""
     counted = queryset.order_by().values("pk")[:limit]
     sql, params = counted.query.sql_with_params()
-    raw = f"{stamp_token(stamp)}\n{sql}\n{params!r}"
+    raw = f"{read_stamp(stamp)[1]}\n{sql}\n{params!r}"
     key = COUNT_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
     total = cache.get(key)
     if total is None:
@@ -179,7 +168,7 @@ class PublicResponseCacheMiddleware:
         stamp, throttled = _view_stamp(view_func)
         if stamp is None:
             return None
-        key = request_key(request, stamp_token(stamp))
+        key = request_key(request, read_stamp(stamp)[1])
         entry = cache.get(key)
         if entry is None or (throttled and _throttled(request)):
             # A miss (the view runs and the result is stored), or over the rate limit (the view

@@ -3,8 +3,10 @@ without touching the database, and a change to a published study is visible at o
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
@@ -59,6 +61,32 @@ def test_the_same_query_in_another_order_is_the_same_entry(heart, django_assert_
     client.get("/api/v1/studies/?open=true&region=helse-vest")
     with django_assert_num_queries(0):
         assert client.get("/api/v1/studies/?region=helse-vest&open=true").status_code == 200
+
+
+def test_a_kept_stamp_spares_the_query_of_every_answer_and_a_save_still_shows_at_once(
+    heart, settings
+):
+    """With the stamp kept (PUBLIC_CACHE_STAMP_SECONDS) an answer the view computes (another
+    page, another search) reads no stamp from the database for its ETag either; a save forgets the
+    kept stamp, so the next answer has a new ETag."""
+    settings.PUBLIC_RESPONSE_CACHE_SECONDS = 0  # every answer computed
+    client = Client()
+    first = client.get("/api/v1/studies/?hrcs=03")
+    with CaptureQueriesContext(connection) as ctx:
+        same = client.get("/api/v1/studies/?hrcs=03")
+    assert not [q for q in ctx.captured_queries if "max(updated_at)" in q["sql"]]
+    assert same["ETag"] == first["ETag"]
+    heart.lay_title_nb = "Hjertesvikt: trening etter utskrivning"
+    study_update(
+        study=heart,
+        user=None,
+        expected_version=heart.version,
+        loaded_status=heart.status,
+        reason="Ny tittel",
+    )
+    after = client.get("/api/v1/studies/?hrcs=03")
+    assert after["ETag"] != first["ETag"]
+    assert after.json()["results"][0]["lay_title"] == "Hjertesvikt: trening etter utskrivning"
 
 
 def test_each_language_has_its_own_entry(heart):
