@@ -26,8 +26,8 @@ _STAMPS_READ: ContextVar[dict[Stamp, tuple[datetime | None, str]] | None] = Cont
 
 @contextmanager
 def stamps_read_once() -> Iterator[None]:
-    """Within the block (one request), each stamp is read from the database once: the response
-    cache's key, the ``ETag`` and a search's count all use that reading."""
+    """Within the block (one request), each stamp is read once: the response cache's key, the
+    ``ETag`` and a search's count all use that reading."""
     token = _STAMPS_READ.set({})
     try:
         yield

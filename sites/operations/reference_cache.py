@@ -3,11 +3,11 @@ categories), kept as plain rows in the shared cache.
 
 The finder's select lists and the public filters' code lookups read them on every request; from the
 cache that is one small read instead of a query each. Every save or deletion of a row of the table
-forgets its cached rows at once (as the public change stamp is forgotten); ``REFERENCE_CACHE_SECONDS``
+forgets its cached rows, at once and again when it commits; ``REFERENCE_CACHE_SECONDS``
 bounds how long a write that sends no signal (a bulk write) can go unseen.
 
-    REGIONS = ReferenceRows("regions", Region.objects.order_by("name"), "id", "code", "name")
-    REGIONS.rows()  # [(1, "helse-nord", "Helse Nord"), …]
+    REGION_ROWS = ReferenceRows("by-name", Region.objects.order_by("name"), "id", "code", "name")
+    REGION_ROWS.rows()  # [(1, "helse-midt-norge", "Helse Midt-Norge RHF"), …]
 """
 
 from typing import Any
