@@ -34,6 +34,18 @@ def _empty_cache(settings):
     cache.clear()
 
 
+def _retitle(study, title: str) -> None:
+    """A coordinator gives the study a new lay title (through the service)."""
+    study.lay_title_nb = title
+    study_update(
+        study=study,
+        user=None,
+        expected_version=study.version,
+        loaded_status=study.status,
+        reason="Ny tittel",
+    )
+
+
 @pytest.fixture
 def heart(reference_data):
     return StudySiteFactory(
@@ -76,14 +88,7 @@ def test_a_kept_stamp_spares_the_query_of_every_answer_and_a_save_still_shows_at
         same = client.get("/api/v1/studies/?hrcs=03")
     assert not [q for q in ctx.captured_queries if "max(updated_at)" in q["sql"]]
     assert same["ETag"] == first["ETag"]
-    heart.lay_title_nb = "Hjertesvikt: trening etter utskrivning"
-    study_update(
-        study=heart,
-        user=None,
-        expected_version=heart.version,
-        loaded_status=heart.status,
-        reason="Ny tittel",
-    )
+    _retitle(heart, "Hjertesvikt: trening etter utskrivning")
     after = client.get("/api/v1/studies/?hrcs=03")
     assert after["ETag"] != first["ETag"]
     assert after.json()["results"][0]["lay_title"] == "Hjertesvikt: trening etter utskrivning"
@@ -105,14 +110,7 @@ def test_a_change_to_a_published_study_is_visible_at_once(heart, settings, stamp
     detail = f"/api/v1/studies/{heart.public_id}/"
     assert client.get(detail).json()["lay_title"] == "Ny behandling av hjertesvikt"
     assert "Ny behandling" in client.get("/?q=hjertesvikt").content.decode()
-    heart.lay_title_nb = "Hjertesvikt: trening etter utskrivning"
-    study_update(
-        study=heart,
-        user=None,
-        expected_version=heart.version,
-        loaded_status=heart.status,
-        reason="Ny tittel",
-    )
+    _retitle(heart, "Hjertesvikt: trening etter utskrivning")
     assert client.get(detail).json()["lay_title"] == "Hjertesvikt: trening etter utskrivning"
     assert "trening etter utskrivning" in client.get("/?q=hjertesvikt").content.decode()
     study_unpublish(study=heart, user=None, reason="Trukket")
