@@ -14,12 +14,13 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 CACHE_CONTROL = "public, max-age=60"
 
 # A change stamp: ``(last_modified, token)`` of what the public sees.
-Stamp = Callable[[], tuple[datetime | None, str]]
+StampValue = tuple[datetime | None, str]
+Stamp = Callable[[], StampValue]
 
 
 Validators = tuple[str, datetime | None]
 
-_STAMPS_READ: ContextVar[dict[Stamp, tuple[datetime | None, str]] | None] = ContextVar(
+_STAMPS_READ: ContextVar[dict[Stamp, StampValue] | None] = ContextVar(
     "public_stamps_read", default=None
 )
 
@@ -42,25 +43,39 @@ def stamp_key(stamp: Stamp) -> str:
     return f"{STAMP_PREFIX}{stamp.__module__}.{stamp.__qualname__}"
 
 
-def read_stamp(stamp: Stamp) -> tuple[datetime | None, str]:
+def read_stamp(stamp: Stamp) -> StampValue:
     """The stamp: read once per request (inside ``stamps_read_once``) and, with
     ``PUBLIC_CACHE_STAMP_SECONDS`` above 0, kept that long in the shared cache (every save of a row
     it reads forgets it: ``response_cache.stamp_forget``)."""
     read = _STAMPS_READ.get()
     if read is not None and stamp in read:
         return read[stamp]
-    value = _kept(stamp)
+    return _remember(stamp, _kept(stamp, cache.get(stamp_key(stamp)) if stamps_kept() else None))
+
+
+def stamp_fetched(stamp: Stamp, kept: StampValue | None) -> StampValue:
+    """``read_stamp`` when the caller fetched the kept stamp itself (``kept``: what the cache held
+    under ``stamp_key``, None when nothing), along with other keys in one round trip."""
+    return _remember(stamp, _kept(stamp, kept))
+
+
+def stamps_kept() -> bool:
+    """The stamps are kept in the shared cache (``PUBLIC_CACHE_STAMP_SECONDS`` above 0)."""
+    return settings.PUBLIC_CACHE_STAMP_SECONDS > 0
+
+
+def _remember(stamp: Stamp, value: StampValue) -> StampValue:
+    read = _STAMPS_READ.get()
     if read is not None:
         read[stamp] = value
     return value
 
 
-def _kept(stamp: Stamp) -> tuple[datetime | None, str]:
+def _kept(stamp: Stamp, value: StampValue | None) -> StampValue:
     seconds = settings.PUBLIC_CACHE_STAMP_SECONDS
     if seconds <= 0:
         return stamp()
     key = stamp_key(stamp)
-    value = cache.get(key)
     if value is None:
         value = stamp()
         cache.set(key, value, seconds)

@@ -18,6 +18,14 @@ from rest_framework.exceptions import Throttled
 from sites.operations.cache import count_in_window
 from sites.security.addresses import client_address
 
+_COUNTED = "_public_rate_counted"
+
+
+def note_counted(request: HttpRequest, key: str, count: int) -> None:
+    """The request was counted under ``key`` already (``count`` in its window): the throttle of
+    the view it reaches takes that count instead of counting again."""
+    request.__dict__.setdefault(_COUNTED, {})[key] = count
+
 
 class ClientAddressThrottle(throttling.AnonRateThrottle):
     """Anonymous rate limit keyed on the client's address as the trusted proxies saw it.
@@ -33,20 +41,34 @@ class ClientAddressThrottle(throttling.AnonRateThrottle):
     def get_ident(self, request) -> str:
         return client_address(request=request) or ""
 
-    def allow_request(self, request: Any, view: Any) -> bool:
+    def counter(self, request: Any, view: Any = None) -> tuple[str, int] | None:
+        """The key of the request's counter in the current window and how long it lives; None
+        without a limit."""
         if self.rate is None:
-            return True
+            return None
         key = self.get_cache_key(request, view)
         if key is None:
-            return True
+            return None
         now = self.timer()
         window = int(now // self.duration)
         self.window_ends_at = (window + 1) * self.duration
         self.now = now
-        # This request's number in its window (0 while the cache is down: then no limit).
-        return (
-            count_in_window(self.cache, f"{key}:{window}", self.duration + 1) <= self.num_requests
-        )
+        return f"{key}:{window}", self.duration + 1
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        counter = self.counter(request, view)
+        if counter is None:
+            return True
+        # This request's number in its window (0 while the cache is down: then no limit), unless
+        # the response cache counted it already.
+        counted = getattr(getattr(request, "_request", request), _COUNTED, {})
+        count = counted.pop(counter[0], None)
+        if count is None:
+            count = count_in_window(self.cache, *counter)
+        return self.allows(count)
+
+    def allows(self, count: int) -> bool:
+        return count <= self.num_requests
 
     def wait(self) -> float:
         return max(0.0, self.window_ends_at - self.now)

@@ -1,9 +1,11 @@
 """A shared cache of whole public responses (study list and detail, finder pages, FHIR).
 
 An entry is keyed by the request's normalised query (sorted parameters), its language, host and
-``Accept`` header, and the public change stamp, so any change to what the public sees gives new
-keys and is visible at once; old entries simply expire. It lives in Django's cache (Redis through
-``CACHE_URL`` in production, shared by every web node; local memory in the demo).
+``Accept`` header, and holds the token of the public change stamp it was made under: after any
+change to what the public sees the token differs, so the entry is made again at once. It lives in
+Django's cache (Redis through ``CACHE_URL`` in production, shared by every web node; local memory
+in the demo). The entry, the kept stamp and the client's rate-limit counter are read in one round
+trip to Redis.
 
 A view opts in with ``public_response_cache(stamp)`` (a function view) or ``response_cache`` on a
 public API class (``True``: its ``change_stamp``, or a stamp function of its own). ``PublicResponseCacheMiddleware``
@@ -38,10 +40,14 @@ from sites.api.caching import (
     Stamp,
     read_stamp,
     request_not_modified,
+    stamp_fetched,
     stamp_key,
+    stamps_kept,
     stamps_read_once,
 )
-from sites.api.throttling import PublicAnonThrottle
+from sites.api.throttling import PublicAnonThrottle, note_counted
+
+from .cache import get_many_and_count
 
 KEY_PREFIX = "public-response:"
 COUNT_PREFIX = "public-count:"
@@ -96,8 +102,8 @@ def public_count(queryset: QuerySet[Any], stamp: Stamp, *, limit: int | None = N
     return total
 
 
-def request_key(request: HttpRequest, token: str) -> str:
-    """The cache key of a GET: path, sorted parameters, language, host, Accept, stamp."""
+def request_key(request: HttpRequest) -> str:
+    """The cache key of a GET: path, sorted parameters, language, host, Accept."""
     params = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
     parts = [
         request.scheme or "",
@@ -105,18 +111,34 @@ def request_key(request: HttpRequest, token: str) -> str:
         request.path,
         repr(params),
         translation.get_language() or "",
-        request.headers.get("Accept", ""),
-        token,
+        request.META.get("HTTP_ACCEPT", ""),
     ]
     return KEY_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _throttled(request: HttpRequest) -> bool:
-    return not PublicAnonThrottle().allow_plain_request(request)
+Entry = tuple[str, int, list[tuple[str, str]], bytes]
 
 
-def _from_entry(entry: tuple[int, list[tuple[str, str]], bytes]) -> HttpResponse:
-    status, headers, content = entry
+def _lookup(
+    request: HttpRequest, key: str, stamp: Stamp, *, throttled: bool
+) -> tuple[Entry | None, str, bool]:
+    """The entry kept under ``key``, the stamp's token now, and whether the client is over the
+    public rate limit (counting this request, once for the whole request: ``note_counted``).
+    The entry, the kept stamp and the count come in one round trip to the cache."""
+    keys = [key, stamp_key(stamp)] if stamps_kept() else [key]
+    throttle = PublicAnonThrottle() if throttled else None
+    counter = throttle.counter(request) if throttle is not None else None
+    found, count = get_many_and_count(cache, keys, counter)
+    over_limit = False
+    if throttle is not None and counter is not None:
+        note_counted(request, counter[0], count)
+        over_limit = not throttle.allows(count)
+    token = stamp_fetched(stamp, found.get(keys[-1]) if stamps_kept() else None)[1]
+    return found.get(key), token, over_limit
+
+
+def _from_entry(entry: Entry) -> HttpResponse:
+    _token, status, headers, content = entry
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
@@ -146,9 +168,10 @@ class PublicResponseCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with stamps_read_once():
             response = self.get_response(request)
-        key = getattr(request, _REQUEST_KEY, None)
-        if key is None:
+        watched = getattr(request, _REQUEST_KEY, None)
+        if watched is None:
             return response
+        key, token = watched
         storable = _storable(request, response)
         session = getattr(request, "session", None)
         if session is not None:
@@ -157,7 +180,7 @@ class PublicResponseCacheMiddleware:
             headers = [(n, v) for n, v in response.items() if n.lower() != "set-cookie"]
             cache.set(
                 key,
-                (response.status_code, headers, response.content),
+                (token, response.status_code, headers, response.content),
                 settings.PUBLIC_RESPONSE_CACHE_SECONDS,
             )
         return response
@@ -168,32 +191,38 @@ class PublicResponseCacheMiddleware:
         stamp, throttled = _view_stamp(view_func)
         if stamp is None:
             return None
-        key = request_key(request, read_stamp(stamp)[1])
-        entry = cache.get(key)
-        if entry is None or (throttled and _throttled(request)):
-            # A miss (the view runs and the result is stored), or over the rate limit (the view
-            # answers 429 in its own format).
-            if entry is None and settings.SESSION_COOKIE_NAME not in request.COOKIES:
-                self._watch_view(request, key)  # only what an anonymous visitor was shown
+        key = request_key(request)
+        entry, token, over_limit = _lookup(request, key, stamp, throttled=throttled)
+        if entry is None or entry[0] != token:
+            # A miss (or an entry from before the last change): the view runs and the result is
+            # stored.
+            if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+                self._watch_view(request, (key, token))  # only what an anonymous visitor saw
             return None
+        if over_limit:
+            return None  # the view answers 429 in its own format
         return self._answer(request, entry)
 
     @staticmethod
-    def _watch_view(request: HttpRequest, key: str) -> None:
-        """Remember where to store the view's answer, and whether the view itself reads the
-        session (the middleware before it may already have: the sign-in timeout does)."""
-        setattr(request, _REQUEST_KEY, key)
+    def _watch_view(request: HttpRequest, watched: tuple[str, str]) -> None:
+        """Remember where to store the view's answer and under which stamp token (``watched``),
+        and whether the view itself reads the session (the middleware before it may already
+        have: the sign-in timeout does)."""
+        setattr(request, _REQUEST_KEY, watched)
         session = getattr(request, "session", None)
         if session is not None:
             setattr(request, _SESSION_SEEN, session.accessed)
             session.accessed = False
 
     @staticmethod
-    def _answer(request: HttpRequest, entry) -> HttpResponse:
+    def _answer(request: HttpRequest, entry: Entry) -> HttpResponse:
         """The cached copy, or 304 when the client's copy is the same (``ETag``/dates)."""
         response = _from_entry(entry)
         etag = response.get("ETag")
-        if etag is None:
+        conditional = (
+            "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+        )
+        if etag is None or not conditional:
             return response
         since = parse_http_date_safe(response.get("Last-Modified", ""))
         modified = datetime.fromtimestamp(since, UTC) if since is not None else None

@@ -1,0 +1,92 @@
+"""The public response cache in Redis, as in production: a cached answer costs one round trip (the
+entry, the kept change stamp and the client's rate-limit counter together), a coordinator's save
+shows at once, and every answer counts once against the limit."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+from redis.connection import AbstractConnection
+
+from sites.api.throttling import PublicAnonThrottle
+from tests.factories import StudySiteFactory
+from trials.services.studies import study_update
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/studies/?open=true&region=helse-vest"
+AT = dt.datetime(2026, 3, 2, 10, 15, 5, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def redis_cache(settings, throwaway_redis):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "sites.operations.cache.TolerantRedisCache",
+            "LOCATION": throwaway_redis.url,
+        }
+    }
+    settings.PUBLIC_CACHE_STAMP_SECONDS = 60
+    return throwaway_redis
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """The number of times the web process wrote to Redis and waited for its answer."""
+    sent = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        sent.append(command)
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    return sent
+
+
+@pytest.fixture
+def study(reference_data):
+    return StudySiteFactory(study__lay_title_nb="Ny behandling av hjertesvikt").study
+
+
+def _titles(response) -> list[str]:
+    return [row["lay_title"] for row in response.json()["results"]]
+
+
+def test_a_cached_answer_costs_one_round_trip_and_a_save_shows_at_once(
+    redis_cache, study, round_trips, django_assert_num_queries
+):
+    client = Client()
+    with time_machine.travel(AT, tick=False):
+        first = client.get(URL)
+        assert _titles(first) == ["Ny behandling av hjertesvikt"]
+        round_trips.clear()
+        with django_assert_num_queries(0):
+            again = client.get(URL)
+        assert again.content == first.content
+        assert len(round_trips) == 1
+
+        study.lay_title_nb = "Hjertesvikt: ny behandling hjemme"
+        study_update(
+            study=study,
+            user=None,
+            expected_version=study.version,
+            loaded_status=study.status,
+            reason="Ny tittel",
+        )
+        assert _titles(client.get(URL)) == ["Hjertesvikt: ny behandling hjemme"]
+
+
+def test_every_answer_counts_once_against_the_limit_whether_cached_or_not(
+    redis_cache, study, monkeypatch
+):
+    monkeypatch.setattr(PublicAnonThrottle, "THROTTLE_RATES", {"anon": "3/min"})
+    client = Client()
+    with time_machine.travel(AT, tick=False):
+        statuses = [client.get(URL).status_code for _ in range(4)]  # computed, then cached
+        limited = client.get(URL)
+    assert statuses == [200, 200, 200, 429]
+    assert limited.status_code == 429 and limited["Retry-After"] == "55"
+    with time_machine.travel(AT + dt.timedelta(minutes=1), tick=False):
+        assert client.get(URL).status_code == 200
