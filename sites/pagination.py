@@ -36,10 +36,12 @@ class BoundedCountPaginator(Paginator):
         *,
         wanted_page: int = 1,
         count_stamp: Stamp | None = None,
+        count_search: str | None = None,
     ) -> None:
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.count_limit = max(self.count_limit, wanted_page * self.per_page)
         self.count_stamp = count_stamp
+        self.count_search = count_search
 
     @cached_property
     def raw_count(self) -> int:
@@ -50,7 +52,12 @@ class BoundedCountPaginator(Paginator):
             return count_up_to(self.count_limit + 1)
         if isinstance(object_list, QuerySet) and self.count_stamp is not None:
             # A public search: counted once per search and public change, in the shared cache.
-            return public_count(object_list, self.count_stamp, limit=self.count_limit + 1)
+            return public_count(
+                object_list,
+                self.count_stamp,
+                limit=self.count_limit + 1,
+                search=self.count_search,
+            )
         if isinstance(object_list, QuerySet):
             # Without ORDER BY the database may stop as soon as it has seen count_limit + 1 rows,
             # and selecting only the key leaves out per-row annotations (such as enrolment counts).

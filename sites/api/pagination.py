@@ -3,7 +3,7 @@ harvesting."""
 
 import base64
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from django.core.paginator import InvalidPage
 from django.db.models import QuerySet
@@ -15,6 +15,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sites.pagination import BoundedCountPaginator
+
+# The parameters that choose a page of a list or its language, not which rows are in it.
+NOT_FILTERS = frozenset({"page", "page_size", "lang"})
+
+
+def search_of(request: Request) -> str:
+    """The search a request makes: its path and filter parameters, sorted. The filters read nothing
+    else, so two requests with the same search find the same rows."""
+    params = sorted(
+        (name, value)
+        for name, values in request.query_params.lists()
+        if name not in NOT_FILTERS
+        for value in values
+    )
+    return f"{request.path}?{urlencode(params)}"
 
 
 class PublicPageNumberPagination(pagination.PageNumberPagination):
@@ -49,6 +64,7 @@ class PublicPageNumberPagination(pagination.PageNumberPagination):
             self.get_page_size(request) or self.page_size,
             wanted_page=wanted,
             count_stamp=getattr(type(view), "change_stamp", None),  # counted once per change
+            count_search=search_of(request),
         )
         try:
             self.page = self.bounded.page(wanted)

@@ -95,6 +95,8 @@ def test_a_list_reads_the_public_stamp_once_and_a_search_is_counted_once_per_cha
     assert asked("/api/v1/studies/?hrcs=02&page_size=10") == (25, 1, 1)
     assert asked("/api/v1/studies/?hrcs=02&page_size=10&page=2") == (25, 1, 0)
     assert asked("/api/v1/studies/?page_size=10&hrcs=02&page=3") == (25, 1, 0)
+    assert asked("/api/v1/studies/?hrcs=02&lang=en&page=2&page_size=10") == (25, 1, 0)
+    assert asked("/api/v1/studies/?hrcs=03&page_size=10") == (0, 1, 1)  # another search
     StudySiteFactory(study__hrcs=["02"])
     assert asked("/api/v1/studies/?hrcs=02&page_size=10&page=2") == (26, 1, 1)
 
