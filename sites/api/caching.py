@@ -53,6 +53,12 @@ def read_stamp(stamp: Stamp) -> StampValue:
     return _remember(stamp, _kept(stamp, cache.get(stamp_key(stamp)) if stamps_kept() else None))
 
 
+def stamp_known(stamp: Stamp) -> bool:
+    """The stamp was read already in this request."""
+    read = _STAMPS_READ.get()
+    return read is not None and stamp in read
+
+
 def stamp_fetched(stamp: Stamp, kept: StampValue | None) -> StampValue:
     """``read_stamp`` when the caller fetched the kept stamp itself (``kept``: what the cache held
     under ``stamp_key``, None when nothing), along with other keys in one round trip."""

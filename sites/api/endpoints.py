@@ -20,6 +20,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from sites.operations.response_cache import read_ahead
+
 from .caching import (
     CACHE_CONTROL,
     NotModified,
@@ -117,6 +119,11 @@ class PublicEndpointMixin(_EndpointBase):
         return {**super().get_serializer_context(), "lang": public_language(self.request)}
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        if request.method in ("GET", "HEAD"):
+            # The kept stamp and the client's rate-limit count in one round trip to the cache
+            # (nothing more when the response cache read them already).
+            throttled = PublicAnonThrottle in self.throttle_classes
+            read_ahead(request._request, type(self).change_stamp, throttled=throttled)
         super().initial(request, *args, **kwargs)
         self.check_query_params(request)
         self._validators: Validators | None = None

@@ -27,6 +27,10 @@ def note_counted(request: HttpRequest, key: str, count: int) -> None:
     request.__dict__.setdefault(_COUNTED, {})[key] = count
 
 
+def counted_already(request: HttpRequest, key: str) -> bool:
+    return key in getattr(request, _COUNTED, {})
+
+
 class ClientAddressThrottle(throttling.AnonRateThrottle):
     """Anonymous rate limit keyed on the client's address as the trusted proxies saw it.
 

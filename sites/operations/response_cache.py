@@ -26,8 +26,9 @@ reads forgets it at once (``stamp_forget``); only a bulk write elsewhere waits o
 """
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,10 +44,11 @@ from sites.api.caching import (
     request_not_modified,
     stamp_fetched,
     stamp_key,
+    stamp_known,
     stamps_kept,
     stamps_read_once,
 )
-from sites.api.throttling import PublicAnonThrottle, note_counted
+from sites.api.throttling import PublicAnonThrottle, counted_already, note_counted
 
 from .cache import get_many_and_count
 
@@ -129,22 +131,39 @@ def request_key(request: HttpRequest) -> str:
 Entry = tuple[str, int, list[tuple[str, str]], bytes]
 
 
-def _lookup(
-    request: HttpRequest, key: str, stamp: Stamp, *, throttled: bool
-) -> tuple[Entry | None, str, bool]:
-    """The entry kept under ``key``, the stamp's token now, and whether the client is over the
-    public rate limit (counting this request, once for the whole request: ``note_counted``).
-    The entry, the kept stamp and the count come in one round trip to the cache."""
-    keys = [key, stamp_key(stamp)] if stamps_kept() else [key]
+def read_ahead(
+    request: HttpRequest, stamp: Stamp | None, *, keys: Sequence[str] = (), throttled: bool = True
+) -> tuple[dict[str, Any], bool]:
+    """What a public request reads from the shared cache before its work, in one round trip:
+    ``keys``, the kept ``stamp`` (unless read already; then read once for the whole request) and,
+    when ``throttled``, the client's count under the public rate limit (counted once for the whole
+    request: ``note_counted``). Returns what was found under ``keys`` and whether the client is
+    over the limit."""
+    wanted = list(keys)
+    stamp_wanted = stamp is not None and stamps_kept() and not stamp_known(stamp)
+    if stamp_wanted:
+        wanted.append(stamp_key(cast(Stamp, stamp)))
     throttle = PublicAnonThrottle() if throttled else None
     counter = throttle.counter(request) if throttle is not None else None
-    found, count = get_many_and_count(cache, keys, counter)
+    if counter is not None and counted_already(request, counter[0]):
+        counter = None
+    found, count = get_many_and_count(cache, wanted, counter) if wanted or counter else ({}, 0)
     over_limit = False
     if throttle is not None and counter is not None:
         note_counted(request, counter[0], count)
         over_limit = not throttle.allows(count)
-    token = stamp_fetched(stamp, found.get(keys[-1]) if stamps_kept() else None)[1]
-    return found.get(key), token, over_limit
+    if stamp_wanted:
+        stamp_fetched(cast(Stamp, stamp), found.get(wanted[-1]))
+    return found, over_limit
+
+
+def _lookup(
+    request: HttpRequest, key: str, stamp: Stamp, *, throttled: bool
+) -> tuple[Entry | None, str, bool]:
+    """The entry kept under ``key``, the stamp's token now, and whether the client is over the
+    public rate limit, in one round trip (``read_ahead``)."""
+    found, over_limit = read_ahead(request, stamp, keys=[key], throttled=throttled)
+    return found.get(key), read_stamp(stamp)[1], over_limit
 
 
 def _from_entry(entry: Entry) -> HttpResponse:

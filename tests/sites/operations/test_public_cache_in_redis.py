@@ -90,3 +90,18 @@ def test_every_answer_counts_once_against_the_limit_whether_cached_or_not(
     assert limited.status_code == 429 and limited["Retry-After"] == "55"
     with time_machine.travel(AT + dt.timedelta(minutes=1), tick=False):
         assert client.get(URL).status_code == 200
+
+
+def test_a_computed_list_reads_the_stamp_and_counts_the_client_in_one_round_trip(
+    redis_cache, study, round_trips, settings
+):
+    """Without the response cache (or on a miss), the list still reads the kept stamp and counts
+    the client together; then only the reference rows and the search's count are read."""
+    settings.PUBLIC_RESPONSE_CACHE_SECONDS = 0
+    client = Client()
+    with time_machine.travel(AT, tick=False):
+        first = client.get(URL)
+        round_trips.clear()
+        again = client.get(URL)
+    assert again.status_code == 200 and again.json() == first.json()
+    assert len(round_trips) == 3
