@@ -12,6 +12,8 @@ for ``--seconds`` at ``--connections`` connections: a trivial view through the s
 (``/bench/ping``, the framework's ceiling), the API list (open in a region), the API detail (20
 studies in turn), the finder page for the same query and FHIR search. Prints req/s, p50 and p99
 and each rate as a share of that run's ceiling. Loopback only; nothing leaves the machine.
+``--modes cold`` or ``cached`` runs one of the two, ``--only list`` (repeatable) only the scenarios
+whose name holds the word (the ceiling always), ``--workers N`` another number of workers.
 """
 
 import argparse
@@ -29,8 +31,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CEILING = "ceiling (trivial view)"
 SCENARIOS = {
-    "ceiling (trivial view)": ["/bench/ping"],
+    CEILING: ["/bench/ping"],
     "API list open+region": ["/api/v1/studies/?open=true&region=helse-vest"],
     "API detail": [],  # filled with 20 public ids
     "finder open+region": ["/?open=on&region=helse-vest"],
@@ -200,8 +203,9 @@ def _run(args, mode: str, cache_seconds: int) -> dict[str, tuple[float, float, f
         SCENARIOS["API detail"] = [f"/api/v1/studies/{pid}/" for pid in _public_ids(args.port)]
         figures = {}
         for name, paths in SCENARIOS.items():
-            figures[name] = _measure(args.port, paths, args.seconds, args.connections)
-        ceiling = figures["ceiling (trivial view)"][0]
+            if name == CEILING or not args.only or any(part in name for part in args.only):
+                figures[name] = _measure(args.port, paths, args.seconds, args.connections)
+        ceiling = figures[CEILING][0]
         for name, (rate, p50, p99) in figures.items():
             print(
                 f"{mode:6s} {name:24s} {rate:7.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms"
@@ -222,6 +226,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL"))
     parser.add_argument("--modes", default="cold,cached")
+    parser.add_argument(
+        "--only", action="append", default=[], help="scenarios whose name holds this (repeatable)"
+    )
     args = parser.parse_args()
     if not args.database_url or not args.cache_url:
         sys.exit("Set BENCH_DATABASE_URL (PostgreSQL) and BENCH_CACHE_URL (redis://…/n).")
