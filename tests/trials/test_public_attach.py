@@ -36,6 +36,7 @@ def page(reference_data) -> list[Study]:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="one round trip on PostgreSQL")
 def test_a_page_reaches_postgresql_once_for_its_sites_categories_and_enrolments(page):
+    selectors.study_attach_public(page)  # the session prepares the statements on its first page
     with CaptureQueriesContext(connection) as ctx:
         attached = {study.lay_title_nb: study for study in selectors.study_attach_public(page)}
     assert len(ctx.captured_queries) == 1
@@ -49,3 +50,29 @@ def test_a_page_reaches_postgresql_once_for_its_sites_categories_and_enrolments(
     assert [category.code for category in lungs.public_hrcs] == ["12"]
     assert (heart.enrolled, lungs.enrolled, empty.enrolled) == (6, 0, 0)
     assert (empty.public_sites, empty.public_hrcs) == ([], [])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements of PostgreSQL")
+def test_the_page_statements_are_prepared_once_per_session_and_again_in_a_new_one(
+    transactional_db, page
+):
+    def prepared() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM pg_prepared_statements WHERE name LIKE 'public_page_%%'"
+            )
+            return {name for (name,) in cursor.fetchall()}
+
+    first = selectors.study_attach_public(page)
+    assert prepared() == {
+        f"public_page_{n}" for n in ("sites", "organisations", "hrcs", "enrolled")
+    }
+    with CaptureQueriesContext(connection) as ctx:
+        again = selectors.study_attach_public(page)
+    assert [q["sql"].split("(")[0] for q in ctx.captured_queries] == ["EXECUTE public_page_sites"]
+    connection.close()  # a new session (after a restart of the database, a failover)
+    fresh = selectors.study_attach_public(page)
+    for studies in (again, fresh):
+        assert [(s.public_sites, s.public_hrcs, s.enrolled) for s in studies] == [
+            (s.public_sites, s.public_hrcs, s.enrolled) for s in first
+        ]

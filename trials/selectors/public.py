@@ -8,6 +8,8 @@ enrolled, one query each. The API, FHIR and the study finder all read what
 :func:`study_attach_public` sets: ``public_sites``, ``public_hrcs`` and ``enrolled``.
 """
 
+import functools
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
@@ -173,36 +175,58 @@ def study_attach_public(studies: Iterable[Study]) -> list[PublicStudy]:
 
 Rows = list[tuple[Any, ...]]
 
+# The database sessions (psycopg connections) that have prepared a page's statements.
+_PREPARED: "weakref.WeakSet[Any]" = weakref.WeakSet()
+
 
 def _page_rows(ids: list[int]) -> tuple[Rows, Rows, Rows, Rows]:
     """The sites, their organisations, the HRCS categories and the number enrolled of the studies
-    ``ids``. On PostgreSQL the four statements go in one round trip, the ids as one text
-    parameter (``{1,2,3}``): psycopg writes a Python list out element by element, and a page's
-    four lists cost more than the statements' own planning."""
+    ``ids``. On PostgreSQL the four statements go in one round trip, prepared once per database
+    session (planning them cost PostgreSQL more than running them), the ids as one text parameter
+    (``{1,2,3}``): psycopg writes a Python list out element by element, and a page's four lists
+    cost more than the statements' own planning."""
     database = read_connection(Study)
     if database.vendor != "postgresql":
         site_rows = _rows(_SITES_SQL, ids)
         organisations = _rows(_ORGANISATIONS_SQL, list({row[1] for row in site_rows}))
         enrolled = _rows(_enrolled_sql(), ids, *ENROLLED_STATUSES)
         return site_rows, organisations, _rows(_HRCS_SQL, ids), enrolled
-    page = "= ANY(%s::integer[])"
-    of_sites = (
-        f"= ANY(ARRAY(SELECT organisation_id FROM {_table(StudySite)} WHERE study_id {page}))"  # noqa: S608
-    )
-    statements = [
-        _SITES_SQL.format(ids=page),
-        _ORGANISATIONS_SQL.format(ids=of_sites),
-        _HRCS_SQL.format(ids=page),
-        _enrolled_sql().format(ids=page),
-    ]
     literal = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+    database.ensure_connection()
+    session = database.connection
+    prepare, execute = _page_statements()
     with database.cursor() as cursor:
-        cursor.execute(";\n".join(statements), [literal] * 4 + list(ENROLLED_STATUSES))
+        if session not in _PREPARED:
+            # Parsed and planned once per database session, not for every page.
+            cursor.execute(prepare, list(ENROLLED_STATUSES))
+            _PREPARED.add(session)
+        cursor.execute(execute, [literal] * 4)
         results = [cursor.fetchall()]
         while cursor.nextset():
             results.append(cursor.fetchall())
     site_rows, organisations, hrcs, enrolled = results
     return site_rows, organisations, hrcs, enrolled
+
+
+@functools.cache
+def _page_statements() -> tuple[str, str]:
+    """PREPARE of the four statements of a page on PostgreSQL (the ids as ``$1``, an integer
+    array), and their EXECUTE with the ids as one text parameter (``{1,2,3}``) each."""
+    page = "= ANY($1)"
+    of_sites = (
+        f"= ANY(ARRAY(SELECT organisation_id FROM {_table(StudySite)} WHERE study_id {page}))"  # noqa: S608
+    )
+    statements = {
+        "sites": _SITES_SQL.format(ids=page),
+        "organisations": _ORGANISATIONS_SQL.format(ids=of_sites),
+        "hrcs": _HRCS_SQL.format(ids=page),
+        "enrolled": _enrolled_sql().format(ids=page),
+    }
+    prepare = ";\n".join(
+        f"PREPARE public_page_{name}(integer[]) AS {sql}" for name, sql in statements.items()
+    )
+    execute = ";\n".join(f"EXECUTE public_page_{name}(%s)" for name in statements)
+    return prepare, execute
 
 
 def _by_organisation_name(site: PublicSite) -> str:
