@@ -155,7 +155,18 @@ class PublicEndpointMixin(_EndpointBase):
             response["Cache-Control"] = CACHE_CONTROL
         response["Content-Language"] = public_language(request)  # errors are in it too
         patch_vary_headers(response, ("Accept-Language",))
+        if isinstance(response, Response):
+            response.add_post_render_callback(self._let_go)
         return response
+
+    def _let_go(self, response: Response) -> None:
+        """Once the answer is rendered, drop what the request read: the view and its request refer
+        to each other (DRF's parser context), so everything the view held (a page of studies,
+        their sites) would otherwise wait for Python's cycle collector."""
+        self.__dict__.pop("_paginator", None)
+        self.__dict__.pop("response", None)  # the response's renderer context names the view
+        self.request.parser_context = {}
+        response.data = None
 
 
 class PublicReadOnlyViewSet(PublicEndpointMixin, viewsets.ReadOnlyModelViewSet):

@@ -1,0 +1,52 @@
+"""A public answer lets go of what it read once it is sent: the page's studies are freed at once,
+not left for Python's cycle collector (whose passes over them cost each request CPU time)."""
+
+import gc
+import weakref
+
+import pytest
+from django.test import Client
+
+from tests.factories import StudySiteFactory
+from trials import selectors
+from trials.api import views
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def studies_read(monkeypatch):
+    """Weak references to every study a view attached its public rows to."""
+    seen: list[weakref.ref] = []
+    attach = selectors.study_attach_public
+
+    def watched(studies):
+        attached = attach(studies)
+        seen.extend(weakref.ref(study) for study in attached)
+        return attached
+
+    monkeypatch.setattr(views.selectors, "study_attach_public", watched)
+    return seen
+
+
+@pytest.fixture
+def no_cycle_collector():
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    yield
+    if enabled:
+        gc.enable()
+
+
+def test_the_api_list_frees_its_page_when_the_answer_is_sent(
+    reference_data, studies_read, no_cycle_collector, settings
+):
+    settings.PUBLIC_RESPONSE_CACHE_SECONDS = 0
+    for _ in range(3):
+        StudySiteFactory()
+    response = Client().get("/api/v1/studies/?open=true")
+    assert response.status_code == 200 and len(response.json()["results"]) == 3
+    del response
+    assert len(studies_read) == 3
+    assert [ref() for ref in studies_read] == [None, None, None]
