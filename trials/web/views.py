@@ -5,8 +5,8 @@ from urllib.parse import quote
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.template.defaultfilters import floatformat
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -16,14 +16,13 @@ from sites.pagination import BoundedCountPaginator
 
 from .. import selectors
 from ..api.filters import PublicStudyFilter
-from ..api.serializers import lay_text
 from ..selectors import search
 from .forms import FinderForm
+from .results import result_items, study_texts
 from .site_map import HEIGHT, MARKER_RADIUS, WIDTH, site_markers, sites_on_map
 from .texts import (
     CATEGORY_EXPLAINED,
     PHASE_EXPLAINED,
-    ListWords,
     ages_in_words,
     registry_links,
     status_in_words,
@@ -72,19 +71,10 @@ def _search_query(given: QueryDict) -> str:
     return params.urlencode()
 
 
-def _texts(study, lang: str) -> tuple[str, str, str, str]:
-    """The title and the summary to show in ``lang``, each with the language it is written in."""
-    title, title_lang = lay_text(study, "lay_title", lang)
-    if not title:
-        title, title_lang = study.scientific_title, "en"
-    summary, summary_lang = lay_text(study, "lay_summary", lang)
-    return title, title_lang, summary, summary_lang
-
-
 def _row(study, lang: str) -> dict:
     """What the study page says about ``study``, worked out once in Python."""
     open_sites = [site for site in study.public_sites if site.is_open]
-    title, title_lang, summary, summary_lang = _texts(study, lang)
+    title, title_lang, summary, summary_lang = study_texts(study, lang)
     return {
         "study": study,
         "title": title,
@@ -94,41 +84,6 @@ def _row(study, lang: str) -> dict:
         "open_sites": open_sites,
         "ages": ages_in_words(study),
         "status": status_in_words(study, recruiting=bool(open_sites)),
-    }
-
-
-TEASER_WORDS = 30
-
-
-def _teaser(summary: str) -> str:
-    """The summary's first 30 words, and " …" when there is more (as ``Truncator.words``)."""
-    words = summary.split()
-    if len(words) > TEASER_WORDS:
-        shown = " ".join(words[:TEASER_WORDS])
-        return shown if shown.endswith(" …") else f"{shown} …"
-    return " ".join(words)
-
-
-def _list_row(study, lang: str, words: ListWords, detail_query: str) -> dict:
-    """What the list says about ``study``: text ready to show (translated, each language
-    attribute empty when the text is in the page's language), so the page adds only markup."""
-    recruiting = any(site.is_open for site in study.public_sites)
-    title, title_lang, summary, summary_lang = _texts(study, lang)
-    status = words.status(study, recruiting=recruiting)
-    distance = getattr(study, "distance_km", None)
-    return {
-        "href": f"/studier/{study.public_id}/{detail_query}",
-        "title": title,
-        "title_lang": "" if title_lang == lang else title_lang,
-        "status": status.headline,
-        "status_css": status.css,
-        "category": words.category(study),
-        "distance": "" if distance is None else words.distance(floatformat(distance, 0)),
-        # None without a summary; a summary of blanks only is an empty paragraph.
-        "teaser": _teaser(summary) if summary else None,
-        "teaser_lang": "" if summary_lang == lang else summary_lang,
-        "ages": words.ages(study),
-        "places": ", ".join(sorted({site.place for site in study.public_sites})),
     }
 
 
@@ -163,7 +118,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
     with translation.override(lang):
         front_page = _is_front_page(request)
         form = FinderForm({"open": "on"} if front_page else request.GET, lang=lang)
-        rows: list[dict] = []
+        rows: list[SafeString] = []
         page = None
         filter_errors: dict = {}
         queryset = None
@@ -179,9 +134,8 @@ def study_list(request: HttpRequest) -> HttpResponse:
             f"&sok={quote(search_query, safe='/')}" if search_query else ""
         )
         if page is not None:
-            words = ListWords()
             studies = selectors.study_attach_public(page.object_list)
-            rows = [_list_row(study, lang, words, detail_query) for study in studies]
+            rows = result_items(studies, lang, detail_query)
         return render(
             request,
             "trials/finder/list.html",
