@@ -27,6 +27,11 @@ from .widgets import (
 )
 
 RADIUS_CHOICES = [(10, "10 km"), (25, "25 km"), (50, "50 km"), (100, "100 km"), (250, "250 km")]
+SEX_CHOICES = [("", _("Kvinne eller mann")), ("female", _("Kvinne")), ("male", _("Mann"))]
+PHASE_CHOICES = [("", _("Alle faser"))] + [
+    c for c in Study.Phase.choices if c[0] != Study.Phase.NOT_APPLICABLE
+]
+CATEGORY_CHOICES = [("", _("Alle typer"))] + list(Study.Category.choices)
 
 
 def municipality_label(name: str, county_name: str) -> str:
@@ -54,20 +59,19 @@ class FinderForm(forms.Form):
     )  # fmt: skip
     sex = forms.ChoiceField(
         label=_("Kan delta som"),
-        choices=[("", _("Kvinne eller mann")), ("female", _("Kvinne")), ("male", _("Mann"))],
+        choices=SEX_CHOICES,
         widget=QuickSelect,
         required=False,
     )
     phase = forms.ChoiceField(
         label=_("Fase"),
-        choices=[("", _("Alle faser"))]
-        + [c for c in Study.Phase.choices if c[0] != Study.Phase.NOT_APPLICABLE],
+        choices=PHASE_CHOICES,
         widget=QuickSelect,
         required=False,
     )
     category = forms.ChoiceField(
         label=_("Type studie"),
-        choices=[("", _("Alle typer"))] + list(Study.Category.choices),
+        choices=CATEGORY_CHOICES,
         widget=QuickSelect,
         required=False,
     )
@@ -148,7 +152,6 @@ def _work_out(rows: list[list[tuple[Any, ...]]], *, english: bool) -> FinderOffe
     names = {
         code: municipality_label(name, county) for _pk, code, name, county, *_ in municipalities
     }
-    fixed = FinderForm.base_fields
     lists = {
         "region": offer_with_empty(_("Alle regioner"), [(c, n) for _pk, c, n in regions]),
         "hrcs": offer_with_empty(
@@ -158,9 +161,9 @@ def _work_out(rows: list[list[tuple[Any, ...]]], *, english: bool) -> FinderOffe
         "municipality": offer_with_empty(
             _("Hvor som helst"), [(code, names[code]) for code in located]
         ),
-        **{
-            name: Offer.of(cast(forms.ChoiceField, fixed[name]).choices)
-            for name in ("radius_km", "sex", "phase", "category")
-        },
+        "radius_km": Offer.of(RADIUS_CHOICES),
+        "sex": Offer.of(SEX_CHOICES),
+        "phase": Offer.of(PHASE_CHOICES),
+        "category": Offer.of(CATEGORY_CHOICES),
     }
     return FinderOffers(rows=rows, lists=lists, located=located)

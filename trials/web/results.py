@@ -69,7 +69,7 @@ def _item(study, lang: str, words: ListWords, detail_query: str, age_word: str, 
             title_lang=_lang_attribute(title_lang, lang),
             title=escape(title),
             status_css=status.css,
-            status=escape(status.headline),
+            status=escape(str(status.headline)),
             category=escape(words.category(study)),
             distance=(
                 "" if distance is None else f"· {escape(words.distance(floatformat(distance, 0)))}"

@@ -39,7 +39,9 @@ class Offer:
     def of(cls, choices: Iterable[tuple[Any, Any]]) -> "Offer":
         """The offer of ``choices``; lazy labels are translated now, in the active language."""
         shown = tuple((str(value), str(label)) for value, label in choices)
-        options, marks, length = [], {}, 0
+        options: list[str] = []
+        marks: dict[str, int] = {}
+        length = 0
         for value, label in shown:
             start = f'<option value="{escape(value)}"'
             marks.setdefault(value, length + len(start))  # the first option of a value
@@ -80,7 +82,7 @@ class QuickSelect(forms.Select):
     def __deepcopy__(self, memo: dict[int, Any]) -> "QuickSelect":
         # Each form copies its fields: the copy shares the choices, which are never changed in
         # place, only replaced.
-        return cast(QuickSelect, forms.Widget.__deepcopy__(self, memo))
+        return forms.Widget.__deepcopy__(self, memo)
 
     def render(
         self,
