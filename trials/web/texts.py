@@ -77,6 +77,9 @@ def status_in_words(study: Study, *, recruiting: bool) -> StatusInWords:
     return StatusInWords(headline, explanation, "status-closed")
 
 
+CATEGORY_LABELS = dict(Study.Category.choices)
+
+
 class ListWords:
     """What the study list says about its studies, each phrase translated once per page (in the
     language active when it is first asked for) instead of once per study."""
@@ -105,9 +108,11 @@ class ListWords:
         return said
 
     def category(self, study: Study) -> str:
+        """As ``get_category_display`` (which looks through the field's choices each time)."""
         said = self._categories.get(study.category)
         if said is None:
-            said = self._categories[study.category] = str(study.get_category_display())
+            label = CATEGORY_LABELS.get(study.category, study.category)
+            said = self._categories[study.category] = str(label)
         return said
 
     def distance(self, km: str) -> str:
