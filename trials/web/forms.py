@@ -19,6 +19,8 @@ from ..models import Study
 from ..selectors.public import HEALTH_CATEGORY_ROWS
 from .widgets import (
     CodeChoiceField,
+    FixedChoiceField,
+    FixedTypedChoiceField,
     Offer,
     QuickCheckbox,
     QuickNumberInput,
@@ -53,23 +55,23 @@ class FinderForm(forms.Form):
         label=_("Alder (år)"), required=False, min_value=0, max_value=130, widget=QuickNumberInput
     )
     municipality = CodeChoiceField(label=_("Nær kommune"))
-    radius_km = forms.TypedChoiceField(
+    radius_km = FixedTypedChoiceField(
         label=_("Avstand"), choices=RADIUS_CHOICES, coerce=int, required=False, initial=50, empty_value=50,  # type: ignore[arg-type]  # any value may stand for empty; the stubs say str
         widget=QuickSelect,
     )  # fmt: skip
-    sex = forms.ChoiceField(
+    sex = FixedChoiceField(
         label=_("Kan delta som"),
         choices=SEX_CHOICES,
         widget=QuickSelect,
         required=False,
     )
-    phase = forms.ChoiceField(
+    phase = FixedChoiceField(
         label=_("Fase"),
         choices=PHASE_CHOICES,
         widget=QuickSelect,
         required=False,
     )
-    category = forms.ChoiceField(
+    category = FixedChoiceField(
         label=_("Type studie"),
         choices=CATEGORY_CHOICES,
         widget=QuickSelect,

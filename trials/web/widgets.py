@@ -1,4 +1,5 @@
-"""Form widgets that write their markup in one pass, and a choice of code offered in a select list.
+"""Form widgets that write their markup in one pass, a choice of code offered in a select list, and
+choice fields whose forms share their fixed choices.
 
 Django's widgets render through templates: for the finder's 357 municipalities that was three
 quarters of the page's time, and a check box or number field costs as much as a short page.
@@ -191,6 +192,19 @@ class CodeChoiceField(forms.CharField):
                 code="invalid_choice",
                 params={"value": value},
             )
+
+
+class FixedChoiceField(forms.ChoiceField):
+    """A choice among fixed choices, which every form shares: Django copies a choice field's
+    choices, one by one, for each form it builds."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "FixedChoiceField":
+        # The choices are only ever replaced, never changed in place.
+        return forms.Field.__deepcopy__(self, memo)  # type: ignore[attr-defined]  # in Django, not in its stubs
+
+
+class FixedTypedChoiceField(FixedChoiceField, forms.TypedChoiceField):
+    pass
 
 
 def offer_with_empty(empty: str | Promise, options: Iterable[tuple[str, str]]) -> Offer:
