@@ -6,7 +6,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from sites.history import update_with_history
-from sites.models import Organisation, Region
+from sites.models import Municipality, Organisation, Region
 from tests.factories import StudySiteFactory, hf
 from trials.models import Study, StudySite
 
@@ -131,6 +131,23 @@ def test_the_select_lists_come_from_the_cache_and_a_renamed_region_shows_at_once
     assert '<option value="helse-vest" selected>Helse Vest (nytt navn)</option>' in page(
         "/?open=on&region=helse-vest"
     )
+
+
+@pytest.mark.parametrize(("lang", "anywhere"), [("nb", "Hvor som helst"), ("en", "Anywhere")])
+def test_a_renamed_municipality_shows_at_once_in_the_list_and_as_chosen(studies, lang, anywhere):
+    """The select lists are worked out once per language and kept in the process; a municipality
+    renamed is in the list on the next page all the same, and a search near it still works."""
+    html = page(f"/?lang={lang}&q=")
+    assert f'<option value="" selected>{anywhere}</option>' in html
+    assert '<option value="4601">Bergen (Vestland)</option>' in html
+    bergen = Municipality.objects.get(code="4601")
+    bergen.name = "Bjørgvin"
+    bergen.save()
+    html = page(f"/?lang={lang}&municipality=4601&radius_km=25")
+    assert '<option value="4601" selected>Bjørgvin (Vestland)</option>' in html
+    assert "Bergen (Vestland)" not in html
+    heart, children, *_ = studies
+    assert f"/studier/{heart.public_id}/" in html and f"/studier/{children.public_id}/" not in html
 
 
 def test_study_page_shows_its_sites_on_a_map_that_needs_no_map_server(studies):

@@ -152,6 +152,27 @@ def test_the_finder_has_the_filters_of_the_api(heart, query, shown, not_shown):
     assert shown in html and not_shown not in html
 
 
+def test_a_result_shows_its_texts_as_written_never_as_markup(heart):
+    StudySiteFactory(
+        study__lay_title_nb='Hjerte & lunge <b>"fett"</b>',
+        study__lay_summary_nb="Kort <script>alert('x')</script> sammendrag.",
+        study__conditions="Hjertesvikt",
+    )
+    html = get("/?q=hjertesvikt&lang=nb")
+    assert "Hjerte &amp; lunge &lt;b&gt;&quot;fett&quot;&lt;/b&gt;</a>" in html
+    assert "Kort &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; sammendrag.</p>" in html
+    assert "<script>" not in html and "<b>" not in html
+    # The link keeps the search to go back to, its ampersand written as markup needs it.
+    assert re.search(r'href="/studier/[^"]+/\?lang=nb&amp;sok=q%3Dhjertesvikt"', html)
+
+
+def test_a_long_summary_is_cut_after_30_words_in_the_list(heart):
+    words = [f"ord{n}" for n in range(40)]
+    StudySiteFactory(study__lay_title_nb="Lang studie", study__lay_summary_nb=" ".join(words))
+    html = get("/?q=")
+    assert f"<p>{' '.join(words[:30])} …</p>" in html and "ord30" not in html
+
+
 def test_the_municipality_picker_lists_names_as_typed(heart):
     html = get("/")
     assert re.search(r'<option value="4601">Bergen\b', html)

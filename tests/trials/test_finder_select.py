@@ -6,7 +6,7 @@ from django.test import SimpleTestCase
 
 from sites.models import Municipality
 from trials.web.views import FinderForm
-from trials.web.widgets import QuickSelect
+from trials.web.widgets import Offer, QuickCheckbox, QuickNumberInput, QuickSelect
 
 CHOICES = [("", "Alle <regioner>"), ("helse-vest", "Helse Vest & co"), ("nord", 'Helse "Nord"')]
 
@@ -25,6 +25,35 @@ class QuickSelectMatchesDjangoSelect(SimpleTestCase):
 
     def test_a_value_not_offered_selects_nothing(self) -> None:
         self.assert_same("finnes-ikke", attrs={"required": True, "disabled": False})
+
+    def test_an_offer_renders_as_its_choices_would(self) -> None:
+        offered = QuickSelect()
+        offered.offer(Offer.of(CHOICES))
+        django = forms.Select(choices=CHOICES).render("region", "helse-vest", attrs={"id": "r"})
+        self.assertHTMLEqual(offered.render("region", "helse-vest", attrs={"id": "r"}), django)
+
+
+class QuickInputsWriteWhatDjangoWrites(SimpleTestCase):
+    """Same markup as Django's own template, attribute for attribute and in the same order."""
+
+    ATTRS = (
+        {"id": "id_x"},
+        {"id": "id_x", "aria-invalid": "true", "aria-describedby": "id_x_error"},
+        {"id": 'x"<&', "required": True, "disabled": False},
+    )
+
+    def test_check_boxes(self) -> None:
+        for value in (True, False, None, "on", ""):
+            for attrs in self.ATTRS:
+                ours = QuickCheckbox().render("open", value, attrs=attrs)
+                self.assertEqual(ours, forms.CheckboxInput().render("open", value, attrs=attrs))
+
+    def test_number_fields(self) -> None:
+        for value in (None, "", 40, "abc", '4"<0>&'):
+            for attrs in self.ATTRS:
+                ours = QuickNumberInput(attrs={"min": 0, "max": 130}).render("age", value, attrs)
+                django = forms.NumberInput(attrs={"min": 0, "max": 130}).render("age", value, attrs)
+                self.assertEqual(ours, django)
 
 
 @pytest.mark.django_db

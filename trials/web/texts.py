@@ -77,6 +77,51 @@ def status_in_words(study: Study, *, recruiting: bool) -> StatusInWords:
     return StatusInWords(headline, explanation, "status-closed")
 
 
+CATEGORY_LABELS = dict(Study.Category.choices)
+
+
+class ListWords:
+    """What the study list says about its studies, each phrase translated once per page (in the
+    language active when it is first asked for) instead of once per study."""
+
+    def __init__(self) -> None:
+        self._ages: dict[tuple[int | None, int | None], str] = {}
+        self._status: dict[tuple[str, bool], StatusInWords] = {}
+        self._categories: dict[str, str] = {}
+        self._distance = ""
+
+    def ages(self, study: Study) -> str:
+        """As ``ages_in_words``."""
+        key = (study.min_age, study.max_age)
+        said = self._ages.get(key)
+        if said is None:
+            said = self._ages[key] = ages_in_words(study)
+        return said
+
+    def status(self, study: Study, *, recruiting: bool) -> StatusInWords:
+        """As ``status_in_words``, in words of the page's language (not translated later)."""
+        key = (study.status, recruiting)
+        said = self._status.get(key)
+        if said is None:
+            headline, explanation, css = status_in_words(study, recruiting=recruiting)
+            said = self._status[key] = StatusInWords(str(headline), str(explanation), css)
+        return said
+
+    def category(self, study: Study) -> str:
+        """As ``get_category_display`` (which looks through the field's choices each time)."""
+        said = self._categories.get(study.category)
+        if said is None:
+            label = CATEGORY_LABELS.get(study.category, study.category)
+            said = self._categories[study.category] = str(label)
+        return said
+
+    def distance(self, km: str) -> str:
+        """How far away the nearest site is: "12 km unna"."""
+        if not self._distance:
+            self._distance = gettext("%(km)s km unna")
+        return self._distance % {"km": km}
+
+
 PHASE_EXPLAINED: "dict[str, StrPromise]" = {
     Study.Phase.EARLY_1: _("Tidlig fase 1: et nytt legemiddel prøves for første gang i svært små doser."),
     Study.Phase.PHASE_1: _("Fase 1: et nytt legemiddel prøves på et lite antall personer for å finne en trygg dose."),

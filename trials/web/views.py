@@ -1,31 +1,24 @@
 """Study finder pages. They read through the same filter set and selectors as the public API."""
 
-from typing import cast
 from urllib.parse import quote
 
-from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.functional import Promise
-from django.utils.text import Truncator
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from sites.operations.reference_cache import rows_of
 from sites.operations.response_cache import public_response_cache
 from sites.pagination import BoundedCountPaginator
-from sites.selectors import MUNICIPALITY_ROWS, REGION_ROWS
 
 from .. import selectors
 from ..api.filters import PublicStudyFilter
-from ..api.serializers import lay_text
-from ..models import Study
 from ..selectors import search
-from ..selectors.public import HEALTH_CATEGORY_ROWS
+from .forms import FinderForm
+from .results import result_items, study_texts
 from .site_map import HEIGHT, MARKER_RADIUS, WIDTH, site_markers, sites_on_map
 from .texts import (
     CATEGORY_EXPLAINED,
@@ -34,105 +27,11 @@ from .texts import (
     registry_links,
     status_in_words,
 )
-from .widgets import CodeChoiceField, QuickSelect
 
 LANGUAGES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 PAGE_SIZE = 20
 # "30. november 2026", "30 November 2026" (month names from the active language).
 DATE_FORMATS = {"nb": "j. F Y", "nn": "j. F Y", "en": "j F Y"}
-RADIUS_CHOICES = [(10, "10 km"), (25, "25 km"), (50, "50 km"), (100, "100 km"), (250, "250 km")]
-
-
-def municipality_label(name: str, county_name: str) -> str:
-    """A municipality by its name, so typing "Bergen" in the list finds it (no number first)."""
-    return f"{name} ({county_name})"
-
-
-class FinderForm(forms.Form):
-    q = forms.CharField(
-        label=_("Søk etter sykdom, behandling eller stikkord"), required=False, max_length=200
-    )
-    open = forms.BooleanField(label=_("Bare studier som tar inn deltakere nå"), required=False)
-    # The places and categories are reference rows from the shared cache (see __init__).
-    region = CodeChoiceField(label=_("Region"))
-    hrcs = CodeChoiceField(label=_("Sykdomsområde"))
-    age = forms.IntegerField(label=_("Alder (år)"), required=False, min_value=0, max_value=130)
-    municipality = CodeChoiceField(label=_("Nær kommune"))
-    radius_km = forms.TypedChoiceField(
-        label=_("Avstand"), choices=RADIUS_CHOICES, coerce=int, required=False, initial=50, empty_value=50,  # type: ignore[arg-type]  # any value may stand for empty; the stubs say str
-        widget=QuickSelect,
-    )  # fmt: skip
-    sex = forms.ChoiceField(
-        label=_("Kan delta som"),
-        choices=[("", _("Kvinne eller mann")), ("female", _("Kvinne")), ("male", _("Mann"))],
-        widget=QuickSelect,
-        required=False,
-    )
-    phase = forms.ChoiceField(
-        label=_("Fase"),
-        choices=[("", _("Alle faser"))]
-        + [c for c in Study.Phase.choices if c[0] != Study.Phase.NOT_APPLICABLE],
-        widget=QuickSelect,
-        required=False,
-    )
-    category = forms.ChoiceField(
-        label=_("Type studie"),
-        choices=[("", _("Alle typer"))] + list(Study.Category.choices),
-        widget=QuickSelect,
-        required=False,
-    )
-    healthy_volunteers = forms.BooleanField(
-        label=_("Studier som tar inn friske frivillige"), required=False
-    )
-    decentralised = forms.BooleanField(
-        label=_("Studier der du kan delta hjemmefra (helt eller delvis)"), required=False
-    )
-
-    def __init__(self, *args, lang: str = "nb", **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        english = lang == "en"
-        regions, categories, municipalities = rows_of(
-            REGION_ROWS, HEALTH_CATEGORY_ROWS["en" if english else "nb"], MUNICIPALITY_ROWS
-        )
-        self._choose("region", _("Alle regioner"), [(c, n) for _pk, c, n in regions])
-        self._choose(
-            "hrcs",
-            _("Alle sykdomsområder"),
-            [
-                (code, label_en if english else label_nb)
-                for _pk, code, label_nb, label_en in categories
-            ],
-        )
-        # The municipalities a search can be near: those with a position, by name.
-        self.located = {row[1]: row for row in municipalities if row[4] is not None}
-        self._choose(
-            "municipality",
-            _("Hvor som helst"),
-            [(code, municipality_label(row[2], row[3])) for code, row in self.located.items()],
-        )
-
-    def _choose(self, name: str, empty: str | Promise, choices: list[tuple[str, str]]) -> None:
-        cast(CodeChoiceField, self.fields[name]).offer(empty, choices)
-
-    def filter_data(self) -> dict[str, str]:
-        data = self.cleaned_data
-        out: dict[str, str] = {}
-        for name in ("q", "sex", "phase", "category"):
-            if data.get(name):
-                out[name] = data[name]
-        for name in ("open", "healthy_volunteers", "decentralised"):
-            if data.get(name):
-                out[name] = "true"
-        for name in ("region", "hrcs"):
-            if data.get(name):
-                out[name] = data[name]
-        if data.get("age") is not None:
-            out["age"] = str(data["age"])
-        if data.get("municipality"):
-            *_place, latitude, longitude = self.located[data["municipality"]]
-            out["near"] = f"{latitude},{longitude}"
-            out["radius_km"] = str(data.get("radius_km") or 50)
-        return out
 
 
 def _language(request: HttpRequest, offered: dict = LANGUAGES, default: str = "nb") -> str:
@@ -173,25 +72,17 @@ def _search_query(given: QueryDict) -> str:
 
 
 def _row(study, lang: str) -> dict:
-    """What the list and the study page say about ``study``, worked out once in Python."""
+    """What the study page says about ``study``, worked out once in Python."""
     open_sites = [site for site in study.public_sites if site.is_open]
-    places = sorted({site.place for site in study.public_sites})
-    title, title_lang = lay_text(study, "lay_title", lang)
-    if not title:
-        title, title_lang = study.scientific_title, "en"
-    summary, summary_lang = lay_text(study, "lay_summary", lang)
+    title, title_lang, summary, summary_lang = study_texts(study, lang)
     return {
         "study": study,
         "title": title,
         "title_lang": title_lang,
         "summary": summary,
-        "teaser": Truncator(summary).words(30, truncate=" …"),
         "summary_lang": summary_lang,
         "open_sites": open_sites,
-        "places": ", ".join(places),
         "ages": ages_in_words(study),
-        "category": study.get_category_display(),
-        "distance": getattr(study, "distance_km", None),
         "status": status_in_words(study, recruiting=bool(open_sites)),
     }
 
@@ -227,7 +118,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
     with translation.override(lang):
         front_page = _is_front_page(request)
         form = FinderForm({"open": "on"} if front_page else request.GET, lang=lang)
-        rows: list[dict] = []
+        rows: list[SafeString] = []
         page = None
         filter_errors: dict = {}
         queryset = None
@@ -235,10 +126,16 @@ def study_list(request: HttpRequest) -> HttpResponse:
             queryset, filter_errors = _finder_queryset(form.filter_data())
         if queryset is not None:
             page = _page(request, queryset)
-            rows = [_row(study, lang) for study in selectors.study_attach_public(page.object_list)]
         params = request.GET.copy()
         params.pop("page", None)
         search_query = _search_query(request.GET)
+        # The study links: the page's language, and the search to go back to.
+        detail_query = f"?lang={lang}" + (
+            f"&sok={quote(search_query, safe='/')}" if search_query else ""
+        )
+        if page is not None:
+            studies = selectors.study_attach_public(page.object_list)
+            rows = result_items(studies, lang, detail_query)
         return render(
             request,
             "trials/finder/list.html",
@@ -250,9 +147,6 @@ def study_list(request: HttpRequest) -> HttpResponse:
                 "filter_errors": filter_errors,
                 "query_without_page": params.urlencode(),
                 "search_query": search_query,
-                # The study links: the page's language, and the search to go back to.
-                "detail_query": f"?lang={lang}"
-                + (f"&sok={quote(search_query, safe='/')}" if search_query else ""),
                 "lang": lang,
                 "language_links": _language_links(request, lang),
             },
