@@ -380,6 +380,13 @@ class RunningEnrolment(models.Model):
     rank_region = models.PositiveIntegerField()
     rank_trust = models.PositiveIntegerField()
     rank_organisation = models.PositiveIntegerField()
+    # The participant's values of the enrolment breakdowns (HRCS category, care level, sponsor type)
+    # among their running enrolments in the country, the region, the health trust and the
+    # organisation of this one, one bit per value (see ``indicators.catalogue.running``).
+    mask_national = models.BigIntegerField()
+    mask_region = models.BigIntegerField()
+    mask_trust = models.BigIntegerField()
+    mask_organisation = models.BigIntegerField()
 
     class Meta:
         managed = False
@@ -387,3 +394,24 @@ class RunningEnrolment(models.Model):
 
     def __str__(self) -> str:
         return f"enrolment {self.pk}"
+
+
+class RunningStudyCategories(models.Model):
+    """A study's HRCS health categories, one bit each, for building ``RunningEnrolment``: a
+    temporary table like it, built and dropped with it."""
+
+    study = models.OneToOneField(
+        "trials.Study",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="running_categories",
+    )
+    mask = models.BigIntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "indicators_running_study_categories"
+
+    def __str__(self) -> str:
+        return f"study {self.pk}"

@@ -24,7 +24,7 @@ from .base import (
     per_inhabitants,
     to_decimal,
 )
-from .running import PEOPLE, RUNNING_FIELDS, RUNNING_SCOPE, people_by_scope, running_enrolments
+from .running import RUNNING_FIELDS, RUNNING_SCOPE, people_by_scope, running_enrolments
 from .scopes import (
     PEOPLE_BREAKDOWNS,
     PER_100K_LEVELS,
@@ -33,31 +33,16 @@ from .scopes import (
     by_scope,
     care_level,
     enrolment_breakdowns,
-    people_count,
     site_active,
     studies_with_active_enrolments,
     studies_with_active_sites,
     within,
 )
 
-PARTICIPANT_BREAKDOWNS = ("sex", "age_band", "municipality")
-"""The breakdowns by what is the participant's own (see ``running.people_by_scope``)."""
-
 
 def participants_active(period: Period) -> list[Row]:
-    breakdowns = enrolment_breakdowns(period, RUNNING_FIELDS)
     with running_enrolments(period) as running:
-        rows = people_by_scope(
-            running, {k: v for k, v in breakdowns.items() if k in PARTICIPANT_BREAKDOWNS}
-        )
-        rows += by_scope(
-            running,
-            **RUNNING_SCOPE,
-            aggregates=PEOPLE,
-            to_value=people_count,
-            breakdowns={k: v for k, v in breakdowns.items() if k not in PARTICIPANT_BREAKDOWNS},
-            totals=False,
-        )
+        rows = people_by_scope(running, enrolment_breakdowns(period, RUNNING_FIELDS))
     order = ["", *PEOPLE_BREAKDOWNS]  # level by level, as the snapshots are listed
     return sorted(rows, key=lambda r: (ALL_LEVELS.index(r.scope_kind), order.index(r.breakdown)))
 

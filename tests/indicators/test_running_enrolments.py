@@ -121,11 +121,14 @@ def test_a_periods_computation_builds_the_running_enrolments_once_and_drops_them
     with CaptureQueriesContext(connection) as ctx:
         services.snapshots_compute(period=OCTOBER)
     sql = [q["sql"] for q in ctx.captured_queries]
-    created = [i for i, s in enumerate(sql) if s.startswith("CREATE TEMPORARY TABLE")]
-    dropped = [i for i, s in enumerate(sql) if s.startswith("DROP TABLE")]
-    reading = [i for i, s in enumerate(sql) if '"indicators_running_enrolment"' in s]
+    table = '"indicators_running_enrolment"'
+    created = [i for i, s in enumerate(sql) if s.startswith(f"CREATE TEMPORARY TABLE {table}")]
+    dropped = [i for i, s in enumerate(sql) if s.startswith(f"DROP TABLE {table}")]
+    reading = [i for i, s in enumerate(sql) if table in s]
     assert len(created) == 1 and len(dropped) == 1
     assert created[0] < min(set(reading) - set(created)) and max(reading) == dropped[0]
+    temporary = [s.split()[3] for s in sql if s.startswith("CREATE TEMPORARY TABLE")]
+    assert sorted(temporary) == sorted(s.split()[2] for s in sql if s.startswith("DROP TABLE"))
 
 
 @pytest.mark.django_db
