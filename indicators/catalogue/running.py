@@ -42,7 +42,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Cast, Coalesce, RowNumber
 
 from consents.models import Enrolment
 from sites.selectors import organisation_health_trust
@@ -193,7 +193,7 @@ def _study_categories(values: MaskValues) -> QuerySet[Study.hrcs_categories.thro
         )
     )
     through = Study.hrcs_categories.through.objects.order_by()
-    return through.values("study_id").annotate(mask=bits + other)
+    return through.values("study_id").annotate(mask=Cast(bits + other, BigIntegerField()))
 
 
 @dataclass
