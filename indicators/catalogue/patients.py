@@ -15,7 +15,6 @@ from .. import denominators
 from ..aggregates import DaysBetween, Median
 from ..periods import Period
 from .base import (
-    ALL_LEVELS,
     FOCUS_PATIENTS,
     Coverage,
     Definition,
@@ -24,7 +23,8 @@ from .base import (
     per_inhabitants,
     to_decimal,
 )
-from .running import RUNNING_FIELDS, RUNNING_SCOPE, people_by_scope, running_enrolments
+from .people import new_people, people_by_scope
+from .running import RUNNING_FIELDS, running_enrolments
 from .scopes import (
     PEOPLE_BREAKDOWNS,
     PER_100K_LEVELS,
@@ -42,22 +42,18 @@ from .scopes import (
 
 def participants_active(period: Period) -> list[Row]:
     with running_enrolments(period) as running:
-        rows = people_by_scope(running, enrolment_breakdowns(period, RUNNING_FIELDS))
-    order = ["", *PEOPLE_BREAKDOWNS]  # level by level, as the snapshots are listed
-    return sorted(rows, key=lambda r: (ALL_LEVELS.index(r.scope_kind), order.index(r.breakdown)))
+        return people_by_scope(running, enrolment_breakdowns(period, RUNNING_FIELDS))
 
 
 def participants_per_100k(period: Period) -> list[Row]:
     """New participants per 100 000 inhabitants of the scope's population (the region, or the
-    catchment area of the health trust)."""
+    catchment area of the health trust): the totals of ``participants-included``."""
     with running_enrolments(period) as running:
-        people = by_scope(
-            running.filter(within("included_on", period)),
-            **RUNNING_SCOPE,
-            aggregates={"n": Count("participant", distinct=True)},
-            to_value=lambda r: count(r["n"]),
-            levels=PER_100K_LEVELS,
-        )
+        people = [
+            row
+            for row in new_people(running, period)
+            if not row.breakdown and row.scope_kind in PER_100K_LEVELS
+        ]
     figures = denominators.population(period.start.year)
     return [
         per_inhabitants(row, figure, 100_000)
