@@ -402,22 +402,22 @@ class RunningEnrolment(models.Model):
         return f"enrolment {self.pk}"
 
 
-class RunningStudyCategories(models.Model):
-    """A study's HRCS health categories, one bit each, for building ``RunningEnrolment``: a
-    temporary table like it, built and dropped with it."""
+class RunningSiteMask(models.Model):
+    """A study site's values of the enrolment breakdowns, one bit each, for building
+    ``RunningEnrolment``: a temporary table like it, built and dropped with it."""
 
-    study = models.OneToOneField(
-        "trials.Study",
+    site = models.OneToOneField(
+        "trials.StudySite",
         primary_key=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
-        related_name="running_categories",
+        related_name="running_mask",
     )
     mask = models.BigIntegerField()
 
     class Meta:
         managed = False
-        db_table = "indicators_running_study_categories"
+        db_table = "indicators_running_site_mask"
 
     def __str__(self) -> str:
-        return f"study {self.pk}"
+        return f"site {self.pk}"

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import BigIntegerField, Case, Expression, F, Max, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 
-from trials.models import HealthCategory, Study
+from trials.models import HealthCategory, Study, StudySite
 
-from .scopes import CARE_LEVELS, ENROLMENT_FIELDS, care_level
+from .scopes import CARE_LEVELS, care_level
 
 
 @dataclass(frozen=True)
@@ -35,59 +35,62 @@ MASK_BITS = 63
 def mask_values() -> dict[str, MaskValues]:
     """The values of each enrolment breakdown counted from the masks, one bit each: the care levels,
     the sponsor types and the HRCS categories (with "none" for a study without any); the HRCS
-    categories are left out (counted distinct, see ``people.people_by_scope``) if they do not fit."""
+    categories are left out (counted distinct, see ``people.people_by_scope``) if they do not fit.
+    The bit of another value of the care level stands for a site of unknown values."""
     bits = iter(1 << bit for bit in range(MASK_BITS))
     values = {
-        "care_level": MaskValues({level: next(bits) for level in CARE_LEVELS}),
+        "care_level": MaskValues({level: next(bits) for level in CARE_LEVELS}, other=next(bits)),
         "sponsor_type": MaskValues(
             {value: next(bits) for value in Study.SponsorType.values}, other=next(bits)
         ),
     }
     codes = list(HealthCategory.objects.order_by("code").values_list("code", flat=True))
-    if len(codes) + 2 <= MASK_BITS - sum(len(v.bits) + bool(v.other) for v in values.values()):
+    if len(codes) + 2 <= MASK_BITS - sum(len(v.bits) + 1 for v in values.values()):
         hrcs = {None: next(bits), **{code: next(bits) for code in codes}}
         values["hrcs"] = MaskValues(hrcs, other=next(bits))
     return values
 
 
-def row_mask(values: dict[str, MaskValues]) -> Expression:
-    """The bits of one running enrolment's values (seen from ``Enrolment``)."""
+def unknown(values: dict[str, MaskValues]) -> int:
+    """The mask of an enrolment at a site of unknown values: counted distinct in every breakdown."""
+    return sum(v.other for v in values.values())
+
+
+def site_masks(values: dict[str, MaskValues]) -> QuerySet[StudySite]:
+    """Each study site's values, one bit each: the care level of its organisation, the study's
+    sponsor type and its HRCS categories (a study has each category once: the sum of their bits is
+    their OR), or "none"."""
     care, sponsor = values["care_level"], values["sponsor_type"]
-    mask: Expression = care_level(
-        ENROLMENT_FIELDS["organisation_kind"],
-        lambda level: Value(care.bits[level]),
-        output_field=BigIntegerField(),
-    ) + Case(
-        *(
-            When(**{ENROLMENT_FIELDS["sponsor_type"]: value, "then": Value(bit)})
-            for value, bit in sponsor.bits.items()
-        ),
+    level = care_level(
+        "organisation__kind", lambda level: Value(care.bits[level]), output_field=BigIntegerField()
+    )
+    sponsor_type = Case(
+        *(When(study__sponsor_type=value, then=Value(bit)) for value, bit in sponsor.bits.items()),
         default=Value(sponsor.other),
         output_field=BigIntegerField(),
     )
+    mask = Max(level) + Max(sponsor_type)
     if "hrcs" in values:
-        none = values["hrcs"].bits[None]
-        mask = mask + Coalesce(F("study__running_categories__mask"), Value(none))
-    return mask
+        mask = mask + _categories(values["hrcs"], "study__hrcs_categories__code")
+    sites = StudySite.objects.order_by().values(site_id=F("id"))
+    return sites.annotate(mask=Cast(mask, BigIntegerField()))
 
 
-def study_categories(values: MaskValues) -> QuerySet[Study.hrcs_categories.through]:
-    """Each study's HRCS categories as the sum of their bits (a study has each category once), with
-    the bit of any other category."""
-    known = {code: bit for code, bit in values.bits.items() if code is not None}
+def _categories(values: MaskValues, code: str) -> Expression:
+    known = {value: bit for value, bit in values.bits.items() if value is not None}
     bits = Sum(
         Case(
-            *(When(healthcategory__code=code, then=Value(bit)) for code, bit in known.items()),
+            *(When(**{code: value, "then": Value(bit)}) for value, bit in known.items()),
             default=Value(0),
             output_field=BigIntegerField(),
         )
     )
-    other = Max(
+    none_or_other = Max(
         Case(
-            When(healthcategory__code__in=list(known), then=Value(0)),
+            When(**{f"{code}__isnull": True, "then": Value(values.bits[None])}),
+            When(**{f"{code}__in": list(known), "then": Value(0)}),
             default=Value(values.other),
             output_field=BigIntegerField(),
         )
     )
-    through = Study.hrcs_categories.through.objects.order_by()
-    return through.values("study_id").annotate(mask=Cast(bits + other, BigIntegerField()))
+    return bits + none_or_other

@@ -37,16 +37,16 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 
 from consents.models import Enrolment
 from sites.selectors import organisation_health_trust
 
 from ..aggregates import BitOr
-from ..models import RunningEnrolment, RunningStudyCategories
+from ..models import RunningEnrolment, RunningSiteMask
 from ..periods import Period
 from .base import NATIONAL, ORGANISATION, REGION, TRUST, Row, ScopePaths
-from .masks import MaskValues, mask_values, row_mask, study_categories
+from .masks import MaskValues, mask_values, site_masks, unknown
 from .scopes import ENROLMENT_FIELDS, enrolment_active
 
 BREAKDOWN_COLUMNS = ("organisation_kind", "sponsor_type", "sex", "birth_year", "municipality")
@@ -130,12 +130,11 @@ def _create_table(table: str, rows: QuerySet[Any]) -> None:
 
 
 def _create(period: Period) -> dict[str, MaskValues]:
-    """Build the period's running enrolments (and the studies' HRCS categories they read); the
-    values their masks hold."""
+    """Build the period's running enrolments (and the study sites' values they read); the values
+    their masks hold."""
     values = mask_values()
-    if "hrcs" in values:
-        _create_table(RunningStudyCategories._meta.db_table, study_categories(values["hrcs"]))
-    row = row_mask(values)
+    _create_table(RunningSiteMask._meta.db_table, site_masks(values))
+    row = Coalesce(F("site__running_mask__mask"), Value(unknown(values)))
     new = Case(When(included_on__gte=period.start, then=row), default=Value(0))
     masks = {
         f"{prefix}mask_{level}": _in_scope(BitOr(mask), level)
@@ -150,13 +149,11 @@ def _create(period: Period) -> dict[str, MaskValues]:
     return values
 
 
-def _drop(masks: dict[str, MaskValues]) -> None:
-    tables = [RunningEnrolment._meta.db_table]
-    if "hrcs" in masks:
-        tables.append(RunningStudyCategories._meta.db_table)
+def _drop() -> None:
     with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")  # noqa: S608
+        for model in (RunningEnrolment, RunningSiteMask):
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"DROP TABLE {table}")  # noqa: S608 - the models' own table names
 
 
 @contextmanager
@@ -171,7 +168,7 @@ def _keeping(period: Period) -> Iterator[_Kept]:
         with transaction.atomic():
             yield kept
             if kept.built:
-                _drop(kept.masks)
+                _drop()
     finally:
         _kept.reset(token)
 
