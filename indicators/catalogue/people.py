@@ -70,30 +70,33 @@ def _people(
     if period is not None:
         running = running.filter(included_on__gte=period.start)
     masks = {name: v for name, v in all_masks.items() if name in breakdowns}
-    rows: list[Row] = []
-    by_set: SetCounts = {}
+    counted: SetCounts = {}
     distinct = {name for name in breakdowns if name not in PARTICIPANT_BREAKDOWNS} - set(masks)
     for level in levels:
-        grouped = {
-            name: Coalesce(expression, Value(""))  # never NULL: see ``level_results``
-            for name, expression in breakdowns.items()
+        own = [
+            name
+            for name in breakdowns
             if name in PARTICIPANT_BREAKDOWNS and level in BREAKDOWN_LEVELS.get(name, ALL_LEVELS)
-        }
+        ]
+        grouped = {name: Coalesce(breakdowns[name], Value("")) for name in own}  # never NULL
         if masks:
             grouped["_mask"] = F(f"{'new_' if period else ''}mask_{level}")
         first = running.filter(**{f"rank_{level}": 1})
-        for scope, name, value, result in level_results(
-            first, RUNNING_SCOPE, level, grouped, PEOPLE_FIRST
+        groups = [own, *([["_mask"]] if masks else [])]
+        for scope, index, values, result in level_results(
+            first, RUNNING_SCOPE, level, grouped, groups, PEOPLE_FIRST
         ):
             counts = [result[key] for key in PEOPLE]
-            if name != "_mask":
-                breakdown_value = "" if value is None else str(value)
-                rows.append(_people_row(scope, name, breakdown_value, counts))
+            if index:
+                distinct |= _add_set(counted, masks, scope, values["_mask"], counts)
                 continue
-            distinct |= _add_set(by_set, masks, scope, value, counts)
-    for (scope, name, value), counts in by_set.items():
-        if name not in distinct:
-            rows.append(_people_row(scope, name, "" if value is None else str(value), counts))
+            for key in [(scope, "", None), *((scope, name, values[name]) for name in own)]:
+                _add(counted, key, counts)
+    rows = [
+        _people_row(scope, name, "" if value is None else str(value), counts)
+        for (scope, name, value), counts in counted.items()
+        if name not in distinct
+    ]
     if distinct:
         rows += by_scope(
             running,
@@ -117,19 +120,23 @@ def new_people(running: QuerySet[RunningEnrolment], period: Period) -> list[Row]
 
 
 SetCounts = dict[tuple[Scope, str, str | None], list[int]]
-"""The people (``PEOPLE``) per scope, enrolment breakdown and value, added up from their sets."""
+"""The people (``PEOPLE``) per scope, breakdown and value, added up from the groups counted."""
+
+
+def _add(counted: SetCounts, key: tuple[Scope, str, str | None], counts: list[int]) -> None:
+    total = counted.setdefault(key, [0, 0, 0])
+    total[:] = [a + b for a, b in zip(total, counts, strict=True)]
 
 
 def _add_set(
-    by_set: SetCounts, masks: dict[str, MaskValues], scope: Scope, mask: int, counts: list[int]
+    counted: SetCounts, masks: dict[str, MaskValues], scope: Scope, mask: int, counts: list[int]
 ) -> set[str]:
     """Add the people with the set of values ``mask`` in ``scope`` to each of its values; the
     breakdowns with a value of no bit of its own among them."""
     for breakdown, values in masks.items():
         for value, bit in values.bits.items():
             if mask & bit:
-                total = by_set.setdefault((scope, breakdown, value), [0, 0, 0])
-                total[:] = [a + b for a, b in zip(total, counts, strict=True)]
+                _add(counted, (scope, breakdown, value), counts)
     return {breakdown for breakdown, values in masks.items() if mask & values.other}
 
 

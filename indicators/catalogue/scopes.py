@@ -3,7 +3,7 @@ period filters the compute functions share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -295,33 +295,45 @@ def level_results(
     paths: ScopePaths,
     level: str,
     breakdowns: Mapping[str, Expression | F],
+    groups: Sequence[Sequence[str]],
     aggregates: Mapping[str, Aggregate],
-) -> Iterator[tuple[Scope, str, Any, dict[str, Any]]]:
-    """The aggregates of ``qs`` per scope of one level, in total (breakdown "") and per value of
-    each breakdown: (scope, breakdown, its value, aggregates). On PostgreSQL one query
-    (``GROUPING SETS``), where a breakdown's expression must never be NULL (NULL stands for the
-    breakdowns a row is not grouped by); elsewhere one query per breakdown."""
+) -> Iterator[tuple[Scope, int, dict[str, Any], dict[str, Any]]]:
+    """The aggregates of ``qs`` per scope of one level and values of each group of breakdowns
+    (an empty group: in total): (scope, the group's index, its breakdowns' values, aggregates). On
+    PostgreSQL one query (``GROUPING SETS``), where a breakdown's expression must never be NULL
+    (NULL stands for the breakdowns a row is not grouped by); elsewhere one query per group."""
     keys = [LEVEL_KEYS[level]] if level != NATIONAL else []
-    names = {f"_b{i}": name for i, name in enumerate(breakdowns)}
+    fields = {name: f"_b{i}" for i, name in enumerate(breakdowns)}
+    query = qs.order_by().annotate(
+        **_level_keys(paths, [level]),
+        **{fields[name]: expression for name, expression in breakdowns.items()},
+    )
+    sets = [[*keys, *(fields[name] for name in group)] for group in groups]
     grouped = None
     if connections[qs.db].vendor == "postgresql":
-        query = qs.order_by().annotate(
-            **_level_keys(paths, [level]),
-            **{field: breakdowns[name] for field, name in names.items()},
-        )
-        sets = [keys, *([*keys, field] for field in names)]
-        grouped = _grouping_sets_rows(query, [*keys, *names], sets, aggregates)
+        grouped = _grouping_sets_rows(query, [*keys, *fields.values()], sets, aggregates)
     if grouped is None:
-        for name, expression in [("", None), *breakdowns.items()]:
-            for scope, result in _level_results(qs, paths, level, expression, aggregates):
-                yield scope, name, result.get("_breakdown"), result
-        return
+        grouped = [
+            result
+            for fields_ in sets
+            for result in (
+                query.values(*fields_).annotate(**aggregates)
+                if fields_
+                else [query.aggregate(**aggregates)]
+            )
+        ]
     for result in grouped:
         scope = _grouped_scope(result, keys)
-        by = [field for field in names if result[field] is not None]
+        index = next(
+            i
+            for i, group in enumerate(groups)
+            if all(result.get(fields[name]) is not None for name in group)
+            and not any(
+                result.get(fields[name]) is not None for name in breakdowns if name not in group
+            )
+        )
         if scope is not None:
-            name = names[by[0]] if by else ""
-            yield scope, name, result[by[0]] if by else None, result
+            yield scope, index, {name: result[fields[name]] for name in groups[index]}, result
 
 
 def _grouped_scope(result: dict[str, Any], keys: list[str]) -> Scope | None:
