@@ -375,24 +375,18 @@ class RunningEnrolment(models.Model):
     birth_year = models.PositiveSmallIntegerField(null=True)
     municipality = models.CharField(max_length=4, null=True)
     # 1 on the participant's first running enrolment in the country, the region, the health trust
-    # and the organisation of this one (their latest inclusion there): counting those rows counts
-    # each person once per scope.
+    # and the organisation of this one: counting those rows counts each person once per scope.
     rank_national = models.PositiveIntegerField()
     rank_region = models.PositiveIntegerField()
     rank_trust = models.PositiveIntegerField()
     rank_organisation = models.PositiveIntegerField()
     # The participant's values of the enrolment breakdowns (HRCS category, care level, sponsor type)
-    # among their running enrolments (new_: those included in the period) in the country, the
-    # region, the health trust and the organisation of this one, one bit per value (see
-    # ``indicators.catalogue.masks``).
+    # among their running enrolments in the country, the region, the health trust and the
+    # organisation of this one, one bit per value (see ``indicators.catalogue.masks``).
     mask_national = models.BigIntegerField()
     mask_region = models.BigIntegerField()
     mask_trust = models.BigIntegerField()
     mask_organisation = models.BigIntegerField()
-    new_mask_national = models.BigIntegerField()
-    new_mask_region = models.BigIntegerField()
-    new_mask_trust = models.BigIntegerField()
-    new_mask_organisation = models.BigIntegerField()
 
     class Meta:
         managed = False

@@ -22,6 +22,7 @@ from .scopes import (
     level_results,
     people_count,
     scope_row,
+    within,
 )
 
 PEOPLE_FIRST: dict[str, Aggregate] = {
@@ -39,36 +40,27 @@ def people_by_scope(
     running: QuerySet[RunningEnrolment],
     breakdowns: Mapping[str, Expression | F],
     *,
-    new: bool = False,
     levels: Iterable[str] = ALL_LEVELS,
 ) -> list[Row]:
-    """The people (``PEOPLE``, with their coverage) per scope of the running enrolments (``new``:
-    of those included in the period), in total and per breakdown, each person counted once in each
-    scope and value: on their first row in the scope, grouped by what is their own
-    (``PARTICIPANT_BREAKDOWNS``: the first row holds the same value as any other) and by the set of
-    an enrolment breakdown's values their rows in the scope have (``mask_<level>``), whose count is
-    added to each of its values. A breakdown without a mask, and one with a value of no bit of its
-    own (``MaskValues.other``), is counted distinct (``PEOPLE``) instead. One query per level on
-    PostgreSQL; counted once for a period's computation."""
+    """The people (``PEOPLE``, with their coverage) per scope of the running enrolments, in total
+    and per breakdown, each person counted once in each scope and value: on their first row in the
+    scope, grouped by what is their own (``PARTICIPANT_BREAKDOWNS``: the first row holds the same
+    value as any other) and by the set of an enrolment breakdown's values their rows in the scope
+    have (``mask_<level>``), whose count is added to each of its values. A breakdown without a
+    mask, and one with a value of no bit of its own (``MaskValues.other``), is counted distinct
+    (``PEOPLE``) instead. One query per level on PostgreSQL."""
     kept = running_kept()
     assert kept is not None, "inside running_enrolments only"  # noqa: S101
-    period, all_masks, counted = kept
-    levels = tuple(levels)
-    key = (new, tuple(breakdowns), levels)
-    if key not in counted:
-        counted[key] = _people(running, breakdowns, period if new else None, all_masks, levels)
-    return list(counted[key])
+    _period, all_masks, _counted = kept
+    return _people(running, breakdowns, all_masks, tuple(levels))
 
 
 def _people(
     running: QuerySet[RunningEnrolment],
     breakdowns: Mapping[str, Expression | F],
-    period: Period | None,
     all_masks: dict[str, MaskValues],
     levels: tuple[str, ...],
 ) -> list[Row]:
-    if period is not None:
-        running = running.filter(included_on__gte=period.start)
     masks = {name: v for name, v in all_masks.items() if name in breakdowns}
     counted: SetCounts = {}
     distinct = {name for name in breakdowns if name not in PARTICIPANT_BREAKDOWNS} - set(masks)
@@ -80,7 +72,7 @@ def _people(
         ]
         grouped = {name: Coalesce(breakdowns[name], Value("")) for name in own}  # never NULL
         if masks:
-            grouped["_mask"] = F(f"{'new_' if period else ''}mask_{level}")
+            grouped["_mask"] = F(f"mask_{level}")
         first = running.filter(**{f"rank_{level}": 1})
         groups = [own, *([["_mask"]] if masks else [])]
         for scope, index, values, result in level_results(
@@ -112,11 +104,23 @@ def _people(
 
 
 def new_people(running: QuerySet[RunningEnrolment], period: Period) -> list[Row]:
-    """The people included in the period, per scope, in total and per breakdown but home
-    municipality (the breakdowns of ``participants-included``)."""
-    breakdowns = enrolment_breakdowns(period, RUNNING_FIELDS)
-    breakdowns.pop("municipality")
-    return people_by_scope(running, breakdowns, new=True)
+    """The people included in the period (``PEOPLE``, with their coverage), per scope, in total and
+    per breakdown but home municipality (the breakdowns of ``participants-included``): counted
+    distinct, the period's new enrolments being few, and once for a period's computation."""
+    kept = running_kept()
+    assert kept is not None, "inside running_enrolments only"  # noqa: S101
+    counted = kept[2]
+    if "new" not in counted:
+        breakdowns = enrolment_breakdowns(period, RUNNING_FIELDS)
+        breakdowns.pop("municipality")
+        counted["new"] = by_scope(
+            running.filter(within("included_on", period)),
+            **RUNNING_SCOPE,
+            aggregates=PEOPLE,
+            to_value=people_count,
+            breakdowns=breakdowns,
+        )
+    return list(counted["new"])
 
 
 SetCounts = dict[tuple[Scope, str, str | None], list[int]]

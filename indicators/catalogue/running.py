@@ -8,11 +8,10 @@ once, as a temporary table (``RunningEnrolment``) holding every scope and breakd
 per period (when an indicator first needs it) and dropped at the end. The same SQL runs on SQLite and PostgreSQL.
 
 Counting distinct people sorts every group's participants, once per scope level and breakdown. The
-table instead marks each participant's first row in each scope (``rank_<level> = 1``: their latest
-inclusion there, one in the period if they have one) and the set of values of the enrolment
-breakdowns their rows in the scope have (``mask_<level>``; ``new_mask_<level>`` of their rows
-included in the period; see ``masks``), worked out in the same sorts as the ranks, so that people are
-counted with plain counts (``people.people_by_scope``).
+table instead marks each participant's first row in each scope (``rank_<level> = 1``) and the set of
+values of the enrolment breakdowns their rows in the scope have (``mask_<level>``, see ``masks``),
+worked out in the same pass as the ranks, so that the people taking part are counted with plain
+counts (``people.people_by_scope``).
 """
 
 from __future__ import annotations
@@ -26,15 +25,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
-    Case,
     Count,
     Expression,
     F,
     Q,
     QuerySet,
-    RowRange,
     Value,
-    When,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
@@ -70,22 +66,15 @@ _SCOPE_COLUMNS = {
 
 
 def _in_scope(expression: Expression, level: str) -> Window:
-    """``expression`` over the participant's running enrolments in the scope of ``level``, from
-    the latest inclusion. Every one of them has the same window (a frame of the whole scope), so
-    the database works them out in one pass per level."""
-    return Window(
-        expression,
-        partition_by=[F("participant_id"), *_SCOPE_COLUMNS[level]],
-        order_by=F("included_on").desc(),
-        frame=RowRange(start=None, end=None),
-    )
+    """``expression`` over the participant's running enrolments in the scope of ``level`` (the same
+    window for each, so that the database works them out in one pass per level)."""
+    return Window(expression, partition_by=[F("participant_id"), *_SCOPE_COLUMNS[level]])
 
 
 RANKS: dict[str, Expression | F] = {
     f"rank_{level}": _in_scope(RowNumber(), level) for level in _SCOPE_COLUMNS
 }
-"""The participant's rows in the scope of each level, numbered from the latest inclusion: row 1 is
-one included in the period if any is (each running enrolment was included before its end)."""
+"""The participant's rows in the scope of each level, numbered (any order: only 1 is looked for)."""
 
 RUNNING_SCOPE: ScopePaths = {
     "region": "region_id",
@@ -135,12 +124,7 @@ def _create(period: Period) -> dict[str, MaskValues]:
     values = mask_values()
     _create_table(RunningSiteMask._meta.db_table, site_masks(values))
     row = Coalesce(F("site__running_mask__mask"), Value(unknown(values)))
-    new = Case(When(included_on__gte=period.start, then=row), default=Value(0))
-    masks = {
-        f"{prefix}mask_{level}": _in_scope(BitOr(mask), level)
-        for level in _SCOPE_COLUMNS
-        for prefix, mask in (("", row), ("new_", new))
-    }
+    masks = {f"mask_{level}": _in_scope(BitOr(row), level) for level in _SCOPE_COLUMNS}
     rows = Enrolment.objects.filter(enrolment_active(period)).order_by()
     columns = rows.values(
         "id", "participant_id", "study_id", "included_on", **COLUMNS, **RANKS, **masks
