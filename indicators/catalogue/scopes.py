@@ -351,6 +351,20 @@ def _grouped_scope(result: dict[str, Any], keys: list[str]) -> Scope | None:
     return Scope(level, scope_key(level, region_id, organisation_id), region_id, organisation_id)
 
 
+def organisation_scopes(
+    region_id: int | None, trust_id: int | None, organisation_id: int | None
+) -> list[Scope]:
+    """The scopes a row of an organisation counts in: the country, its region, its health trust and
+    the organisation itself (those it has)."""
+    scopes = [Scope(NATIONAL, scope_key(NATIONAL), None, None)]
+    if region_id is not None:
+        scopes.append(Scope(REGION, scope_key(REGION, region_id), region_id, None))
+    for level, value in ((TRUST, trust_id), (ORGANISATION, organisation_id)):
+        if value is not None:
+            scopes.append(Scope(level, scope_key(level, None, value), None, value))
+    return scopes
+
+
 def by_scope(
     qs: QuerySet[Any],
     *,
