@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from consents.models import ConsentEvent, Enrolment
@@ -108,13 +108,12 @@ def median_of_studies(r: dict[str, Any]) -> tuple[Decimal | None, Decimal | None
 
 
 def first_enrolment_on() -> Subquery:
-    """The day the study's first recorded enrolment was included."""
+    """The day the study's first recorded enrolment was included: the first entry of the study in
+    the index of enrolments by study and inclusion day (one lookup per study)."""
     return Subquery(
         Enrolment.objects.filter(study=OuterRef("pk"))
-        .order_by()
-        .values("study")
-        .annotate(first=Min("included_on"))
-        .values("first")
+        .order_by("included_on")
+        .values("included_on")[:1]
     )
 
 
