@@ -396,22 +396,28 @@ class RunningEnrolment(models.Model):
         return f"enrolment {self.pk}"
 
 
-class RunningSiteMask(models.Model):
-    """A study site's values of the enrolment breakdowns, one bit each, for building
-    ``RunningEnrolment``: a temporary table like it, built and dropped with it."""
+class RunningSite(models.Model):
+    """A study site's scope and breakdown columns, and its values of the enrolment breakdowns (one
+    bit each), for building ``RunningEnrolment``: a temporary table like it, built and dropped with
+    it."""
 
     site = models.OneToOneField(
         "trials.StudySite",
         primary_key=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
-        related_name="running_mask",
+        related_name="running_site",
     )
+    organisation_id = models.BigIntegerField()
+    region_id = models.BigIntegerField(null=True)
+    trust_id = models.BigIntegerField(null=True)
+    organisation_kind = models.CharField(max_length=24)
+    sponsor_type = models.CharField(max_length=20)
     mask = models.BigIntegerField()
 
     class Meta:
         managed = False
-        db_table = "indicators_running_site_mask"
+        db_table = "indicators_running_site"
 
     def __str__(self) -> str:
         return f"site {self.pk}"

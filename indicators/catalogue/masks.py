@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, Case, Expression, F, Max, QuerySet, Sum, Value, When
+from django.db.models import BigIntegerField, Case, Expression, Max, Sum, Value, When
 from django.db.models.functions import Cast
 
-from trials.models import HealthCategory, Study, StudySite
+from trials.models import HealthCategory, Study
 
 from .scopes import CARE_LEVELS, care_level
 
@@ -35,31 +35,25 @@ MASK_BITS = 63
 def mask_values() -> dict[str, MaskValues]:
     """The values of each enrolment breakdown counted from the masks, one bit each: the care levels,
     the sponsor types and the HRCS categories (with "none" for a study without any); the HRCS
-    categories are left out (counted distinct, see ``people.people_by_scope``) if they do not fit.
-    The bit of another value of the care level stands for a site of unknown values."""
+    categories are left out (counted distinct, see ``people.people_by_scope``) if they do not fit."""
     bits = iter(1 << bit for bit in range(MASK_BITS))
     values = {
-        "care_level": MaskValues({level: next(bits) for level in CARE_LEVELS}, other=next(bits)),
+        "care_level": MaskValues({level: next(bits) for level in CARE_LEVELS}),
         "sponsor_type": MaskValues(
             {value: next(bits) for value in Study.SponsorType.values}, other=next(bits)
         ),
     }
     codes = list(HealthCategory.objects.order_by("code").values_list("code", flat=True))
-    if len(codes) + 2 <= MASK_BITS - sum(len(v.bits) + 1 for v in values.values()):
+    if len(codes) + 2 <= MASK_BITS - sum(len(v.bits) + bool(v.other) for v in values.values()):
         hrcs = {None: next(bits), **{code: next(bits) for code in codes}}
         values["hrcs"] = MaskValues(hrcs, other=next(bits))
     return values
 
 
-def unknown(values: dict[str, MaskValues]) -> int:
-    """The mask of an enrolment at a site of unknown values: counted distinct in every breakdown."""
-    return sum(v.other for v in values.values())
-
-
-def site_masks(values: dict[str, MaskValues]) -> QuerySet[StudySite]:
-    """Each study site's values, one bit each: the care level of its organisation, the study's
-    sponsor type and its HRCS categories (a study has each category once: the sum of their bits is
-    their OR), or "none"."""
+def site_mask(values: dict[str, MaskValues]) -> Expression:
+    """A study site's values, one bit each (an aggregate seen from ``StudySite``, grouped by site):
+    the care level of its organisation, the study's sponsor type and its HRCS categories (a study
+    has each category once: the sum of their bits is their OR), or "none"."""
     care, sponsor = values["care_level"], values["sponsor_type"]
     level = care_level(
         "organisation__kind", lambda level: Value(care.bits[level]), output_field=BigIntegerField()
@@ -72,8 +66,7 @@ def site_masks(values: dict[str, MaskValues]) -> QuerySet[StudySite]:
     mask = Max(level) + Max(sponsor_type)
     if "hrcs" in values:
         mask = mask + _categories(values["hrcs"], "study__hrcs_categories__code")
-    sites = StudySite.objects.order_by().values(site_id=F("id"))
-    return sites.annotate(mask=Cast(mask, BigIntegerField()))
+    return Cast(mask, BigIntegerField())
 
 
 def _categories(values: MaskValues, code: str) -> Expression:

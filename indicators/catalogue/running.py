@@ -30,29 +30,36 @@ from django.db.models import (
     F,
     Q,
     QuerySet,
-    Value,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 
 from consents.models import Enrolment
 from sites.selectors import organisation_health_trust
+from trials.models import StudySite
 
 from ..aggregates import BitOr
-from ..models import RunningEnrolment, RunningSiteMask
+from ..models import RunningEnrolment, RunningSite
 from ..periods import Period
 from .base import NATIONAL, ORGANISATION, REGION, TRUST, Row, ScopePaths
-from .masks import MaskValues, mask_values, site_masks, unknown
+from .masks import MaskValues, mask_values, site_mask
 from .scopes import ENROLMENT_FIELDS, enrolment_active
 
 BREAKDOWN_COLUMNS = ("organisation_kind", "sponsor_type", "sex", "birth_year", "municipality")
 """The breakdowns' columns, each read from its path in ``scopes.ENROLMENT_FIELDS``."""
 
+SITE_COLUMNS: dict[str, Expression | F] = {
+    "region_id": F("organisation__region_id"),
+    "trust_id": organisation_health_trust("organisation__"),
+    "organisation_kind": F(ENROLMENT_FIELDS["organisation_kind"].removeprefix("site__")),
+    "sponsor_type": F(ENROLMENT_FIELDS["sponsor_type"]),  # the site's study: the enrolment's
+}
+"""The columns of ``RunningSite`` (besides the site and its organisation), seen from
+``StudySite``: what an enrolment has from its site."""
+
 COLUMNS: dict[str, Expression | F] = {
-    "organisation_id": F("site__organisation_id"),
-    "region_id": F("site__organisation__region_id"),
-    "trust_id": organisation_health_trust("site__organisation__"),
-    **{name: F(ENROLMENT_FIELDS[name]) for name in BREAKDOWN_COLUMNS},
+    **{name: F(f"site__running_site__{name}") for name in ["organisation_id", *SITE_COLUMNS]},
+    **{name: F(ENROLMENT_FIELDS[name]) for name in ("sex", "birth_year", "municipality")},
 }
 """Where each column of ``RunningEnrolment`` comes from, seen from ``Enrolment`` (besides the
 enrolment's own id, participant, study and inclusion day)."""
@@ -119,14 +126,18 @@ def _create_table(table: str, rows: QuerySet[Any]) -> None:
 
 
 def _create(period: Period) -> dict[str, MaskValues]:
-    """Build the period's running enrolments (and the study sites' values they read); the values
+    """Build the study sites' columns and values, then the period's running enrolments (those at
+    the sites built: an enrolment added meanwhile is left to the next computation); the values
     their masks hold."""
     values = mask_values()
-    _create_table(RunningSiteMask._meta.db_table, site_masks(values))
-    row = Coalesce(F("site__running_mask__mask"), Value(unknown(values)))
-    masks = {f"mask_{level}": _in_scope(BitOr(row), level) for level in _SCOPE_COLUMNS}
-    rows = Enrolment.objects.filter(enrolment_active(period)).order_by()
-    columns = rows.values(
+    sites = StudySite.objects.order_by().values("organisation_id", site_id=F("id"), **SITE_COLUMNS)
+    _create_table(RunningSite._meta.db_table, sites.annotate(mask=site_mask(values)))
+    masks = {
+        f"mask_{level}": _in_scope(BitOr(F("site__running_site__mask")), level)
+        for level in _SCOPE_COLUMNS
+    }
+    rows = Enrolment.objects.filter(enrolment_active(period), site__running_site__isnull=False)
+    columns = rows.order_by().values(
         "id", "participant_id", "study_id", "included_on", **COLUMNS, **RANKS, **masks
     )
     _create_table(RunningEnrolment._meta.db_table, columns)
@@ -135,7 +146,7 @@ def _create(period: Period) -> dict[str, MaskValues]:
 
 def _drop() -> None:
     with connection.cursor() as cursor:
-        for model in (RunningEnrolment, RunningSiteMask):
+        for model in (RunningEnrolment, RunningSite):
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"DROP TABLE {table}")  # noqa: S608 - the models' own table names
 
