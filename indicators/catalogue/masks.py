@@ -37,7 +37,7 @@ def mask_values() -> dict[str, MaskValues]:
     the sponsor types and the HRCS categories (with "none" for a study without any); the HRCS
     categories are left out (counted distinct, see ``people.people_by_scope``) if they do not fit."""
     bits = iter(1 << bit for bit in range(MASK_BITS))
-    values = {
+    values: dict[str, MaskValues] = {
         "care_level": MaskValues({level: next(bits) for level in CARE_LEVELS}),
         "sponsor_type": MaskValues(
             {value: next(bits) for value in Study.SponsorType.values}, other=next(bits)
@@ -45,7 +45,7 @@ def mask_values() -> dict[str, MaskValues]:
     }
     codes = list(HealthCategory.objects.order_by("code").values_list("code", flat=True))
     if len(codes) + 2 <= MASK_BITS - sum(len(v.bits) + bool(v.other) for v in values.values()):
-        hrcs = {None: next(bits), **{code: next(bits) for code in codes}}
+        hrcs: dict[str | None, int] = {None: next(bits), **{code: next(bits) for code in codes}}
         values["hrcs"] = MaskValues(hrcs, other=next(bits))
     return values
 

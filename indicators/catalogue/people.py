@@ -70,7 +70,10 @@ def _people(
             for name in breakdowns
             if name in PARTICIPANT_BREAKDOWNS and level in BREAKDOWN_LEVELS.get(name, ALL_LEVELS)
         ]
-        grouped = {name: Coalesce(breakdowns[name], Value("")) for name in own}  # never NULL
+        grouped: dict[str, Expression | F] = {
+            name: Coalesce(breakdowns[name], Value(""))
+            for name in own  # never NULL
+        }
         if masks:
             grouped["_mask"] = F(f"mask_{level}")
         first = running.filter(**{f"rank_{level}": 1})

@@ -110,7 +110,7 @@ class _Kept:
     period: Period
     built: bool = False
     masks: dict[str, MaskValues] = field(default_factory=dict)
-    people: dict[Any, list[Row]] = field(default_factory=dict)  # see ``people.people_by_scope``
+    people: dict[Any, list[Row]] = field(default_factory=dict)  # see ``people.new_people``
 
 
 _kept: ContextVar[_Kept | None] = ContextVar("running_enrolments_kept", default=None)
