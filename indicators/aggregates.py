@@ -1,7 +1,9 @@
-"""Database functions the catalogue needs that Django does not ship: median and days between dates.
+"""Database functions the catalogue needs that Django does not ship: median, bitwise OR and days
+between dates.
 
-Both run inside the database: PostgreSQL has ``percentile_cont`` and date subtraction; on SQLite a
-``MEDIAN`` aggregate is registered on every new connection (see ``apps.py``).
+They run inside the database: PostgreSQL has ``percentile_cont``, date subtraction and ``BIT_OR``; on
+SQLite a ``MEDIAN`` aggregate and a ``BIT_OR`` aggregate and window function are registered on every
+new connection (see ``apps.py``).
 
 ``aggregation_session`` gives a period's computation the memory its large aggregates need.
 """
@@ -14,7 +16,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.db.models import Aggregate, FloatField, Func
+from django.db.models import Aggregate, BigIntegerField, FloatField, Func
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -58,6 +60,15 @@ class Median(Aggregate):
             template="percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)",
             **extra_context,
         )
+
+
+class BitOr(Aggregate):
+    """The bitwise OR of integers: the union of the sets of values their bits stand for (over a
+    window, the set a participant has in a scope; see ``catalogue.running``)."""
+
+    function = "BIT_OR"
+    name = "BitOr"
+    output_field = BigIntegerField()
 
 
 class DaysBetween(Func):
@@ -111,8 +122,40 @@ class _SqliteMedian:
         return statistics.median(self.values) if self.values else None
 
 
+class _SqliteBitOr:
+    """``BIT_OR`` for SQLite, as an aggregate and a window function: how many rows of the frame
+    have each bit set, so that a row leaving the frame can be taken out."""
+
+    def __init__(self) -> None:
+        self.counts = [0] * 64
+        self.rows = 0  # with a value: none, and the OR is NULL as on PostgreSQL
+
+    def _add(self, value: int | None, step: int) -> None:
+        if value is not None:
+            self.rows += step
+            for bit in range(64):
+                if value >> bit & 1:
+                    self.counts[bit] += step
+
+    def step(self, value: int | None) -> None:
+        self._add(value, 1)
+
+    def inverse(self, value: int | None) -> None:
+        self._add(value, -1)
+
+    def value(self) -> int | None:
+        if not self.rows:
+            return None
+        mask = sum(1 << bit for bit, n in enumerate(self.counts) if n)
+        return mask - (1 << 64) if mask >= 1 << 63 else mask  # a signed 64-bit integer
+
+    def finalize(self) -> int | None:
+        return self.value()
+
+
 def register_sqlite_functions(
     sender: object, connection: BaseDatabaseWrapper, **kwargs: Any
 ) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_aggregate("MEDIAN", 1, _SqliteMedian)
+        connection.connection.create_window_function("BIT_OR", 1, _SqliteBitOr)

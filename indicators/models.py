@@ -380,6 +380,13 @@ class RunningEnrolment(models.Model):
     rank_region = models.PositiveIntegerField()
     rank_trust = models.PositiveIntegerField()
     rank_organisation = models.PositiveIntegerField()
+    # The participant's values of the enrolment breakdowns (HRCS category, care level, sponsor type)
+    # among their running enrolments in the country, the region, the health trust and the
+    # organisation of this one, one bit per value (see ``indicators.catalogue.masks``).
+    mask_national = models.BigIntegerField()
+    mask_region = models.BigIntegerField()
+    mask_trust = models.BigIntegerField()
+    mask_organisation = models.BigIntegerField()
 
     class Meta:
         managed = False
@@ -387,3 +394,30 @@ class RunningEnrolment(models.Model):
 
     def __str__(self) -> str:
         return f"enrolment {self.pk}"
+
+
+class RunningSite(models.Model):
+    """A study site's scope and breakdown columns, and its values of the enrolment breakdowns (one
+    bit each), for building ``RunningEnrolment``: a temporary table like it, built and dropped with
+    it."""
+
+    site = models.OneToOneField(
+        "trials.StudySite",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="running_site",
+    )
+    organisation_id = models.BigIntegerField()
+    region_id = models.BigIntegerField(null=True)
+    trust_id = models.BigIntegerField(null=True)
+    organisation_kind = models.CharField(max_length=24)
+    sponsor_type = models.CharField(max_length=20)
+    mask = models.BigIntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "indicators_running_site"
+
+    def __str__(self) -> str:
+        return f"site {self.pk}"

@@ -11,11 +11,13 @@ from django.db.models.functions import Cast
 from sites.models import OrganisationCapacity, Profession
 
 from ..periods import Period
-from .base import FOCUS_INTEGRATED, Definition, Row, ScopePaths, count
-from .running import RUNNING_FIELDS, RUNNING_SCOPE, running_enrolments
+from .base import ALL_LEVELS, FOCUS_INTEGRATED, Definition, Row, ScopePaths, count
+from .running import RUNNING_FIELDS, running_enrolments
 from .scopes import (
+    Scope,
     by_scope,
     care_level,
+    organisation_scopes,
     scope_results,
     scope_row,
     studies_with_active_enrolments,
@@ -25,14 +27,26 @@ PROFESSIONS = Profession.values  # the rows of the capacity form's PhD table
 
 
 def enrolment_activity(period: Period) -> list[Row]:
+    """The running enrolments per scope, in total and per care level: counted per organisation
+    (whose region, health trust and care level they share) in one pass, and added up."""
     with running_enrolments(period) as running:
-        return by_scope(
-            running,
-            **RUNNING_SCOPE,
-            aggregates={"n": Count("pk")},
-            to_value=lambda r: count(r["n"]),
-            breakdowns={"care_level": care_level(RUNNING_FIELDS["organisation_kind"])},
+        per_organisation = list(
+            running.order_by()
+            .values(
+                "organisation_id",
+                "region_id",
+                "trust_id",
+                care=care_level(RUNNING_FIELDS["organisation_kind"]),
+            )
+            .annotate(n=Count("pk"))
         )
+    counts: dict[tuple[Scope, str, str], int] = {}
+    for r in per_organisation:
+        for scope in organisation_scopes(r["region_id"], r["trust_id"], r["organisation_id"]):
+            for key in ((scope, "", ""), (scope, "care_level", r["care"])):
+                counts[key] = counts.get(key, 0) + r["n"]
+    rows = [scope_row(scope, name, value, count(n)) for (scope, name, value), n in counts.items()]
+    return sorted(rows, key=lambda r: (ALL_LEVELS.index(r.scope_kind), r.breakdown))
 
 
 def _capacity(period: Period) -> QuerySet[OrganisationCapacity]:

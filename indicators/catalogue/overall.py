@@ -28,7 +28,8 @@ from .base import (
     scope_key,
     share,
 )
-from .running import PEOPLE, RUNNING_FIELDS, RUNNING_SCOPE, running_enrolments
+from .people import new_people
+from .running import running_enrolments
 from .scopes import (
     ENROLMENT_SCOPE,
     PEOPLE_BREAKDOWNS,
@@ -36,8 +37,6 @@ from .scopes import (
     SITE_SCOPE,
     active_study_sites,
     by_scope,
-    enrolment_breakdowns,
-    people_count,
     site_growth,
     studies_with_active_sites,
     within,
@@ -45,15 +44,8 @@ from .scopes import (
 
 
 def participants_included(period: Period) -> list[Row]:
-    breakdowns = enrolment_breakdowns(period, RUNNING_FIELDS)
     with running_enrolments(period) as running:
-        return by_scope(
-            running.filter(within("included_on", period)),
-            **RUNNING_SCOPE,
-            aggregates=PEOPLE,
-            to_value=people_count,
-            breakdowns={k: v for k, v in breakdowns.items() if k != "municipality"},
-        )
+        return new_people(running, period)
 
 
 def participants_growth(period: Period) -> list[Row]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from consents.models import ConsentEvent, Enrolment
@@ -15,7 +15,6 @@ from .. import denominators
 from ..aggregates import DaysBetween, Median
 from ..periods import Period
 from .base import (
-    ALL_LEVELS,
     FOCUS_PATIENTS,
     Coverage,
     Definition,
@@ -24,7 +23,8 @@ from .base import (
     per_inhabitants,
     to_decimal,
 )
-from .running import PEOPLE, RUNNING_FIELDS, RUNNING_SCOPE, people_by_scope, running_enrolments
+from .people import new_people, people_by_scope
+from .running import RUNNING_FIELDS, running_enrolments
 from .scopes import (
     PEOPLE_BREAKDOWNS,
     PER_100K_LEVELS,
@@ -33,46 +33,27 @@ from .scopes import (
     by_scope,
     care_level,
     enrolment_breakdowns,
-    people_count,
     site_active,
     studies_with_active_enrolments,
     studies_with_active_sites,
     within,
 )
 
-PARTICIPANT_BREAKDOWNS = ("sex", "age_band", "municipality")
-"""The breakdowns by what is the participant's own (see ``running.people_by_scope``)."""
-
 
 def participants_active(period: Period) -> list[Row]:
-    breakdowns = enrolment_breakdowns(period, RUNNING_FIELDS)
     with running_enrolments(period) as running:
-        rows = people_by_scope(
-            running, {k: v for k, v in breakdowns.items() if k in PARTICIPANT_BREAKDOWNS}
-        )
-        rows += by_scope(
-            running,
-            **RUNNING_SCOPE,
-            aggregates=PEOPLE,
-            to_value=people_count,
-            breakdowns={k: v for k, v in breakdowns.items() if k not in PARTICIPANT_BREAKDOWNS},
-            totals=False,
-        )
-    order = ["", *PEOPLE_BREAKDOWNS]  # level by level, as the snapshots are listed
-    return sorted(rows, key=lambda r: (ALL_LEVELS.index(r.scope_kind), order.index(r.breakdown)))
+        return people_by_scope(running, enrolment_breakdowns(period, RUNNING_FIELDS))
 
 
 def participants_per_100k(period: Period) -> list[Row]:
     """New participants per 100 000 inhabitants of the scope's population (the region, or the
-    catchment area of the health trust)."""
+    catchment area of the health trust): the totals of ``participants-included``."""
     with running_enrolments(period) as running:
-        people = by_scope(
-            running.filter(within("included_on", period)),
-            **RUNNING_SCOPE,
-            aggregates={"n": Count("participant", distinct=True)},
-            to_value=lambda r: count(r["n"]),
-            levels=PER_100K_LEVELS,
-        )
+        people = [
+            row
+            for row in new_people(running, period)
+            if not row.breakdown and row.scope_kind in PER_100K_LEVELS
+        ]
     figures = denominators.population(period.start.year)
     return [
         per_inhabitants(row, figure, 100_000)
@@ -127,13 +108,12 @@ def median_of_studies(r: dict[str, Any]) -> tuple[Decimal | None, Decimal | None
 
 
 def first_enrolment_on() -> Subquery:
-    """The day the study's first recorded enrolment was included."""
+    """The day the study's first recorded enrolment was included: the first entry of the study in
+    the index of enrolments by study and inclusion day (one lookup per study)."""
     return Subquery(
         Enrolment.objects.filter(study=OuterRef("pk"))
-        .order_by()
-        .values("study")
-        .annotate(first=Min("included_on"))
-        .values("first")
+        .order_by("included_on")
+        .values("included_on")[:1]
     )
 
 

@@ -8,9 +8,10 @@ once, as a temporary table (``RunningEnrolment``) holding every scope and breakd
 per period (when an indicator first needs it) and dropped at the end. The same SQL runs on SQLite and PostgreSQL.
 
 Counting distinct people sorts every group's participants, once per scope level and breakdown. The
-table also marks each participant's first row in each scope (``rank_<level> = 1``), so a breakdown
-by what the participant is (sex, age, home municipality) counts those rows instead
-(``people_by_scope``): a plain count the database hashes in one pass.
+table instead marks each participant's first row in each scope (``rank_<level> = 1``) and the set of
+values of the enrolment breakdowns their rows in the scope have (``mask_<level>``, see ``masks``),
+worked out in the same pass as the ranks, so that the people taking part are counted with plain
+counts (``people.people_by_scope``).
 """
 
 from __future__ import annotations
@@ -18,34 +19,47 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, Expression, F, Q, QuerySet, Window
+from django.db.models import (
+    Aggregate,
+    Count,
+    Expression,
+    F,
+    Q,
+    QuerySet,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from consents.models import Enrolment
 from sites.selectors import organisation_health_trust
+from trials.models import StudySite
 
-from ..models import RunningEnrolment
+from ..aggregates import BitOr
+from ..models import RunningEnrolment, RunningSite
 from ..periods import Period
-from .base import ALL_LEVELS, NATIONAL, ORGANISATION, REGION, TRUST, Row, ScopePaths
-from .scopes import (
-    ENROLMENT_FIELDS,
-    enrolment_active,
-    people_count,
-    scope_results,
-    scope_row,
-)
+from .base import NATIONAL, ORGANISATION, REGION, TRUST, Row, ScopePaths
+from .masks import MaskValues, mask_values, site_mask
+from .scopes import ENROLMENT_FIELDS, enrolment_active
 
 BREAKDOWN_COLUMNS = ("organisation_kind", "sponsor_type", "sex", "birth_year", "municipality")
 """The breakdowns' columns, each read from its path in ``scopes.ENROLMENT_FIELDS``."""
 
+SITE_COLUMNS: dict[str, Expression | F] = {
+    "region_id": F("organisation__region_id"),
+    "trust_id": organisation_health_trust("organisation__"),
+    "organisation_kind": F(ENROLMENT_FIELDS["organisation_kind"].removeprefix("site__")),
+    "sponsor_type": F(ENROLMENT_FIELDS["sponsor_type"]),  # the site's study: the enrolment's
+}
+"""The columns of ``RunningSite`` (besides the site and its organisation), seen from
+``StudySite``: what an enrolment has from its site."""
+
 COLUMNS: dict[str, Expression | F] = {
-    "organisation_id": F("site__organisation_id"),
-    "region_id": F("site__organisation__region_id"),
-    "trust_id": organisation_health_trust("site__organisation__"),
-    **{name: F(ENROLMENT_FIELDS[name]) for name in BREAKDOWN_COLUMNS},
+    **{name: F(f"site__running_site__{name}") for name in ["organisation_id", *SITE_COLUMNS]},
+    **{name: F(ENROLMENT_FIELDS[name]) for name in ("sex", "birth_year", "municipality")},
 }
 """Where each column of ``RunningEnrolment`` comes from, seen from ``Enrolment`` (besides the
 enrolment's own id, participant, study and inclusion day)."""
@@ -56,9 +70,16 @@ _SCOPE_COLUMNS = {
     TRUST: [COLUMNS["trust_id"]],
     ORGANISATION: [COLUMNS["organisation_id"]],
 }
+
+
+def _in_scope(expression: Expression, level: str) -> Window:
+    """``expression`` over the participant's running enrolments in the scope of ``level`` (the same
+    window for each, so that the database works them out in one pass per level)."""
+    return Window(expression, partition_by=[F("participant_id"), *_SCOPE_COLUMNS[level]])
+
+
 RANKS: dict[str, Expression | F] = {
-    f"rank_{level}": Window(RowNumber(), partition_by=[F("participant_id"), *scope_columns])
-    for level, scope_columns in _SCOPE_COLUMNS.items()
+    f"rank_{level}": _in_scope(RowNumber(), level) for level in _SCOPE_COLUMNS
 }
 """The participant's rows in the scope of each level, numbered (any order: only 1 is looked for)."""
 
@@ -88,27 +109,46 @@ PEOPLE: dict[str, Aggregate] = {
 class _Kept:
     period: Period
     built: bool = False
+    masks: dict[str, MaskValues] = field(default_factory=dict)
+    people: dict[Any, list[Row]] = field(default_factory=dict)  # see ``people.new_people``
 
 
 _kept: ContextVar[_Kept | None] = ContextVar("running_enrolments_kept", default=None)
 
 
-def _create(period: Period) -> None:
-    table = connection.ops.quote_name(RunningEnrolment._meta.db_table)
-    rows = Enrolment.objects.filter(enrolment_active(period)).order_by()
-    sql, params = rows.values(
-        "id", "participant_id", "study_id", "included_on", **COLUMNS, **RANKS
-    ).query.sql_with_params()
+def _create_table(table: str, rows: QuerySet[Any]) -> None:
+    sql, params = rows.query.sql_with_params()
+    name = connection.ops.quote_name(table)
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)  # noqa: S608
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}", params)  # noqa: S608
         if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {table}")  # a temporary table is never analysed on its own
+            cursor.execute(f"ANALYZE {name}")  # a temporary table is never analysed on its own
+
+
+def _create(period: Period) -> dict[str, MaskValues]:
+    """Build the study sites' columns and values, then the period's running enrolments (those at
+    the sites built: an enrolment added meanwhile is left to the next computation); the values
+    their masks hold."""
+    values = mask_values()
+    sites = StudySite.objects.order_by().values("organisation_id", site_id=F("id"), **SITE_COLUMNS)
+    _create_table(RunningSite._meta.db_table, sites.annotate(mask=site_mask(values)))
+    masks = {
+        f"mask_{level}": _in_scope(BitOr(F("site__running_site__mask")), level)
+        for level in _SCOPE_COLUMNS
+    }
+    rows = Enrolment.objects.filter(enrolment_active(period), site__running_site__isnull=False)
+    columns = rows.order_by().values(
+        "id", "participant_id", "study_id", "included_on", **COLUMNS, **RANKS, **masks
+    )
+    _create_table(RunningEnrolment._meta.db_table, columns)
+    return values
 
 
 def _drop() -> None:
-    table = connection.ops.quote_name(RunningEnrolment._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE {table}")  # noqa: S608 - the model's own table name
+        for model in (RunningEnrolment, RunningSite):
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"DROP TABLE {table}")  # noqa: S608 - the models' own table names
 
 
 @contextmanager
@@ -148,37 +188,13 @@ def running_enrolments(period: Period) -> Iterator[QuerySet[RunningEnrolment]]:
     are the period's new enrolments."""
     with _keeping(period) as kept:
         if not kept.built:
-            _create(period)
+            kept.masks = _create(period)
             kept.built = True
         yield RunningEnrolment.objects.all()
 
 
-def _people_first(level: str) -> dict[str, Count]:
-    first = Q(**{f"rank_{level}": 1})
-    return {
-        f"n_{level}": Count("pk", filter=first),
-        f"unknown_sex_{level}": Count("pk", filter=first & Q(sex__in=UNKNOWN_SEX)),
-        f"unknown_age_{level}": Count("pk", filter=first & Q(birth_year=None)),
-    }
-
-
-def people_by_scope(
-    running: QuerySet[RunningEnrolment],
-    breakdowns: dict[str, Expression | F],
-    *,
-    totals: bool = True,
-) -> list[Row]:
-    """The people (``PEOPLE``, with their coverage) per scope of ``running``, broken down
-    only by what is the participant's own (sex, age band, home municipality): each person counted
-    on their first row in the scope, which holds the same breakdown value as any other."""
-    aggregates = {name: a for level in ALL_LEVELS for name, a in _people_first(level).items()}
-    rows = []
-    for scope, name, value, result in scope_results(
-        running, **RUNNING_SCOPE, aggregates=aggregates, breakdowns=breakdowns, totals=totals
-    ):
-        level = scope.kind
-        value_, numerator, denominator, coverage = people_count(
-            {key: result[f"{key}_{level}"] for key in ("n", "unknown_sex", "unknown_age")}
-        )
-        rows.append(scope_row(scope, name, value, (value_, numerator, denominator), coverage))
-    return rows
+def running_kept() -> tuple[Period, dict[str, MaskValues], dict[Any, list[Row]]] | None:
+    """Inside ``running_enrolments``: the period, the values of the masks and the people counted so
+    far (keyed by what was counted)."""
+    kept = _kept.get()
+    return (kept.period, kept.masks, kept.people) if kept is not None and kept.built else None

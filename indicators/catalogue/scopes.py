@@ -3,7 +3,7 @@ period filters the compute functions share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,6 +16,7 @@ from django.db.models import (
     Count,
     Expression,
     F,
+    Field,
     Q,
     QuerySet,
     Value,
@@ -60,13 +61,23 @@ def age_band(birth_year: str, year: int) -> Case:
     )
 
 
-def care_level(kind: str) -> Case:
+CARE_LEVELS = ("specialist", "municipal", "dental", "other")
+
+
+def care_level(
+    kind: str,
+    value: Callable[[str], Expression] = Value,
+    output_field: Field[Any, Any] | None = None,
+) -> Case:
+    """The care level of an organisation of ``kind`` (one of ``CARE_LEVELS``), or what ``value``
+    makes of it."""
+    specialist, municipal, dental, other = CARE_LEVELS
     return Case(
-        When(**{f"{kind}__in": SPECIALIST_KINDS}, then=Value("specialist")),
-        When(**{kind: Organisation.Kind.MUNICIPAL_SERVICE}, then=Value("municipal")),
-        When(**{kind: Organisation.Kind.DENTAL_SERVICE}, then=Value("dental")),
-        default=Value("other"),
-        output_field=CharField(),
+        When(**{f"{kind}__in": SPECIALIST_KINDS}, then=value(specialist)),
+        When(**{kind: Organisation.Kind.MUNICIPAL_SERVICE}, then=value(municipal)),
+        When(**{kind: Organisation.Kind.DENTAL_SERVICE}, then=value(dental)),
+        default=value(other),
+        output_field=output_field or CharField(),
     )
 
 
@@ -220,48 +231,109 @@ def grouping_sets(
     """Every level of one breakdown in one PostgreSQL query with ``GROUPING SETS``: the same
     aggregates, per scope, as one query per level. None when the query is not of the expected
     shape (the caller then asks level by level)."""
+    keys = [LEVEL_KEYS[level] for level in levels if level != NATIONAL]
+    query = qs.order_by().annotate(**_level_keys(paths, levels))
+    common = []
+    if expression is not None:
+        query = query.annotate(_breakdown=expression)
+        common.append("_breakdown")
+    sets = [[*([] if level == NATIONAL else [LEVEL_KEYS[level]]), *common] for level in levels]
+    grouped = _grouping_sets_rows(query, [*keys, *common], sets, aggregates)
+    if grouped is None:
+        return None
+    results = []
+    for result in grouped:
+        scope = _grouped_scope(result, keys)
+        if scope is not None:
+            results.append((scope, result))
+    return results
+
+
+def _level_keys(paths: ScopePaths, levels: Iterable[str]) -> dict[str, Expression]:
+    """The grouped key of each level but the national one: its region or organisation, or
+    ``NO_SCOPE`` for none."""
     expressions: dict[str, Expression | F] = {
         REGION: F(paths["region"]),
         TRUST: _trust_of(paths),
         ORGANISATION: F(paths["organisation"]),
     }
-    keys = [LEVEL_KEYS[level] for level in levels if level != NATIONAL]
-    query = qs.order_by().annotate(
-        **{
-            LEVEL_KEYS[level]: Coalesce(expressions[level], Value(NO_SCOPE))
-            for level in levels
-            if level != NATIONAL
-        }
-    )
-    fields = list(keys)
-    if expression is not None:
-        query = query.annotate(_breakdown=expression)
-        fields.append("_breakdown")
-    compiler = query.values(*fields).annotate(**aggregates).query.get_compiler(using=qs.db)
+    return {
+        LEVEL_KEYS[level]: Coalesce(expressions[level], Value(NO_SCOPE))
+        for level in levels
+        if level != NATIONAL
+    }
+
+
+def _grouping_sets_rows(
+    query: QuerySet[Any],
+    fields: list[str],
+    sets: list[list[str]],
+    aggregates: Mapping[str, Aggregate],
+) -> list[dict[str, Any]] | None:
+    """The aggregates of ``query`` grouped by each set of the annotated ``fields`` in one query
+    (a field a row is not grouped by is None in it); None when the query is not of the expected
+    shape."""
+    compiler = query.values(*fields).annotate(**aggregates).query.get_compiler(using=query.db)
     sql, params = compiler.as_sql()
     aliases = [alias for _expression, _sql, alias in compiler.select]
     position = {alias: str(i) for i, alias in enumerate(aliases, start=1)}
     group_by = f" GROUP BY {', '.join(position[f] for f in fields)}"
     if not sql.endswith(group_by):
         return None
-    common = [position["_breakdown"]] if expression is not None else []
-    sets = [
-        [*([] if level == NATIONAL else [position[LEVEL_KEYS[level]]]), *common] for level in levels
-    ]
-    grouped = ", ".join(f"({', '.join(s)})" for s in sets)
-    with connections[qs.db].cursor() as cursor:
+    grouped = ", ".join(f"({', '.join(position[f] for f in fields_)})" for fields_ in sets)
+    with connections[query.db].cursor() as cursor:
         cursor.execute(f"{sql.removesuffix(group_by)} GROUP BY GROUPING SETS ({grouped})", params)
         rows = cursor.fetchall()
     converters = compiler.get_converters([e for e, _sql, _alias in compiler.select])
     if converters:
         rows = list(compiler.apply_converters(rows, converters))
-    results = []
-    for row in rows:
-        result = dict(zip(aliases, row, strict=True))
+    return [dict(zip(aliases, row, strict=True)) for row in rows]
+
+
+def level_results(
+    qs: QuerySet[Any],
+    paths: ScopePaths,
+    level: str,
+    breakdowns: Mapping[str, Expression | F],
+    groups: Sequence[Sequence[str]],
+    aggregates: Mapping[str, Aggregate],
+) -> Iterator[tuple[Scope, int, dict[str, Any], dict[str, Any]]]:
+    """The aggregates of ``qs`` per scope of one level and values of each group of breakdowns
+    (an empty group: in total): (scope, the group's index, its breakdowns' values, aggregates). On
+    PostgreSQL one query (``GROUPING SETS``), where a breakdown's expression must never be NULL
+    (NULL stands for the breakdowns a row is not grouped by); elsewhere one query per group."""
+    keys = [LEVEL_KEYS[level]] if level != NATIONAL else []
+    fields = {name: f"_b{i}" for i, name in enumerate(breakdowns)}
+    query = qs.order_by().annotate(
+        **_level_keys(paths, [level]),
+        **{fields[name]: expression for name, expression in breakdowns.items()},
+    )
+    sets = [[*keys, *(fields[name] for name in group)] for group in groups]
+    grouped = None
+    if connections[qs.db].vendor == "postgresql":
+        grouped = _grouping_sets_rows(query, [*keys, *fields.values()], sets, aggregates)
+    if grouped is None:
+        grouped = [
+            result
+            for fields_ in sets
+            for result in (
+                query.values(*fields_).annotate(**aggregates)
+                if fields_
+                else [query.aggregate(**aggregates)]
+            )
+        ]
+    for result in grouped:
         scope = _grouped_scope(result, keys)
+        index = next(
+            i
+            for i, group in enumerate(groups)
+            if all(result.get(fields[name]) is not None for name in group)
+            and not any(
+                result.get(fields[name]) is not None for name in breakdowns if name not in group
+            )
+        )
         if scope is not None:
-            results.append((scope, result))
-    return results
+            yield scope, index, {name: result[fields[name]] for name in groups[index]}, result
 
 
 def _grouped_scope(result: dict[str, Any], keys: list[str]) -> Scope | None:
@@ -277,6 +349,20 @@ def _grouped_scope(result: dict[str, Any], keys: list[str]) -> Scope | None:
     region_id = value if level == REGION else None
     organisation_id = None if level == REGION else value
     return Scope(level, scope_key(level, region_id, organisation_id), region_id, organisation_id)
+
+
+def organisation_scopes(
+    region_id: int | None, trust_id: int | None, organisation_id: int | None
+) -> list[Scope]:
+    """The scopes a row of an organisation counts in: the country, its region, its health trust and
+    the organisation itself (those it has)."""
+    scopes = [Scope(NATIONAL, scope_key(NATIONAL), None, None)]
+    if region_id is not None:
+        scopes.append(Scope(REGION, scope_key(REGION, region_id), region_id, None))
+    for level, value in ((TRUST, trust_id), (ORGANISATION, organisation_id)):
+        if value is not None:
+            scopes.append(Scope(level, scope_key(level, None, value), None, value))
+    return scopes
 
 
 def by_scope(

@@ -25,6 +25,7 @@ from indicators.catalogue.scopes import (
 from indicators.periods import Period
 from sites.models import Organisation
 from tests.factories import StudyFactory, StudySiteFactory, hf
+from trials.models import HealthCategory
 
 OCTOBER = Period.month(2026, 10)
 
@@ -66,14 +67,20 @@ def _straight(code: str, period: Period) -> list:
 def people_at_several_sites(world):
     """One person at two hospitals of one trust, one twice at the same hospital in two studies, one
     of unknown sex and age at a hospital and outside specialist care: the cases a person is counted once
-    in."""
+    in. The first study is industry-sponsored, in two HRCS categories; the second is public, in
+    none."""
     bergen = hf("Bergen")
     haukeland = Organisation.objects.get(name="Haukeland universitetssjukehus")
     voss = Organisation.objects.get(name="Voss sjukehus")
     municipal = Organisation.objects.exclude(kind__in=SPECIALIST_KINDS).order_by("pk").first()
     studies = [
-        StudyFactory(responsible_organisation=bergen, rek_approved_on=dt.date(2026, 1, 5))
-        for _ in range(2)
+        StudyFactory(
+            responsible_organisation=bergen,
+            rek_approved_on=dt.date(2026, 1, 5),
+            sponsor_type=sponsor_type,
+            hrcs=hrcs,
+        )
+        for sponsor_type, hrcs in [("industry", ["01", "02"]), ("public", [])]
     ]
     sites = {
         (study.pk, organisation.pk): StudySiteFactory(
@@ -116,16 +123,75 @@ def test_counts_from_the_running_enrolments_are_those_counted_straight(
     assert any(row.breakdown == "sex" for row in rows) or code == "enrolment-activity"
 
 
+def _values(rows: list, scope: str, breakdown: str) -> dict[str, int]:
+    return {
+        r.breakdown_value: int(r.value)
+        for r in rows
+        if r.scope_key == scope and r.breakdown == breakdown
+    }
+
+
+@pytest.mark.django_db
+def test_a_person_is_counted_once_in_each_value_of_what_their_enrolments_are(
+    people_at_several_sites,
+):
+    """r2 takes part at Haukeland in an industry study in HRCS 01 and 02 and a public study in no
+    category; r1 in the industry study at Haukeland and Voss; r3 in the public study at Voss and
+    outside specialist care. Besides them, p1 takes part in an industry study in 01 at Helse Bergen
+    and a public study in 02 at UNN, p2 in the industry study at Stavanger, p4 in the public one at
+    UNN."""
+    rows = CATALOGUE["participants-active"].compute(OCTOBER)
+    assert _values(rows, "national", "") == {"": 6}
+    assert _values(rows, "national", "hrcs") == {"01": 4, "02": 4, "": 2}
+    assert _values(rows, "national", "sponsor_type") == {"industry": 4, "public": 4}
+    care = _values(rows, "national", "care_level")
+    assert care.pop("specialist") == 6 and list(care.values()) == [1]  # r3 outside
+    trust = f"hf:{hf('Bergen').pk}"
+    assert _values(rows, trust, "hrcs") == {"01": 3, "02": 2, "": 2}
+    assert _values(rows, trust, "care_level") == {"specialist": 4}
+    haukeland = Organisation.objects.get(name="Haukeland universitetssjukehus")
+    assert _values(rows, f"org:{haukeland.pk}", "sponsor_type") == {"industry": 2, "public": 1}
+    assert _values(rows, f"org:{haukeland.pk}", "hrcs") == {"01": 2, "02": 2, "": 1}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("more_categories", [30, 40], ids=["as-many-as-fit", "too-many"])
+def test_people_are_counted_the_same_with_any_number_of_categories_and_an_unknown_sponsor_type(
+    people_at_several_sites, more_categories
+):
+    """Categories beyond the 21 of HRCS (their bits reach the top of the masks, or do not fit and
+    are counted distinct) and a sponsor type outside the choices (counted distinct) give the same
+    counts as counting straight."""
+    for number in range(more_categories):
+        HealthCategory.objects.create(
+            code=f"{30 + number}", identifier=f"extra-{number}", label_nb="-", label_en="-"
+        )
+    last = HealthCategory.objects.order_by("-code").values_list("code", flat=True).first()
+    study = StudyFactory(sponsor_type="charity", hrcs=["02", last])
+    site = StudySiteFactory(study=study, activated_on=dt.date(2026, 1, 10))
+    person = Participant.objects.get(pseudonym="r1")
+    Enrolment.objects.create(
+        participant=person, study=study, site=site, included_on=dt.date(2026, 10, 9)
+    )
+    rows = CATALOGUE["participants-active"].compute(OCTOBER)
+    assert sorted(map(repr, rows)) == sorted(map(repr, _straight("participants-active", OCTOBER)))
+    assert _values(rows, "national", "sponsor_type") == {"industry": 4, "public": 4, "charity": 1}
+    assert _values(rows, "national", "hrcs")[last] == 1
+
+
 @pytest.mark.django_db
 def test_a_periods_computation_builds_the_running_enrolments_once_and_drops_them(world):
     with CaptureQueriesContext(connection) as ctx:
         services.snapshots_compute(period=OCTOBER)
     sql = [q["sql"] for q in ctx.captured_queries]
-    created = [i for i, s in enumerate(sql) if s.startswith("CREATE TEMPORARY TABLE")]
-    dropped = [i for i, s in enumerate(sql) if s.startswith("DROP TABLE")]
-    reading = [i for i, s in enumerate(sql) if '"indicators_running_enrolment"' in s]
+    table = '"indicators_running_enrolment"'
+    created = [i for i, s in enumerate(sql) if s.startswith(f"CREATE TEMPORARY TABLE {table}")]
+    dropped = [i for i, s in enumerate(sql) if s.startswith(f"DROP TABLE {table}")]
+    reading = [i for i, s in enumerate(sql) if table in s]
     assert len(created) == 1 and len(dropped) == 1
     assert created[0] < min(set(reading) - set(created)) and max(reading) == dropped[0]
+    temporary = [s.split()[3] for s in sql if s.startswith("CREATE TEMPORARY TABLE")]
+    assert sorted(temporary) == sorted(s.split()[2] for s in sql if s.startswith("DROP TABLE"))
 
 
 @pytest.mark.django_db
