@@ -51,6 +51,7 @@ from sites.api.caching import (
 from sites.api.throttling import PublicAnonThrottle, counted_already, note_counted
 
 from .cache import get_many_and_count
+from .reference_cache import rows_read_once
 
 KEY_PREFIX = "public-response:"
 COUNT_PREFIX = "public-count:"
@@ -195,7 +196,7 @@ class PublicResponseCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with stamps_read_once():
+        with stamps_read_once(), rows_read_once():
             response = self.get_response(request)
         watched = getattr(request, _REQUEST_KEY, None)
         if watched is None:

@@ -50,3 +50,16 @@ def test_the_api_list_frees_its_page_when_the_answer_is_sent(
     del response
     assert len(studies_read) == 3
     assert [ref() for ref in studies_read] == [None, None, None]
+
+
+def test_the_finder_frees_its_page_when_the_answer_is_sent(
+    reference_data, studies_read, no_cycle_collector, settings
+):
+    settings.PUBLIC_RESPONSE_CACHE_SECONDS = 0
+    for _ in range(3):
+        StudySiteFactory()
+    response = Client().get("/?open=on")
+    assert response.status_code == 200 and response.content.count(b'class="result-title"') == 3
+    del response
+    assert len(studies_read) == 3
+    assert [ref() for ref in studies_read] == [None, None, None]

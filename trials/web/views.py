@@ -1,6 +1,6 @@
 """Study finder pages. They read through the same filter set and selectors as the public API."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -98,11 +98,16 @@ def _finder_queryset(data: dict) -> tuple[object, dict]:
     return search.study_order_by_relevance(queryset), {}
 
 
-def _page(request: HttpRequest, queryset):
+def _page(request: HttpRequest, queryset, data: dict[str, str]):
     raw_page = request.GET.get("page", "1")
     wanted = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 10_000 else 1
     paginator = BoundedCountPaginator(
-        queryset, PAGE_SIZE, wanted_page=wanted, count_stamp=search.public_study_stamp
+        queryset,
+        PAGE_SIZE,
+        wanted_page=wanted,
+        count_stamp=search.public_study_stamp,
+        # The filters read nothing but ``data``: the same data, the same rows.
+        count_search=f"{request.path}?{urlencode(sorted(data.items()))}",
     )
     try:
         return paginator.page(wanted)
@@ -122,10 +127,12 @@ def study_list(request: HttpRequest) -> HttpResponse:
         page = None
         filter_errors: dict = {}
         queryset = None
+        data: dict[str, str] = {}
         if form.is_valid():
-            queryset, filter_errors = _finder_queryset(form.filter_data())
+            data = form.filter_data()
+            queryset, filter_errors = _finder_queryset(data)
         if queryset is not None:
-            page = _page(request, queryset)
+            page = _page(request, queryset, data)
         params = request.GET.copy()
         params.pop("page", None)
         search_query = _search_query(request.GET)
@@ -136,7 +143,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
         if page is not None:
             studies = selectors.study_attach_public(page.object_list)
             rows = result_items(studies, lang, detail_query)
-        return render(
+        response = render(
             request,
             "trials/finder/list.html",
             {
@@ -151,6 +158,11 @@ def study_list(request: HttpRequest) -> HttpResponse:
                 "language_links": _language_links(request, lang),
             },
         )
+        if page is not None:
+            # The template's context and the form refer to each other; without the page's studies
+            # they are freed at once instead of waiting for Python's cycle collector.
+            page.object_list = []
+        return response
 
 
 @public_response_cache(search.public_study_stamp)

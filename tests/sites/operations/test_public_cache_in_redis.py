@@ -105,3 +105,19 @@ def test_a_computed_list_reads_the_stamp_and_counts_the_client_in_one_round_trip
         again = client.get(URL)
     assert again.status_code == 200 and again.json() == first.json()
     assert len(round_trips) == 3
+
+
+def test_a_computed_finder_page_reads_each_reference_table_once(
+    redis_cache, study, round_trips, settings
+):
+    """The select lists and the region filter read the same region rows: one read per request,
+    then the kept stamp and the search's count."""
+    settings.PUBLIC_RESPONSE_CACHE_SECONDS = 0
+    client = Client()
+    with time_machine.travel(AT, tick=False):
+        first = client.get("/?open=on&region=helse-vest")
+        round_trips.clear()
+        again = client.get("/?open=on&region=helse-vest")
+    assert again.status_code == 200 and again.content == first.content
+    assert b"Ny behandling av hjertesvikt" in again.content
+    assert len(round_trips) == 3
