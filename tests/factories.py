@@ -59,3 +59,17 @@ class StudySiteFactory(factory.django.DjangoModelFactory):
     status = StudySite.Status.OPEN
     activated_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=90))
     target_enrolment = 50
+
+
+def retitle(study: Study, title: str) -> None:
+    """A coordinator gives the study a new lay title in Bokmål (through the service)."""
+    from trials.services.studies import study_update
+
+    study.lay_title_nb = title
+    study_update(
+        study=study,
+        user=None,
+        expected_version=study.version,
+        loaded_status=study.status,
+        reason="Ny tittel",
+    )

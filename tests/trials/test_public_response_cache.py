@@ -12,10 +12,9 @@ from django.views.decorators.cache import cache_control
 
 from sites.api.throttling import PublicAnonThrottle
 from sites.operations.response_cache import public_response_cache
-from tests.factories import StudySiteFactory
+from tests.factories import StudySiteFactory, retitle
 from trials.selectors import search
 from trials.services.lifecycle import study_unpublish
-from trials.services.studies import study_update
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +31,6 @@ def _empty_cache(settings):
     cache.clear()
     yield
     cache.clear()
-
-
-def _retitle(study, title: str) -> None:
-    """A coordinator gives the study a new lay title (through the service)."""
-    study.lay_title_nb = title
-    study_update(
-        study=study,
-        user=None,
-        expected_version=study.version,
-        loaded_status=study.status,
-        reason="Ny tittel",
-    )
 
 
 @pytest.fixture
@@ -88,7 +75,7 @@ def test_a_kept_stamp_spares_the_query_of_every_answer_and_a_save_still_shows_at
         same = client.get("/api/v1/studies/?hrcs=03")
     assert not [q for q in ctx.captured_queries if "max(updated_at)" in q["sql"]]
     assert same["ETag"] == first["ETag"]
-    _retitle(heart, "Hjertesvikt: trening etter utskrivning")
+    retitle(heart, "Hjertesvikt: trening etter utskrivning")
     after = client.get("/api/v1/studies/?hrcs=03")
     assert after["ETag"] != first["ETag"]
     assert after.json()["results"][0]["lay_title"] == "Hjertesvikt: trening etter utskrivning"
@@ -110,7 +97,7 @@ def test_a_change_to_a_published_study_is_visible_at_once(heart, settings, stamp
     detail = f"/api/v1/studies/{heart.public_id}/"
     assert client.get(detail).json()["lay_title"] == "Ny behandling av hjertesvikt"
     assert "Ny behandling" in client.get("/?q=hjertesvikt").content.decode()
-    _retitle(heart, "Hjertesvikt: trening etter utskrivning")
+    retitle(heart, "Hjertesvikt: trening etter utskrivning")
     assert client.get(detail).json()["lay_title"] == "Hjertesvikt: trening etter utskrivning"
     assert "trening etter utskrivning" in client.get("/?q=hjertesvikt").content.decode()
     study_unpublish(study=heart, user=None, reason="Trukket")

@@ -10,8 +10,7 @@ from django.test import Client
 from redis.connection import AbstractConnection
 
 from sites.api.throttling import PublicAnonThrottle
-from tests.factories import StudySiteFactory
-from trials.services.studies import study_update
+from tests.factories import StudySiteFactory, retitle
 
 pytestmark = pytest.mark.django_db
 
@@ -67,14 +66,7 @@ def test_a_cached_answer_costs_one_round_trip_and_a_save_shows_at_once(
         assert again.content == first.content
         assert len(round_trips) == 1
 
-        study.lay_title_nb = "Hjertesvikt: ny behandling hjemme"
-        study_update(
-            study=study,
-            user=None,
-            expected_version=study.version,
-            loaded_status=study.status,
-            reason="Ny tittel",
-        )
+        retitle(study, "Hjertesvikt: ny behandling hjemme")
         assert _titles(client.get(URL)) == ["Hjertesvikt: ny behandling hjemme"]
 
 
