@@ -166,7 +166,6 @@ class PublicEndpointMixin(_EndpointBase):
         self.__dict__.pop("_paginator", None)
         self.__dict__.pop("response", None)  # the response's renderer context names the view
         self.request.parser_context = {}
-        response.data = None
 
 
 class PublicReadOnlyViewSet(PublicEndpointMixin, viewsets.ReadOnlyModelViewSet):
