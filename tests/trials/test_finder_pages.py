@@ -185,6 +185,22 @@ def test_the_age_error_is_described_by_an_element_that_exists(heart):
     assert f'id="{described}"' in html
 
 
+def test_every_field_in_error_says_why_where_its_description_points(heart):
+    """An old link with a region, area or municipality no longer offered, or a typed address with
+    a search too long, tells the patient what is wrong next to the field, not an empty page."""
+    html = get(
+        "/?region=vestlandet&hrcs=99&municipality=0301x&sex=x&phase=x&category=x&radius_km=7"
+        f"&q={'a' * 201}&age=-4"
+    )
+    described = re.findall(r'aria-describedby="([^"]+)"', html)
+    assert len(described) == 9  # q, region, hrcs, age, sex, municipality, radius, category, phase
+    for element_id in described:
+        said = re.search(rf'<p class="errors" id="{element_id}">([^<]+)</p>', html)
+        assert said is not None, element_id
+        assert said.group(1).strip()
+    assert re.search(r'id="id_region_error">Velg et gyldig valg', html)
+
+
 @pytest.mark.parametrize(
     ("lang", "said"), [("nb", "Noe gikk galt"), ("en", "Something went wrong")]
 )

@@ -98,6 +98,12 @@ class FinderForm(forms.Form):
             else:
                 cast(QuickSelect, field.widget).offer(offer)
 
+    LISTED = ("region", "hrcs", "age", "sex", "municipality", "radius_km", "category", "phase")
+    """The fields shown under a label of their own, in the page's order."""
+
+    def listed_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.LISTED]
+
     def filter_data(self) -> dict[str, str]:
         data = self.cleaned_data
         out: dict[str, str] = {}
