@@ -145,7 +145,7 @@ def main() -> None:
     from consents.models import Enrolment
     from indicators import services
     from indicators.catalogue import CATALOGUE
-    from indicators.models import ReportRun
+    from indicators.models import ReportRun, ReportWorkbook
     from indicators.periods import Period
     from sites.services import demo_users_ensure
     from trials.models import Study
@@ -195,6 +195,9 @@ def main() -> None:
         f"({monthly.sent} sent, {Sink.count} received by SMTP; {recipients} recipients, "
         f"{scopes.count()} scopes, each report built once)"
     )
+    workbooks = ReportWorkbook.objects.filter(runs__period_start=period.start).distinct()
+    stored = sum(len(content) for content in workbooks.values_list("content", flat=True))
+    print(f"workbooks stored for them: {workbooks.count()}, {stored / 1e6:.1f} MB")
 
 
 def recipients_ensure() -> None:

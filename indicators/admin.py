@@ -272,7 +272,7 @@ class ReportRunAdmin(ScopedAdmin):
     list_filter = ["status", "kind", "period_start"]
     list_select_related = ["recipient"]
     search_fields = ["email"]
-    exclude = ["attachment", "snapshots"]
+    exclude = ["attachment", "workbook", "snapshots"]
     readonly_fields = [
         "kind",
         "period_start",
@@ -326,11 +326,14 @@ class ReportRunAdmin(ScopedAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         visible = self.get_queryset(request).values("pk")  # another recipient's report is a 404
-        run = ReportRun.objects.filter(pk=pk, pk__in=visible).first()
-        if run is None or not run.attachment:
+        run = ReportRun.objects.filter(pk=pk, pk__in=visible).select_related("workbook").first()
+        if run is None:
+            raise Http404
+        content = run.workbook.content if run.workbook else run.attachment
+        if not content:
             raise Http404
         response = HttpResponse(
-            bytes(run.attachment),
+            bytes(content),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="rapport-{run.pk}.xlsx"'

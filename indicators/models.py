@@ -293,6 +293,22 @@ class ReportedDenominator(models.Model):
         return f"{self.get_kind_display()} {self.year} {self.scope_key}"
 
 
+class ReportWorkbook(models.Model):
+    """A report's spreadsheet, stored once however many recipients it was sent to: every recipient
+    of a scope gets the same workbook (``ReportRun.workbook``), named by its SHA-256."""
+
+    digest = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    content = models.BinaryField(_("innhold (XLSX)"))
+    created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rapportvedlegg")
+        verbose_name_plural = _("rapportvedlegg")
+
+    def __str__(self) -> str:
+        return self.digest[:12]
+
+
 class ReportRun(models.Model):
     """One monthly report to one recipient; the unique constraint makes each send happen once."""
 
@@ -328,7 +344,16 @@ class ReportRun(models.Model):
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
     last_error = models.TextField(_("siste feil"), blank=True)
     subject = models.CharField(_("emne"), max_length=200, blank=True)
+    # Runs sent before workbooks were stored once (``workbook``) hold their own copy here.
     attachment = models.BinaryField(_("vedlegg (XLSX)"), null=True, blank=True)
+    workbook = models.ForeignKey(
+        ReportWorkbook,
+        verbose_name=_("vedlegg (XLSX)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="runs",
+    )
     snapshots = models.ManyToManyField(
         IndicatorSnapshot, verbose_name=_("indikatorverdier"), blank=True, related_name="reports"
     )

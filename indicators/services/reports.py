@@ -16,6 +16,7 @@ security log (``report_run_alert_failed``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import smtplib
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from sites.security.security_log import security_event
 
 from .. import selectors
 from ..catalogue import CATALOGUE
-from ..models import Indicator, ReportRun
+from ..models import Indicator, ReportRun, ReportWorkbook
 from ..periods import Period
 from ..publication import counts_hidden, hidden_snapshot_ids, snapshot_masked
 from ..xlsx import report_workbook
@@ -241,6 +242,15 @@ def report_build_shared(*, run: ReportRun, period: Period, scope: selectors.Scop
     return built
 
 
+def report_workbook_keep(content: bytes) -> ReportWorkbook:
+    """The stored workbook with ``content``: stored the first time, the same row after that (a
+    scope's recipients share one; two workers storing it at once end with one row)."""
+    workbook, _created = ReportWorkbook.objects.get_or_create(
+        digest=hashlib.sha256(content).hexdigest(), defaults={"content": content}
+    )
+    return workbook
+
+
 def _claim(run_id: int) -> bool:
     return bool(
         ReportRun.objects.filter(
@@ -291,7 +301,7 @@ def report_send(*, run_id: int, alert_on_failure: bool = True) -> str:
             snapshots_freeze(snapshot_ids=built.snapshot_ids)
             run.snapshots.set(built.snapshot_ids)
             ReportRun.objects.filter(pk=run_id).update(
-                subject=built.subject, attachment=built.attachment
+                subject=built.subject, workbook=report_workbook_keep(built.attachment)
             )
     except Exception as exc:
         _fail(run_id, f"Kunne ikke lage rapporten: {exc!r}")

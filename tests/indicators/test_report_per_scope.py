@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from indicators import services
-from indicators.models import ReportRun
+from indicators.models import ReportRun, ReportWorkbook
 from indicators.periods import Period
 from sites.models import UserScope
 from sites.roles import user_scope_assign
@@ -43,9 +43,40 @@ def test_every_recipient_of_a_scope_gets_the_one_report_built_for_it(world, vest
     attachments = {next(m.iter_attachments()).get_content() for m in smtp_server.messages}
     assert len(smtp_server.messages) == 3 and len(attachments) == 1
     runs = ReportRun.objects.order_by("pk")
-    assert len({bytes(r.attachment) for r in runs}) == 1
+    # The workbook is stored once for the scope, not once per recipient.
+    assert ReportWorkbook.objects.count() == 1
+    assert {r.workbook_id for r in runs} == {ReportWorkbook.objects.get().pk}
+    assert bytes(ReportWorkbook.objects.get().content) in attachments
     snapshots = [set(r.snapshots.values_list("pk", flat=True)) for r in runs]
     assert snapshots[0] and snapshots[0] == snapshots[1] == snapshots[2]
     # Idempotent per recipient, as before: a second run sends nobody a second copy.
     assert all(services.report_send(run_id=run_id) == "skipped" for run_id in run_ids)
     assert len(smtp_server.messages) == 3
+
+
+@pytest.mark.django_db
+def test_a_report_downloads_from_the_admin_whether_stored_once_or_sent_before(
+    world, vest_team, smtp_server, admin_client
+):
+    services.snapshots_compute(period=OCTOBER)
+    run_ids = services.report_runs_prepare(period=OCTOBER)
+    for run_id in run_ids:
+        services.report_send(run_id=run_id)
+    sent = next(smtp_server.messages[0].iter_attachments()).get_content()
+    for run_id in run_ids:
+        response = admin_client.get(f"/admin/indicators/reportrun/{run_id}/vedlegg/")
+        assert response.status_code == 200 and response.content == sent
+    # A run sent before workbooks were stored once holds its own copy, and still downloads.
+    earlier = ReportRun.objects.create(
+        kind=ReportRun.Kind.MONTHLY_REGION,
+        period_start=Period.month(2026, 9).start,
+        scope_key="region:old",
+        recipient=vest_team[0],
+        email=vest_team[0].email,
+        status=ReportRun.Status.SENT,
+        attachment=b"PK\x03\x04 september",
+    )
+    response = admin_client.get(f"/admin/indicators/reportrun/{earlier.pk}/vedlegg/")
+    assert response.status_code == 200 and response.content == b"PK\x03\x04 september"
+    ReportRun.objects.filter(pk=earlier.pk).update(attachment=None)
+    assert admin_client.get(f"/admin/indicators/reportrun/{earlier.pk}/vedlegg/").status_code == 404
