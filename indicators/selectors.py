@@ -334,6 +334,10 @@ def drilldown_studies(*, code: str, period: Period, scope: Scope) -> QuerySet[St
     )
 
 
+REPORT_STUDY_FIELDS = ("scientific_title", "public_id", "category", "status", "sponsor_type")
+"""What the report's list of studies shows of each (``xlsx.report_workbook``)."""
+
+
 def report_studies(*, period: Period, scope: Scope) -> QuerySet[Study]:
     """Studies active in the scope in the period, with their enrolments in the period."""
     active = StudySite.objects.filter(site_active(period))
@@ -342,11 +346,9 @@ def report_studies(*, period: Period, scope: Scope) -> QuerySet[Study]:
     return (
         Study.objects.filter(pk__in=active.values("study_id"))
         .select_related("responsible_organisation")
-        .annotate(
-            participants=Count(
-                "enrolments", filter=enrolment_active(period, "enrolments__"), distinct=True
-            )
-        )
+        .only(*REPORT_STUDY_FIELDS, "responsible_organisation__name")
+        # The enrolments are the one many-valued join: each is counted once without DISTINCT.
+        .annotate(participants=Count("enrolments", filter=enrolment_active(period, "enrolments__")))
         .order_by("responsible_organisation__name", "scientific_title")
     )
 
