@@ -56,7 +56,7 @@ def test_every_recipient_of_a_scope_gets_the_one_report_built_for_it(world, vest
 
 @pytest.mark.django_db
 def test_a_report_downloads_from_the_admin_whether_stored_once_or_sent_before(
-    world, vest_team, smtp_server, admin_client
+    frozen_now, world, vest_team, smtp_server, admin_client
 ):
     services.snapshots_compute(period=OCTOBER)
     run_ids = services.report_runs_prepare(period=OCTOBER)
