@@ -43,6 +43,16 @@ def scale(enrolments: int) -> None:
     ENROLMENTS, STUDIES, PARTICIPANTS = enrolments, enrolments // 20, enrolments // 2
 
 
+def _unique_public_ids(count: int) -> list[str]:
+    """``count`` distinct public ids (at 500 000 studies two random ids meet one time in ten)."""
+    from trials.models.studies import generate_public_id
+
+    ids: set[str] = set()
+    while len(ids) < count:
+        ids.add(generate_public_id())
+    return list(ids)
+
+
 def populate() -> None:
     from sites.models import Organisation
     from trials.models import Study
@@ -63,9 +73,11 @@ def populate() -> None:
     t = time.perf_counter()
     categories = [c for c, _ in Study.Category.choices]
     done = Study.objects.count() >= STUDIES
+    public_ids = _unique_public_ids(0 if done else STUDIES)
     Study.objects.bulk_create(
         [
             Study(
+                public_id=public_ids[i],
                 scientific_title=f"Benchmark study {i}",
                 category=categories[i % len(categories)],
                 sponsor_type="industry" if i % 4 == 0 else "public",

@@ -144,6 +144,9 @@ else:
 # PUBLIC_CACHE_STAMP_SECONDS (forgotten at once on every save; see sites/operations/response_cache.py).
 PUBLIC_RESPONSE_CACHE_SECONDS = env_int("PUBLIC_RESPONSE_CACHE_SECONDS", 600)
 PUBLIC_CACHE_STAMP_SECONDS = env_int("PUBLIC_CACHE_STAMP_SECONDS", 0)
+# Each web process also keeps the public responses it served last, up to this many bytes (0: off),
+# served while the stamp is unchanged (sites/operations/near_cache.py).
+PUBLIC_RESPONSE_NEAR_BYTES = env_int("PUBLIC_RESPONSE_NEAR_BYTES", 16 * 1024 * 1024)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,6 +7,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from sites.models import Organisation, Region, UserScope
+from sites.operations.response_cache import NEAR
 from sites.roles import roles_sync, user_scope_assign
 from sites.services import reference_data_load_sites
 from trials.services import hrcs_load
@@ -113,9 +114,11 @@ def tasks_in_process():
 def _plain_http_test_client(settings):
     """Tests run with production settings, but the test client speaks plain HTTP, serves static
     files without a collected manifest, and signs in without a second factor. Tests of those
-    features (tests/sites/security, tests/sites/operations) switch them back on."""
+    features (tests/sites/security, tests/sites/operations) switch them back on. Each test starts
+    with no public responses kept in the process, as a new web process."""
     settings.SECURE_SSL_REDIRECT = False
     settings.REQUIRE_2FA = False
+    NEAR.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -5,7 +5,8 @@ An entry is keyed by the request's normalised query (sorted parameters), its lan
 change to what the public sees the token differs, so the entry is made again at once. It lives in
 Django's cache (Redis through ``CACHE_URL`` in production, shared by every web node; local memory
 in the demo). The entry, the kept stamp and the client's rate-limit counter are read in one round
-trip to Redis.
+trip to Redis; a process serves its own copy of an entry it served lately (``near_cache``) while the
+stamp's token is the one it was made under, so that the round trip carries no page.
 
 A view opts in with ``public_response_cache(stamp)`` (a function view) or ``response_cache`` on a
 public API class (``True``: its ``change_stamp``, or a stamp function of its own). ``PublicResponseCacheMiddleware``
@@ -51,12 +52,15 @@ from sites.api.caching import (
 from sites.api.throttling import PublicAnonThrottle, counted_already, note_counted
 
 from .cache import get_many_and_count
+from .near_cache import NearCopies
 from .reference_cache import rows_read_once
 
 KEY_PREFIX = "public-response:"
 COUNT_PREFIX = "public-count:"
 _REQUEST_KEY = "_public_response_cache_key"
 _SESSION_SEEN = "_public_response_cache_session_seen"
+NEAR = NearCopies()
+"""This process's copies of the responses it served last (``near_cache``)."""
 # What a 304 repeats of the full answer (RFC 9110 15.4.5), as the views do.
 NOT_MODIFIED_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Language")
 
@@ -162,9 +166,26 @@ def _lookup(
     request: HttpRequest, key: str, stamp: Stamp, *, throttled: bool
 ) -> tuple[Entry | None, str, bool]:
     """The entry kept under ``key``, the stamp's token now, and whether the client is over the
-    public rate limit, in one round trip (``read_ahead``)."""
-    found, over_limit = read_ahead(request, stamp, keys=[key], throttled=throttled)
-    return found.get(key), read_stamp(stamp)[1], over_limit
+    public rate limit, in one round trip (``read_ahead``). The process's own copy of the entry
+    (``near_cache``) is served when it was made under the token now: then the round trip reads
+    only the stamp and the counter."""
+    near = NEAR.get(key)
+    found, over_limit = read_ahead(
+        request, stamp, keys=[] if near is not None else [key], throttled=throttled
+    )
+    token = read_stamp(stamp)[1]
+    if near is not None:
+        if near[0] == token:
+            return near, token, over_limit
+        found = cache.get_many([key])  # made before a change: another process may have a newer one
+    entry = found.get(key)
+    if entry is not None and entry[0] == token:
+        _keep_near(key, entry)
+    return entry, token, over_limit
+
+
+def _keep_near(key: str, entry: Entry) -> None:
+    NEAR.put(key, entry, len(entry[3]) + sum(len(n) + len(v) for n, v in entry[2]))
 
 
 def _from_entry(entry: Entry) -> HttpResponse:
@@ -208,11 +229,9 @@ class PublicResponseCacheMiddleware:
             session.accessed = session.accessed or getattr(request, _SESSION_SEEN)
         if storable:
             headers = [(n, v) for n, v in response.items() if n.lower() != "set-cookie"]
-            cache.set(
-                key,
-                (token, response.status_code, headers, response.content),
-                settings.PUBLIC_RESPONSE_CACHE_SECONDS,
-            )
+            entry = (token, response.status_code, headers, response.content)
+            cache.set(key, entry, settings.PUBLIC_RESPONSE_CACHE_SECONDS)
+            _keep_near(key, entry)
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):

@@ -10,6 +10,7 @@ from django.test import Client
 from redis.connection import AbstractConnection
 
 from sites.api.throttling import PublicAnonThrottle
+from sites.operations.response_cache import NEAR
 from tests.factories import StudySiteFactory, retitle
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,36 @@ def test_a_computed_finder_page_reads_each_reference_table_once(
     assert again.status_code == 200 and again.content == first.content
     assert b"Ny behandling av hjertesvikt" in again.content
     assert len(round_trips) == 3
+
+
+def test_a_process_serves_its_own_copy_and_reads_only_the_stamp_and_the_counter(
+    redis_cache, study, round_trips
+):
+    """The list page is not carried from Redis on every request: the process that served it
+    keeps a copy, and asks Redis only for the stamp and the client's count. Another process
+    (no copy of its own) reads the shared entry; a save shows at once in both."""
+    client = Client()
+    with time_machine.travel(AT, tick=False):
+        first = client.get(URL)
+        round_trips.clear()
+        again = client.get(URL)
+        assert again.content == first.content
+        assert len(round_trips) == 1
+        assert not any(b"public-response:" in part for part in _sent(round_trips))
+
+        NEAR.clear()  # another web process
+        round_trips.clear()
+        assert client.get(URL).content == first.content
+        assert any(b"public-response:" in part for part in _sent(round_trips))
+
+        retitle(study, "Hjertesvikt: ny behandling hjemme")
+        assert _titles(client.get(URL)) == ["Hjertesvikt: ny behandling hjemme"]
+
+
+def _sent(commands) -> list[bytes]:
+    """What was written to Redis, as bytes (a packed command is a list of chunks)."""
+    return [
+        chunk if isinstance(chunk, bytes) else bytes(chunk)
+        for command in commands
+        for chunk in (command if isinstance(command, list | tuple) else [command])
+    ]
