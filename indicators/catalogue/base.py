@@ -114,6 +114,9 @@ class Definition:
     key: bool = False  # shown in the league table
     national_only: bool = False  # computed or reported for the whole country only
     needs: tuple[str, ...] = field(default=())
+    # Reads the period's running enrolments (``running.running_enrolments``): computed in the
+    # session that holds them (``indicators.services.sessions``).
+    reads_running: bool = False
 
     def __post_init__(self) -> None:
         if self.method == "manual":

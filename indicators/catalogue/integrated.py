@@ -111,6 +111,7 @@ DEFINITIONS: list[Definition] = [
         breakdowns=("care_level",),
         counts_people=True,
         compute=enrolment_activity,
+        reads_running=True,
         studies=studies_with_active_enrolments,
     ),
     Definition(

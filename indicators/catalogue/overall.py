@@ -202,6 +202,7 @@ DEFINITIONS: list[Definition] = [
         breakdowns=PEOPLE_BREAKDOWNS[:-1],
         counts_people=True,
         compute=participants_included,
+        reads_running=True,
         studies=lambda p: Q(
             pk__in=Enrolment.objects.filter(within("included_on", p)).values("study_id")
         ),

@@ -114,6 +114,18 @@ class _Kept:
 
 
 _kept: ContextVar[_Kept | None] = ContextVar("running_enrolments_kept", default=None)
+_elsewhere: ContextVar[bool] = ContextVar("running_enrolments_elsewhere", default=False)
+
+
+@contextmanager
+def running_enrolments_elsewhere() -> Iterator[None]:
+    """Inside, the running enrolments are held by another database session: an indicator that
+    reads them here is an error (its definition is to say ``reads_running``)."""
+    token = _elsewhere.set(True)
+    try:
+        yield
+    finally:
+        _elsewhere.reset(token)
 
 
 def _create_table(table: str, rows: QuerySet[Any]) -> None:
@@ -186,6 +198,11 @@ def running_enrolments(period: Period) -> Iterator[QuerySet[RunningEnrolment]]:
     Every enrolment included in the period is among them (an enrolment ends on or after the day it
     was included: a constraint of the table), so ``within("included_on", period)`` of these rows
     are the period's new enrolments."""
+    if _elsewhere.get():
+        raise RuntimeError(
+            "This indicator reads the running enrolments, which another session holds: "
+            "its Definition is to say reads_running=True."
+        )
     with _keeping(period) as kept:
         if not kept.built:
             kept.masks = _create(period)

@@ -10,15 +10,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from ..aggregates import aggregation_session
 from ..catalogue import CATALOGUE, NATIONAL, Definition, Row
 from ..catalogue.base import Coverage
-from ..catalogue.running import running_enrolments_kept
 from ..coverage import coverage_warnings, jump_warning
 from ..models import Indicator, IndicatorSnapshot, ReportedFigure
 from ..periods import YTD, Period, annual_periods
 from ..selectors import snapshot_current
 from .disclosure import snapshots_disclosure_reset, snapshots_disclosure_store
+from .sessions import rows_computed
 
 _DEFINITION_FIELDS = [
     "name_nb",
@@ -169,8 +168,7 @@ def snapshots_compute(
     now = timezone.now()
     provisional = period.is_provisional(timezone.localdate())
     new = []
-    with aggregation_session(), running_enrolments_kept(period):
-        computed = [(definition, _rows(definition, period, figures)) for definition in wanted]
+    computed = rows_computed(wanted, period, lambda d: _rows(d, period, figures))
     for definition, rows in computed:
         indicator = indicators[definition.code]
         for row in rows:

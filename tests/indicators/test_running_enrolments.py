@@ -1,18 +1,21 @@
 """The people and enrolment counts read from the period's running enrolments, joined once into a
 temporary table, are exactly those counted straight from the enrolments (on SQLite and PostgreSQL);
-the table is built once for a period's computation and dropped after it."""
+the table is built once for a period's computation and dropped after it, and the other indicators
+are counted meanwhile in a second session on PostgreSQL."""
 
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 
 from consents.models import Enrolment, Participant
 from indicators import services
+from indicators.aggregates import aggregation_session
 from indicators.catalogue import CATALOGUE
 from indicators.catalogue.base import SPECIALIST_KINDS, count
+from indicators.catalogue.running import running_enrolments_elsewhere
 from indicators.catalogue.scopes import (
     ENROLMENT_SCOPE,
     by_scope,
@@ -22,6 +25,7 @@ from indicators.catalogue.scopes import (
     people_count,
     within,
 )
+from indicators.models import IndicatorSnapshot
 from indicators.periods import Period
 from sites.models import Organisation
 from tests.factories import StudyFactory, StudySiteFactory, hf
@@ -201,3 +205,48 @@ def test_a_computation_of_indicators_that_do_not_read_them_builds_no_table(world
             period=OCTOBER, codes=["consents-digital", "studies-open-public"]
         )
     assert not any(q["sql"].startswith("CREATE TEMPORARY TABLE") for q in ctx.captured_queries)
+
+
+def _stored(period: Period) -> list[tuple]:
+    return sorted(
+        IndicatorSnapshot.objects.filter(period_start=period.start, period_kind=period.kind)
+        .values_list(
+            "indicator__code", "scope_key", "breakdown", "breakdown_value", "value",
+            "numerator", "denominator", "coverage", "warnings",
+        )
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a second session on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_month_computed_in_two_sessions_stores_what_one_session_stores(
+    people_at_several_sites, frozen_now
+):
+    """A task's computation (its transaction the outermost) counts the indicators that do not read
+    the running enrolments in a second session: none of their statements runs on the first. Inside
+    another transaction everything runs in one session, and stores the same."""
+    with CaptureQueriesContext(connection) as ctx:
+        services.snapshots_compute(period=OCTOBER)
+    first_session = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert '"indicators_running_enrolment"' in first_session
+    assert '"consents_consentevent"' not in first_session  # consents-digital, elsewhere
+    in_two = _stored(OCTOBER)
+
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+        services.snapshots_compute(period=OCTOBER)
+    assert '"consents_consentevent"' in " ".join(q["sql"] for q in ctx.captured_queries)
+    assert _stored(OCTOBER) == in_two
+    assert {row[0] for row in in_two} >= {"participants-active", "studies-open-public"}
+
+
+@pytest.mark.django_db
+def test_every_indicator_that_reads_the_running_enrolments_says_so(people_at_several_sites):
+    """Computed where another session holds the running enrolments, every indicator that does
+    not say ``reads_running`` gives its rows; one that reads them without saying so is stopped."""
+    for definition in CATALOGUE.values():
+        if definition.compute is None or definition.reads_running:
+            continue
+        with aggregation_session(), running_enrolments_elsewhere():
+            definition.compute(Period.year(2026))
+    with pytest.raises(RuntimeError, match="reads_running"), running_enrolments_elsewhere():
+        CATALOGUE["participants-active"].compute(OCTOBER)
