@@ -76,3 +76,35 @@ def test_the_page_statements_are_prepared_once_per_session_and_again_in_a_new_on
         assert [(s.public_sites, s.public_hrcs, s.enrolled) for s in studies] == [
             (s.public_sites, s.public_hrcs, s.enrolled) for s in first
         ]
+
+
+def test_a_finder_page_reads_where_the_sites_are_and_whether_they_are_open(page):
+    """The finder's list item names the places of a study's sites and whether it takes in
+    participants; it reads nothing more of them (no contacts, categories or enrolments), in one
+    round trip on PostgreSQL."""
+    heart = next(study for study in page if study.lay_title_nb == "Hjerte")
+    StudySiteFactory(study=heart, organisation=hf("Nord-Norge"), status="closed")
+    finder_page = list(selectors.study_finder_list().filter(pk__in=[s.pk for s in page]))
+    selectors.study_attach_places(finder_page)  # prepared on the session's first page
+    with CaptureQueriesContext(connection) as ctx:
+        attached = {s.lay_title_nb: s for s in selectors.study_attach_places(finder_page)}
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    if connection.vendor == "postgresql":
+        assert [q["sql"].split("(")[0] for q in ctx.captured_queries] == [
+            "EXECUTE finder_page_sites"
+        ]
+    else:
+        assert "contact_email" not in sql and "enrolment" not in sql and "hrcs" not in sql
+    heart, lungs, empty = attached["Hjerte"], attached["Lunge"], attached["Uten steder"]
+    places = {(site.place, site.is_open) for site in heart.site_places}
+    assert places == {(_place(t), True) for t in ("Stavanger", "Bergen")} | {
+        (_place("Nord-Norge"), False)
+    }
+    assert [site.is_open for site in lungs.site_places] == [True]
+    assert empty.site_places == []
+
+
+def _place(trust: str) -> str:
+    """Where the health trust is, as a list item names it: its municipality, else its name."""
+    organisation = hf(trust)
+    return organisation.municipality.name if organisation.municipality else organisation.name

@@ -18,15 +18,18 @@ pytestmark = pytest.mark.django_db
 def studies_read(monkeypatch):
     """Weak references to every study a view attached its public rows to."""
     seen: list[weakref.ref] = []
-    attach = selectors.study_attach_public
+    for name in ("study_attach_public", "study_attach_places"):  # the API's, the finder's
+        monkeypatch.setattr(views.selectors, name, _watched(getattr(selectors, name), seen))
+    return seen
 
+
+def _watched(attach, seen: list[weakref.ref]):
     def watched(studies):
         attached = attach(studies)
         seen.extend(weakref.ref(study) for study in attached)
         return attached
 
-    monkeypatch.setattr(views.selectors, "study_attach_public", watched)
-    return seen
+    return watched
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ The rules live in the modules of this package; they are re-exported here so that
 from ``trials.selectors`` whatever module a rule lives in.
 """
 
-from .public import study_attach_public
+from .public import study_attach_places, study_attach_public
 from .quality import (
     CTR_START,
     QualityFlag,
@@ -20,6 +20,7 @@ from .quality import (
 from .studies import (
     CareLevel,
     study_care_levels,
+    study_finder_list,
     study_identifier_field,
     study_identifier_lookup,
     study_left_public_since,
@@ -38,9 +39,11 @@ __all__ = [
     "QualityFlag",
     "enrolment_display",
     "study_admin_list",
+    "study_attach_places",
     "study_attach_public",
     "study_care_levels",
     "study_enrolled_count",
+    "study_finder_list",
     "study_flags",
     "study_identifier_field",
     "study_identifier_lookup",

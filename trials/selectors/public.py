@@ -4,8 +4,10 @@ A page of twenty multi-site studies has hundreds of study sites. Built as model 
 organisation, region, municipality: four per site) they cost several times the SQL that fetched
 them, so the public reads them as values, once the page is cut: the sites of the page, their
 organisations (joined in Python into :class:`PublicSite`), the HRCS categories and the number
-enrolled, one query each. The API, FHIR and the study finder all read what
-:func:`study_attach_public` sets: ``public_sites``, ``public_hrcs`` and ``enrolled``.
+enrolled, one query each. The API, FHIR and the study finder's study page all read what
+:func:`study_attach_public` sets: ``public_sites``, ``public_hrcs`` and ``enrolled``. The finder's
+list shows less of a study (``FINDER_STUDY_FIELDS``) and only where its sites are and whether they
+take in participants: :func:`study_attach_places` reads that and nothing more.
 """
 
 import functools
@@ -117,6 +119,30 @@ class PublicHealthCategory(NamedTuple):
         return self.label_en if lang == "en" else self.label_nb
 
 
+FINDER_STUDY_FIELDS = (
+    "public_id",
+    "scientific_title",
+    *(f"lay_{text}_{lang}" for text in ("title", "summary") for lang in ("nb", "nn", "en")),
+    "status",
+    "category",
+    "min_age",
+    "max_age",
+)
+"""What an item of the study finder's list shows: titles and summaries, status, type and ages (the
+rest of a study is on its own page)."""
+
+
+class SitePlace(NamedTuple):
+    """Where a study site is, as an item of the study finder's list names it, and its status."""
+
+    place: str
+    status: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == StudySite.Status.OPEN
+
+
 if TYPE_CHECKING:
 
     class PublicStudy(Study):
@@ -127,6 +153,7 @@ if TYPE_CHECKING:
         public_hrcs: list[PublicHealthCategory]
         enrolled: int
         distance_km: float | None
+        site_places: list[SitePlace]
 
 else:
     PublicStudy = Study
@@ -151,7 +178,7 @@ def study_attach_public(studies: Iterable[Study]) -> list[PublicStudy]:
     if not attached:
         return attached
     site_rows, organisation_rows, hrcs_rows, enrolled_rows = _page_rows(
-        [study.pk for study in attached]
+        _public_page(), [study.pk for study in attached]
     )
     places = {org_id: where for org_id, *where in organisation_rows}
     sites: dict[int, list[PublicSite]] = defaultdict(list)
@@ -173,60 +200,103 @@ def study_attach_public(studies: Iterable[Study]) -> list[PublicStudy]:
     return attached
 
 
+def study_attach_places(studies: Iterable[Study]) -> list[PublicStudy]:
+    """Set on each study ``site_places``: where its sites are (:class:`SitePlace`, the
+    municipality, else the organisation) and their status, all a study finder's list item shows of
+    them; one round trip to PostgreSQL for a page (two statements; two queries elsewhere)."""
+    attached = [cast(PublicStudy, study) for study in studies]
+    if not attached:
+        return attached
+    site_rows, organisation_rows = _page_rows(_finder_page(), [study.pk for study in attached])
+    places = {org_id: municipality or name for org_id, name, municipality in organisation_rows}
+    sites: dict[int, list[SitePlace]] = defaultdict(list)
+    for study_id, org_id, status in site_rows:
+        sites[study_id].append(SitePlace(places[org_id], status))
+    for study in attached:
+        study.site_places = sites.get(study.pk, [])
+    return attached
+
+
 Rows = list[tuple[Any, ...]]
 
-# The database sessions (psycopg connections) that have prepared a page's statements.
-_PREPARED: "weakref.WeakSet[Any]" = weakref.WeakSet()
 
+class _Statement(NamedTuple):
+    """One statement of a page: its SQL over ``{ids}``, the page's studies (or, with
+    ``of_sites_organisations``, the organisations of the sites the first statement read, their
+    ids its rows' second column), and its other parameters."""
 
-def _page_rows(ids: list[int]) -> tuple[Rows, Rows, Rows, Rows]:
-    """The sites, their organisations, the HRCS categories and the number enrolled of the studies
-    ``ids``. On PostgreSQL the four statements go in one round trip, prepared once per database
-    session (planning them cost PostgreSQL more than running them), the ids as one text parameter
-    (``{1,2,3}``): psycopg writes a Python list out element by element, and a page's four lists
-    cost more than the statements' own planning."""
-    database = read_connection(Study)
-    if database.vendor != "postgresql":
-        site_rows = _rows(_SITES_SQL, ids)
-        organisations = _rows(_ORGANISATIONS_SQL, list({row[1] for row in site_rows}))
-        enrolled = _rows(_enrolled_sql(), ids, *ENROLLED_STATUSES)
-        return site_rows, organisations, _rows(_HRCS_SQL, ids), enrolled
-    literal = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
-    database.ensure_connection()
-    session = database.connection
-    prepare, execute = _page_statements()
-    with database.cursor() as cursor:
-        if session not in _PREPARED:
-            # Parsed and planned once per database session, not for every page.
-            cursor.execute(prepare, list(ENROLLED_STATUSES))
-            _PREPARED.add(session)
-        cursor.execute(execute, [literal] * 4)
-        results = [cursor.fetchall()]
-        while cursor.nextset():
-            results.append(cursor.fetchall())
-    site_rows, organisations, hrcs, enrolled = results
-    return site_rows, organisations, hrcs, enrolled
+    name: str
+    sql: str
+    params: tuple[str, ...] = ()
+    of_sites_organisations: bool = False
 
 
 @functools.cache
-def _page_statements() -> tuple[str, str]:
-    """PREPARE of the four statements of a page on PostgreSQL (the ids as ``$1``, an integer
-    array), and their EXECUTE with the ids as one text parameter (``{1,2,3}``) each."""
-    page = "= ANY($1)"
-    of_sites = (
-        f"= ANY(ARRAY(SELECT organisation_id FROM {_table(StudySite)} WHERE study_id {page}))"  # noqa: S608
+def _public_page() -> tuple[_Statement, ...]:
+    return (
+        _Statement("public_page_sites", _SITES_SQL),
+        _Statement("public_page_organisations", _ORGANISATIONS_SQL, of_sites_organisations=True),
+        _Statement("public_page_hrcs", _HRCS_SQL),
+        _Statement("public_page_enrolled", _enrolled_sql(), ENROLLED_STATUSES),
     )
-    statements = {
-        "sites": _SITES_SQL.format(ids=page),
-        "organisations": _ORGANISATIONS_SQL.format(ids=of_sites),
-        "hrcs": _HRCS_SQL.format(ids=page),
-        "enrolled": _enrolled_sql().format(ids=page),
-    }
+
+
+@functools.cache
+def _finder_page() -> tuple[_Statement, ...]:
+    return (
+        _Statement("finder_page_sites", _SITE_PLACES_SQL),
+        _Statement(
+            "finder_page_organisations", _ORGANISATION_PLACES_SQL, of_sites_organisations=True
+        ),
+    )
+
+
+# The database sessions (psycopg connections) that have prepared each page's statements.
+_PREPARED: dict[str, "weakref.WeakSet[Any]"] = defaultdict(weakref.WeakSet)
+
+
+def _page_rows(page: tuple[_Statement, ...], ids: list[int]) -> list[Rows]:
+    """The rows of each statement of ``page`` for the studies ``ids``. On PostgreSQL they go in
+    one round trip, prepared once per database session (planning them cost PostgreSQL more than
+    running them), the ids as one text parameter (``{1,2,3}``): psycopg writes a Python list out
+    element by element, and a page's four lists cost more than the statements' own planning."""
+    database = read_connection(Study)
+    if database.vendor != "postgresql":
+        results: list[Rows] = []
+        for statement in page:
+            keys = list({row[1] for row in results[0]}) if statement.of_sites_organisations else ids
+            results.append(_rows(statement.sql, keys, *statement.params))
+        return results
+    literal = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+    database.ensure_connection()
+    session = database.connection
+    prepare, execute, params = _page_statements(page)
+    prepared = _PREPARED[page[0].name]
+    with database.cursor() as cursor:
+        if session not in prepared:
+            # Parsed and planned once per database session, not for every page.
+            cursor.execute(prepare, params)
+            prepared.add(session)
+        cursor.execute(execute, [literal] * len(page))
+        results = [cursor.fetchall()]
+        while cursor.nextset():
+            results.append(cursor.fetchall())
+    return results
+
+
+@functools.cache
+def _page_statements(page: tuple[_Statement, ...]) -> tuple[str, str, list[str]]:
+    """PREPARE of a page's statements on PostgreSQL (the ids as ``$1``, an integer array) with
+    its parameters, and their EXECUTE with the ids as one text parameter (``{1,2,3}``) each."""
+    ids = "= ANY($1)"
+    of_sites = f"= ANY(ARRAY(SELECT organisation_id FROM {_table(StudySite)} WHERE study_id {ids}))"  # noqa: S608
     prepare = ";\n".join(
-        f"PREPARE public_page_{name}(integer[]) AS {sql}" for name, sql in statements.items()
+        f"PREPARE {statement.name}(integer[]) AS "
+        + statement.sql.format(ids=of_sites if statement.of_sites_organisations else ids)
+        for statement in page
     )
-    execute = ";\n".join(f"EXECUTE public_page_{name}(%s)" for name in statements)
-    return prepare, execute
+    execute = ";\n".join(f"EXECUTE {statement.name}(%s)" for statement in page)
+    return prepare, execute, [param for statement in page for param in statement.params]
 
 
 def _by_organisation_name(site: PublicSite) -> str:
@@ -250,6 +320,14 @@ _ORGANISATIONS_SQL = (
     "SELECT o.id, o.name, o.orgnr, r.code, r.name, m.code, m.name, "  # noqa: S608
     "CAST(o.latitude AS DOUBLE PRECISION), CAST(o.longitude AS DOUBLE PRECISION) "
     f"FROM {_table(Organisation)} o LEFT JOIN {_table(Region)} r ON r.id = o.region_id "
+    f"LEFT JOIN {_table(Municipality)} m ON m.id = o.municipality_id WHERE o.id {{ids}}"
+)
+# What a study finder's list item names of the sites: where each is, and whether it is open.
+_SITE_PLACES_SQL = (
+    f"SELECT study_id, organisation_id, status FROM {_table(StudySite)} WHERE study_id {{ids}}"  # noqa: S608
+)
+_ORGANISATION_PLACES_SQL = (
+    f"SELECT o.id, o.name, m.name FROM {_table(Organisation)} o "  # noqa: S608
     f"LEFT JOIN {_table(Municipality)} m ON m.id = o.municipality_id WHERE o.id {{ids}}"
 )
 _HRCS_SQL = (

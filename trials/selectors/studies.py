@@ -11,7 +11,7 @@ from sites.selectors import organisation_scope_q
 
 from ..models import Study, StudySite
 from ..validators import IDENTIFIER_FIELDS, PUBLIC_ID_RE, identifier_normalise
-from .public import PUBLIC_STUDY_FIELDS
+from .public import FINDER_STUDY_FIELDS, PUBLIC_STUDY_FIELDS
 
 
 def study_open_site_exists() -> Exists:
@@ -46,6 +46,13 @@ def study_public_list() -> QuerySet[Study]:
     hashes every open site to build one page.
     """
     return study_public_queryset().select_related("sponsor").only(*PUBLIC_STUDY_FIELDS)
+
+
+def study_finder_list() -> QuerySet[Study]:
+    """Published studies with the columns a study finder's list item shows
+    (``FINDER_STUDY_FIELDS``); the caller attaches the places of their sites once the page is cut
+    (``study_attach_places``)."""
+    return study_public_queryset().only(*FINDER_STUDY_FIELDS)
 
 
 def study_public_detail() -> QuerySet[Study]:

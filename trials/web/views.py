@@ -89,7 +89,7 @@ def _row(study, lang: str) -> dict:
 
 def _finder_queryset(data: dict) -> tuple[object, dict]:
     """The filtered studies (open first, then newest, unless nearest first), or the errors."""
-    filterset = PublicStudyFilter(data=data, queryset=selectors.study_public_list())
+    filterset = PublicStudyFilter(data=data, queryset=selectors.study_finder_list())
     if not filterset.is_valid():
         return None, filterset.errors
     queryset = filterset.qs
@@ -141,7 +141,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
             f"&sok={quote(search_query, safe='/')}" if search_query else ""
         )
         if page is not None:
-            studies = selectors.study_attach_public(page.object_list)
+            studies = selectors.study_attach_places(page.object_list)
             rows = result_items(studies, lang, detail_query)
         response = render(
             request,
