@@ -12,7 +12,9 @@ national installation's recipients: a coordinator of each region, of every healt
 
 The data is generated once (SQL generate_series) and reused on later runs. Studies and participants
 scale with ``--enrolments`` (one study per 20 enrolments, one participant per two); the sites stay the
-100 organisations. ``--top N`` prints the N slowest statements.
+100 organisations. ``--top N`` prints the N slowest statements. ``--one-session`` computes inside an
+outer transaction, so in one database session (as before the second session; the figures to compare
+with).
 """
 
 import argparse
@@ -30,7 +32,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 ORGS = 100
@@ -150,6 +152,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--enrolments", type=int, default=ENROLMENTS)
     parser.add_argument("--top", type=int, default=0)
+    parser.add_argument("--one-session", action="store_true")
     args = parser.parse_args()
     scale(args.enrolments)
     from django.conf import settings
@@ -171,10 +174,15 @@ def main() -> None:
     reset_queries()
     with CaptureQueriesContext(connection) as ctx:
         t = time.perf_counter()
-        result = services.snapshots_compute(period=period)
+        if args.one_session:
+            with transaction.atomic():
+                result = services.snapshots_compute(period=period)
+        else:
+            result = services.snapshots_compute(period=period)
         compute_s = time.perf_counter() - t
     print(
-        f"compute all {len(CATALOGUE)} indicators for {period}: {compute_s:.1f} s, "
+        f"compute all {len(CATALOGUE)} indicators for {period} "
+        f"({'one session' if args.one_session else 'two sessions'}): {compute_s:.1f} s, "
         f"{result.created} snapshots, {len(ctx.captured_queries)} queries"
     )
     slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[: args.top]
