@@ -270,6 +270,9 @@ ALLOW_SYNTHETIC_NATIONAL_IDS = env_bool("ALLOW_SYNTHETIC_NATIONAL_IDS", False)
 # Monthly reports: SMTP failures are retried with exponential backoff (seconds × 2^attempt).
 INDICATORS_REPORT_RETRY_SECONDS = env_int("INDICATORS_REPORT_RETRY_SECONDS", 60)
 INDICATORS_REPORT_MAX_RETRIES = env_int("INDICATORS_REPORT_MAX_RETRIES", 5)
+# A workbook larger than this is not attached (mail servers refuse large messages; base64 adds a
+# third): the mail links to its download in the administration instead.
+INDICATORS_REPORT_ATTACH_MAX_BYTES = env_int("INDICATORS_REPORT_ATTACH_MAX_BYTES", 10 * 1024 * 1024)
 
 # No query string and no 11-digit number in any log line (sites/operations/log_scrub.py): every
 # handler here has the "scrub" filter, and LOGGING_CONFIG adds it to every other handler and scrubs

@@ -32,6 +32,7 @@ from django.db.models.functions import Concat, Replace
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from sites.models import PendingTask, UserScope
 from sites.operations.services import task_enqueue
@@ -307,19 +308,7 @@ def report_send(*, run_id: int, alert_on_failure: bool = True) -> str:
         _fail(run_id, f"Kunne ikke lage rapporten: {exc!r}")
         report_run_alert_failed(run_id=run_id)
         raise
-    message = EmailMultiAlternatives(
-        subject=built.subject,
-        body=built.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[run.email],
-        headers={"X-Report-Run": str(run.pk)},
-    )
-    message.attach_alternative(built.html, "text/html")
-    message.attach(
-        f"manedsrapport-{period}-{run.scope_key.replace(':', '-')}.xlsx",
-        built.attachment,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    message = _message(run, period, built)
     try:
         message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:
@@ -332,6 +321,39 @@ def report_send(*, run_id: int, alert_on_failure: bool = True) -> str:
     )
     logger.info("Report run %s sent", run_id)
     return "sent"
+
+
+def _message(run: ReportRun, period: Period, built: BuiltReport) -> EmailMultiAlternatives:
+    """The report's mail to ``run``'s recipient: the workbook attached, or, when it is larger than
+    ``INDICATORS_REPORT_ATTACH_MAX_BYTES``, a link to its download in the administration."""
+    text, html = built.text, built.html
+    size = len(built.attachment)
+    attached = size <= settings.INDICATORS_REPORT_ATTACH_MAX_BYTES
+    if not attached:
+        link = settings.PUBLIC_BASE_URL + reverse("admin:indicators_report_xlsx", args=[run.pk])
+        note = (
+            f"Regnearket er for stort til å sendes som vedlegg ({size / 1_000_000:.1f} MB). "
+            "Logg inn og last det ned her:"
+        )
+        text = f"{text}\n{note}\n{link}\n"
+        html = html.replace(
+            "</body>", format_html('<p>{} <a href="{}">{}</a></p></body>', note, link, link), 1
+        )
+    message = EmailMultiAlternatives(
+        subject=built.subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[run.email],
+        headers={"X-Report-Run": str(run.pk)},
+    )
+    message.attach_alternative(html, "text/html")
+    if attached:
+        message.attach(
+            f"manedsrapport-{period}-{run.scope_key.replace(':', '-')}.xlsx",
+            built.attachment,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    return message
 
 
 def report_resend(*, run_ids: list[int]) -> list[int]:

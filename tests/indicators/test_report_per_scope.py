@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from indicators import services
@@ -80,3 +81,29 @@ def test_a_report_downloads_from_the_admin_whether_stored_once_or_sent_before(
     assert response.status_code == 200 and response.content == b"PK\x03\x04 september"
     ReportRun.objects.filter(pk=earlier.pk).update(attachment=None)
     assert admin_client.get(f"/admin/indicators/reportrun/{earlier.pk}/vedlegg/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_workbook_too_large_to_attach_is_linked_and_downloads_for_its_recipient(
+    frozen_now, world, vest_team, smtp_server, settings
+):
+    """A national workbook at ten million enrolments is larger than many mail servers take: above
+    the limit the mail links to the download in the administration instead of attaching it."""
+    settings.INDICATORS_REPORT_ATTACH_MAX_BYTES = 1000
+    services.snapshots_compute(period=OCTOBER)
+    run_id = services.report_runs_prepare(period=OCTOBER)[0]
+    assert services.report_send(run_id=run_id) == "sent"
+    (message,) = smtp_server.messages
+    assert list(message.iter_attachments()) == []
+    link = f"https://kliniskestudier.test/admin/indicators/reportrun/{run_id}/vedlegg/"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "for stort til å sendes som vedlegg" in text and link in text
+    assert f'<a href="{link}">' in html
+
+    run = ReportRun.objects.select_related("recipient").get(pk=run_id)
+    client = Client()
+    client.force_login(run.recipient)
+    response = client.get(link.removeprefix("https://kliniskestudier.test"))
+    assert response.status_code == 200
+    assert response.content == bytes(ReportWorkbook.objects.get().content)
