@@ -240,7 +240,9 @@ def test_a_month_computed_in_two_sessions_stores_what_one_session_stores(
 
 
 @pytest.mark.django_db
-def test_every_indicator_that_reads_the_running_enrolments_says_so(people_at_several_sites):
+def test_every_indicator_that_reads_the_running_enrolments_says_so(
+    people_at_several_sites, frozen_now
+):
     """Computed where another session holds the running enrolments, every indicator that does
     not say ``reads_running`` gives its rows; one that reads them without saying so is stopped."""
     for definition in CATALOGUE.values():
